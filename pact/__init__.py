@@ -1,0 +1,77 @@
+"""PACT Live: live, moderated police–community (PACT) meetings per beat."""
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from pact.config import Defaults, load_environment
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the app: config layers, extensions, blueprints, live handlers, CLI."""
+    app = Flask(
+        __name__,
+        instance_path=str(PROJECT_ROOT / "instance"),
+        instance_relative_config=True,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    app.config.from_object(Defaults)
+    app.config.from_pyfile("config.py", silent=True)
+    load_environment(app.config, os.environ)
+    if test_config:
+        app.config.update(test_config)
+    _finish_config(app)
+
+    from pact import cli, database, security
+    from pact.auth import auth_bp, init_login
+    from pact.extensions import csrf, db, migrate
+    from pact.live import init_live
+    from pact.views import register_views
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    init_login(app)
+    database.init_database(app)
+    app.register_blueprint(auth_bp)
+    register_views(app)
+    security.init_security(app)
+    init_live(app)
+    cli.init_cli(app)
+    logging.basicConfig(level=app.config.get("LOG_LEVEL", "INFO"))
+    return app
+
+
+def _finish_config(app: Flask) -> None:
+    cfg = app.config
+    cfg["DEFAULT_DATABASE_URL"] = f"sqlite:///{Path(app.instance_path) / 'pact.sqlite3'}"
+    if not cfg.get("DATABASE_URL"):
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+        cfg["DATABASE_URL"] = cfg["DEFAULT_DATABASE_URL"]
+    cfg["SQLALCHEMY_DATABASE_URI"] = cfg["DATABASE_URL"]
+    cfg.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
+    if not cfg.get("SECRET_KEY"):
+        if cfg.get("ENV_NAME") == "production":
+            raise RuntimeError("PACT_SECRET_KEY must be set in production (PACT_ENV_NAME=production).")
+        cfg["SECRET_KEY"] = _development_secret(Path(app.instance_path))
+    cfg["MAX_CONTENT_LENGTH"] = cfg.get("MAX_CONTENT_LENGTH") or 256 * 1024
+
+
+def _development_secret(instance: Path) -> str:
+    """A random per-checkout key kept in instance/, so development never runs on a known secret."""
+    instance.mkdir(parents=True, exist_ok=True)
+    path = instance / "secret_key"
+    if not path.exists():
+        import secrets
+
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()

@@ -1,0 +1,41 @@
+"""Staff sign-in: Flask-Login backed by revocable server-side sessions."""
+from __future__ import annotations
+
+from flask import Blueprint, Flask, session
+from sqlalchemy import select
+
+from pact.extensions import db, login_manager
+from pact.meetings.participants import hash_secret
+from pact.models import StaffSession, User
+
+auth_bp = Blueprint("auth", __name__)
+
+SESSION_KEY = "staff_session"
+
+
+def init_login(app: Flask) -> None:
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please sign in as staff to see that page."
+    login_manager.session_protection = "basic"
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    """Only a sign-in that has not been revoked counts, so sign-out ends a copied cookie too."""
+    token = session.get(SESSION_KEY)
+    if not token or not user_id.isdigit():
+        return None
+    row = db.session.scalar(
+        select(StaffSession).where(
+            StaffSession.token_hash == hash_secret(token),
+            StaffSession.user_id == int(user_id),
+            StaffSession.revoked_at.is_(None),
+        )
+    )
+    if row is None or not row.user.active:
+        return None
+    return row.user
+
+
+from pact.auth import views  # noqa: E402,F401  (registers routes on auth_bp)

@@ -1,0 +1,64 @@
+"""Sign in and sign out."""
+from __future__ import annotations
+
+import secrets
+from urllib.parse import urlsplit
+
+from flask import flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_user, logout_user
+from sqlalchemy import func, select
+
+from pact.auth import SESSION_KEY, auth_bp
+from pact.auth.forms import LoginForm
+from pact.extensions import db
+from pact.live import broadcast
+from pact.meetings.participants import hash_secret
+from pact.models import StaffSession, User, utcnow
+
+
+def _safe_next(target: str | None) -> str | None:
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+@auth_bp.route("/login", methods=["GET", "POST"])
+def login():
+    form = LoginForm()
+    if form.validate_on_submit():
+        email = form.email.data.strip().lower()
+        user = db.session.scalar(select(User).where(func.lower(User.email) == email))
+        if user is None or not user.active or not user.check_password(form.password.data):
+            form.password.errors.append("That email and password do not match an active staff account.")
+            return render_template("auth/login.html", form=form), 401
+        token = secrets.token_urlsafe(32)
+        db.session.add(StaffSession(user=user, token_hash=hash_secret(token)))
+        db.session.commit()
+        session.clear()
+        session[SESSION_KEY] = token
+        login_user(user)
+        flash(f"Signed in as {user.display_name}.", "success")
+        return redirect(_safe_next(request.args.get("next")) or url_for("public.home"))
+    status = 400 if request.method == "POST" else 200
+    return render_template("auth/login.html", form=form), status
+
+
+@auth_bp.post("/logout")
+def logout():
+
+    user_id = current_user.id if current_user.is_authenticated else None
+    token = session.get(SESSION_KEY)
+    if token:
+        row = db.session.scalar(select(StaffSession).where(StaffSession.token_hash == hash_secret(token)))
+        if row is not None and row.revoked_at is None:
+            row.revoked_at = utcnow()
+            db.session.commit()
+    logout_user()
+    session.clear()
+    if user_id is not None:
+        broadcast.staff_signed_out(user_id)
+    flash("You have signed out.", "success")
+    return redirect(url_for("public.home"))

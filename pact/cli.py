@@ -1,0 +1,105 @@
+"""Command line: `flask --app wsgi beats|users|meetings create …`, `seed-demo`, `serve`."""
+from __future__ import annotations
+
+import os
+from datetime import datetime, timezone
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from pact.extensions import db
+from pact.meetings.directory import create_beat, create_user, find_beat, schedule_meeting
+from pact.meetings.errors import DomainError
+
+beats_cli = AppGroup("beats", help="Manage beats.")
+users_cli = AppGroup("users", help="Manage staff accounts.")
+meetings_cli = AppGroup("meetings", help="Schedule meetings.")
+
+
+def _run(fn):
+    """Commit on success; on a refusal print the reason and exit 1, changing nothing."""
+    try:
+        result = fn()
+        db.session.commit()
+        return result
+    except DomainError as error:
+        db.session.rollback()
+        raise click.ClickException(f"{error.message} [{error.code}]") from None
+
+
+@beats_cli.command("create")
+@click.argument("slug")
+@click.option("--name", required=True, help="The beat's name as residents know it.")
+def beats_create(slug: str, name: str) -> None:
+    beat = _run(lambda: create_beat(slug, name))
+    click.echo(f"Created beat {beat.slug} ({beat.name}).")
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option("--role", type=click.Choice(["officer", "inspector", "admin"]), required=True)
+@click.option("--beat", "beats", multiple=True, help="Beat slug this user works on (repeatable).")
+@click.option("--name", "display_name", default=None, help="Name shown to residents.")
+@click.option("--password", default=None, help="Else $PACT_PASSWORD, else a prompt.")
+def users_create(email: str, role: str, beats: tuple[str, ...], display_name: str | None, password: str | None) -> None:
+    password = password or os.environ.get("PACT_PASSWORD")
+    if not password:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    user = _run(lambda: create_user(email, role=role, password=password, display_name=display_name, beat_slugs=beats))
+    click.echo(f"Created {user.role.value} {user.email}.")
+
+
+def _parse_start(value: str) -> datetime:
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter("use the form 2026-12-01T19:00") from None
+    if parsed.tzinfo is None:  # a time as people say it: local to the server
+        parsed = parsed.astimezone()
+    return parsed.astimezone(timezone.utc)
+
+
+@meetings_cli.command("create")
+@click.argument("beat_slug")
+@click.option("--title", required=True)
+@click.option("--starts", required=True, help="Local start time, e.g. 2026-12-01T19:00.")
+@click.option("--votes", "votes_per_resident", default=3, show_default=True, help="Priority votes per resident.")
+def meetings_create(beat_slug: str, title: str, starts: str, votes_per_resident: int) -> None:
+    start = _parse_start(starts)
+    meeting = _run(lambda: schedule_meeting(find_beat(beat_slug), title, start, votes_per_resident=votes_per_resident))
+    click.echo(f"Scheduled '{meeting.title}' for beat {beat_slug}; its room is /meetings/{meeting.id}")
+    click.echo(meeting.id)
+
+
+@click.command("seed-demo")
+@click.option("--if-default", is_flag=True, help="Only on the embedded default database, and unless PACT_DEMO=0.")
+def seed_demo_command(if_default: bool) -> None:
+    """Create the demo beat, officer and live meeting on an empty database, and say how to sign in."""
+    from pact.demo import credentials_path, seed_demo
+
+    cfg = current_app.config
+    if if_default and (not cfg.get("DEMO") or cfg["DATABASE_URL"] != cfg.get("DEFAULT_DATABASE_URL")):
+        return
+    created = seed_demo(os.environ.get("PACT_DEMO_PASSWORD"), instance=current_app.instance_path)
+    path = credentials_path(current_app.instance_path)
+    if created is None and not path.exists():
+        click.echo("The database already has data; no demo data was created.")
+        return
+    port = os.environ.get("PORT", "5000")
+    click.echo("\n" + path.read_text().replace("{port}", port))
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=lambda: int(os.environ.get("PORT", "5000")), show_default="$PORT or 5000")
+def serve_command(host: str, port: int) -> None:
+    """Serve HTTP and WebSockets with the configured async mode."""
+    from pact.server import serve
+
+    serve(current_app._get_current_object(), host=host, port=port)
+
+
+def init_cli(app: Flask) -> None:
+    for group in (beats_cli, users_cli, meetings_cli, seed_demo_command, serve_command):
+        app.cli.add_command(group)

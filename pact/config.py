@@ -1,0 +1,72 @@
+"""Configuration in layers: defaults here → instance/config.py → PACT_* environment → test config."""
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+
+
+class Defaults:
+    """Safe development defaults. Nothing here is read at import time by the app."""
+
+    ENV_NAME = "development"  # "production" refuses to start without PACT_SECRET_KEY
+    SECRET_KEY: str | None = None
+    DATABASE_URL: str | None = None  # None → SQLite file in instance/
+    MESSAGE_QUEUE: str | None = None
+    DEMO = True
+    RATE_LIMITS = True
+    # Flask-SocketIO: threading mode by default (simple-websocket); gevent for big rooms.
+    ASYNC_MODE = "threading"
+    CORS_ALLOWED_ORIGINS: list[str] = []  # [] → same origin as the page only
+    # Live behaviour
+    TALLY_INTERVAL = 0.1  # seconds between coalesced tally broadcasts (grows with room size)
+    MAX_ISSUE_LENGTH = 1000
+    MAX_ANSWER_LENGTH = 4000
+    MAX_NAME_LENGTH = 40
+    MAX_HTTP_BUFFER_SIZE = 64 * 1024  # far above our text limits, so long text gets a clear `too_long`
+    PING_INTERVAL = 25
+    PING_TIMEOUT = 20
+    # Flask / cookies
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    WTF_CSRF_TIME_LIMIT = None  # token lives as long as the session
+    SQLITE_BUSY_TIMEOUT_MS = 15000
+    SQLITE_IMMEDIATE = True  # take SQLite's write lock at BEGIN (see pact/database.py)
+
+
+_BOOL_TRUE = {"1", "true", "yes", "on"}
+_BOOL_FALSE = {"0", "false", "no", "off"}
+
+
+def _coerce(current: Any, raw: str) -> Any:
+    """Turn an environment string into the type of the default it overrides."""
+    if isinstance(current, bool):
+        low = raw.strip().lower()
+        if low in _BOOL_TRUE:
+            return True
+        if low in _BOOL_FALSE:
+            return False
+        raise ValueError(f"expected on/off, got {raw!r}")
+    if isinstance(current, int):
+        return int(raw)
+    if isinstance(current, float):
+        return float(raw)
+    if isinstance(current, list):
+        raw = raw.strip()
+        if raw.startswith("["):
+            return json.loads(raw)
+        return [part.strip() for part in raw.split(",") if part.strip()]
+    return raw
+
+
+def load_environment(config: dict[str, Any], environ: os._Environ | dict[str, str]) -> None:
+    """Apply PACT_* variables onto `config`, typed like the defaults they override."""
+    for key, raw in environ.items():
+        if not key.startswith("PACT_"):
+            continue
+        name = key[len("PACT_"):]
+        try:
+            config[name] = _coerce(config.get(name), raw) if name in config else raw
+        except ValueError as exc:
+            raise RuntimeError(f"{key}: {exc}") from exc

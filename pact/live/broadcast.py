@@ -1,0 +1,120 @@
+"""Every server→client emit, by name.
+
+Each function builds its payloads from the objects *now* (inside the transaction, after flush) and
+returns a sender; adapters call the sender only after the transaction has committed, so no
+transaction is ever held open across an emit and nothing is announced that was not saved.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any, Callable
+
+from flask import current_app
+
+from pact.extensions import socketio
+from pact.live import NAMESPACE, rooms
+from pact.meetings.snapshot import issue_data, redacted_issue
+from pact.models import Issue, Meeting
+
+log = logging.getLogger(__name__)
+
+Send = Callable[[], None]
+Message = tuple[str, Any, str]  # event, payload, room
+
+
+def emit(event: str, data: Any, room: str) -> None:
+    try:
+        socketio.emit(event, data, namespace=NAMESPACE, to=room)
+    except Exception:  # a failed queue publish must not undo a committed change
+        log.exception("emit %s to %s failed; clients catch up on resync", event, room)
+
+
+def _sender(messages: list[Message]) -> Send:
+    def send() -> None:
+        for event, data, room in messages:
+            emit(event, data, room)
+
+    return send
+
+
+def _to_meeting(meeting_id: int, event: str, data: Any) -> list[Message]:
+    return [(event, data, rooms.public(meeting_id)), (event, data, rooms.staff(meeting_id))]
+
+
+def issue_posted(issue: Issue, votes: int = 0) -> Send:
+    """A new issue: public ones to everyone; held ones to staff only (the author has the ack)."""
+    messages: list[Message] = []
+    if issue.is_public:
+        messages.append(("issue_posted", issue_data(issue, votes), rooms.public(issue.meeting_id)))
+    messages.append(("issue_posted", issue_data(issue, votes, for_staff=True), rooms.staff(issue.meeting_id)))
+    return _sender(messages)
+
+
+def issue_updated(issue: Issue, votes: int, support: int | None = None) -> Send:
+    """Answered, hidden, restored, approved, merged: residents see public issues in full and only
+    the fact that others went away; staff see all; the author sees their own post and the reason."""
+    meeting_id = issue.meeting_id
+    public_view = issue_data(issue, votes, support=support) if issue.is_public else redacted_issue(issue)
+    messages: list[Message] = [
+        ("issue_updated", public_view, rooms.public(meeting_id)),
+        ("issue_updated", issue_data(issue, votes, support=support, for_staff=True), rooms.staff(meeting_id)),
+    ]
+    if not issue.is_public:
+        messages.append(("issue_updated", issue_data(issue, votes, support=support, for_author=True),
+                         rooms.participant(issue.participant_id)))
+    return _sender(messages)
+
+
+def tallies_changed(meeting_id: int) -> Send:
+    """Coalesced: the ticker sends `tallies` at most every interval (see ticker.py)."""
+    ticker = current_app.extensions["pact_ticker"]
+    return lambda: ticker.mark_tallies(meeting_id)
+
+
+def stage_changed(meeting: Meeting) -> Send:
+    ticker = current_app.extensions["pact_ticker"]
+    meeting_id, messages = meeting.id, _to_meeting(meeting.id, "stage_changed", {"stage": meeting.stage.value})
+
+    def send() -> None:
+        _sender(messages)()
+        ticker.reset_tallies(meeting_id)
+
+    return send
+
+
+def resync(meeting_id: int) -> Send:
+    """Ask every client in the meeting to fetch a fresh `state` (after changes too broad to patch)."""
+    return _sender(_to_meeting(meeting_id, "resync", {"meeting_id": meeting_id}))
+
+
+def participant_notice(participant_id: int, event: str, payload: dict[str, Any]) -> Send:
+    """Tell one participant's sockets something about themselves (muted, removed…)."""
+    return _sender([(event, payload, rooms.participant(participant_id))])
+
+
+# --- sent outside any transaction (ticker, sign-out) -------------------------------------------
+
+def tallies(meeting_id: int, counts: dict[int, int]) -> None:
+    payload = {str(issue_id): n for issue_id, n in counts.items()}
+    for message in _to_meeting(meeting_id, "tallies", payload):
+        emit(*message)
+
+
+def presence(meeting_id: int, watching: int) -> None:
+    for message in _to_meeting(meeting_id, "presence", {"watching": watching}):
+        emit(*message)
+
+
+def staff_signed_out(user_id: int) -> None:
+    """Sign-out over HTTP: tell that account's open sockets, then drop the ones on this process."""
+    emit("signed_out", {"message": "You have signed out. Reload the page to continue as a resident."},
+         rooms.user(user_id))
+    server = socketio.server
+    if server is None:
+        return
+    try:
+        sids = [sid for sid, _ in server.manager.get_participants(NAMESPACE, rooms.user(user_id))]
+    except (KeyError, ValueError):
+        sids = []
+    for sid in sids:
+        server.disconnect(sid, namespace=NAMESPACE)

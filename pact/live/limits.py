@@ -1,0 +1,65 @@
+"""Rate limits for socket events (HTTP middleware never sees them): sliding windows per key."""
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections import deque
+
+from flask import current_app
+
+from pact.meetings.errors import DomainError
+
+# action → (events allowed, per seconds). Joins are per address: a community centre's Wi-Fi or a
+# mobile network's shared address must let at least 60 residents a minute in (CONTRACT.md).
+DEFAULT_LIMITS: dict[str, tuple[int, float]] = {
+    "join:address": (240, 60.0),
+    "post:participant": (5, 60.0),
+    "post:address": (60, 60.0),
+    "vote:participant": (60, 10.0),
+    "vote:address": (2000, 10.0),
+}
+
+
+class SlidingWindow:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._hits: dict[str, deque[float]] = {}
+
+    def hit(self, key: str, allowed: int, per: float, now: float | None = None) -> float:
+        """Record one event; returns 0 when allowed, else seconds until the next would be."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            hits = self._hits.setdefault(key, deque())
+            while hits and hits[0] <= now - per:
+                hits.popleft()
+            if len(hits) >= allowed:
+                return max(0.0, hits[0] + per - now)
+            hits.append(now)
+            if len(self._hits) > 100_000:  # forget idle keys rather than grow without bound
+                for stale in [k for k, v in self._hits.items() if not v or v[-1] <= now - 600]:
+                    del self._hits[stale]
+            return 0.0
+
+
+def check(action: str, **keys: object) -> None:
+    """Raise `rate_limited` (with `retry_after`) when any of the action's limits is exceeded."""
+    app = current_app
+    if not app.config.get("RATE_LIMITS", True):
+        return
+    window = app.extensions.setdefault("pact_limits", SlidingWindow())
+    limits = {**DEFAULT_LIMITS, **app.config.get("RATE_LIMIT_OVERRIDES", {})}
+    for scope, value in keys.items():
+        if value is None:
+            continue
+        rule = limits.get(f"{action}:{scope}")
+        if rule is None:
+            continue
+        wait = window.hit(f"{action}:{scope}:{value}", *rule)
+        if wait:
+            seconds = max(1, math.ceil(wait))
+            raise DomainError(
+                "rate_limited",
+                f"You are doing that too often. Please wait {seconds} second{'s' if seconds != 1 else ''} and try again.",
+                retry_after=seconds,
+            )

@@ -1,0 +1,74 @@
+"""Beats, staff accounts and scheduled meetings: what admins and the command line create."""
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from pact.extensions import db
+from pact.meetings.errors import DomainError, not_found
+from pact.meetings.text import clean_text
+from pact.models import Beat, Meeting, ModerationMode, Role, Stage, User
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+MIN_PASSWORD = 10
+
+
+def find_beat(slug: str) -> Beat:
+    beat = db.session.scalar(select(Beat).where(Beat.slug == slug))
+    if beat is None:
+        raise not_found("beat")
+    return beat
+
+
+def create_beat(slug: str, name: str, *, is_demo: bool = False) -> Beat:
+    slug = slug.strip().lower()
+    if not SLUG.match(slug) or len(slug) > 64:
+        raise DomainError("invalid_slug", "A beat's slug is lower-case letters, digits and single hyphens, e.g. 'riverside-north'.")
+    name = clean_text(name, field="beat name", max_length=120, multiline=False)
+    if db.session.scalar(select(Beat.id).where(Beat.slug == slug)) is not None:
+        raise DomainError("duplicate", f"A beat with the slug '{slug}' already exists.")
+    beat = Beat(slug=slug, name=name, is_demo=is_demo)
+    db.session.add(beat)
+    db.session.flush()
+    return beat
+
+
+def create_user(email: str, *, role: str, password: str, display_name: str | None = None,
+                beat_slugs: list[str] | tuple[str, ...] = ()) -> User:
+    email = email.strip().lower()
+    if not EMAIL.match(email) or len(email) > 254:
+        raise DomainError("invalid_email", f"'{email}' is not an email address.")
+    try:
+        role_value = Role(role)
+    except ValueError:
+        raise DomainError("invalid_role", "The role must be officer, inspector or admin.") from None
+    if len(password) < MIN_PASSWORD:
+        raise DomainError("weak_password", f"The password must be at least {MIN_PASSWORD} characters long.")
+    if db.session.scalar(select(User.id).where(func.lower(User.email) == email)) is not None:
+        raise DomainError("duplicate", f"A user with the email {email} already exists.")
+    name = clean_text(display_name or email.split("@")[0], field="display name", max_length=80, multiline=False)
+    user = User(email=email, display_name=name, role=role_value)
+    user.set_password(password)
+    user.beats = [find_beat(slug) for slug in beat_slugs]
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def schedule_meeting(beat: Beat, title: str, starts_at: datetime, *, stage: Stage = Stage.SCHEDULED,
+                     moderation: ModerationMode = ModerationMode.OPEN, votes_per_resident: int = 3) -> Meeting:
+    if starts_at.tzinfo is None:
+        raise DomainError("invalid_date", "The start time needs a time zone.")
+    title = clean_text(title, field="title", max_length=200, multiline=False)
+    if not 1 <= votes_per_resident <= 10:
+        raise DomainError("invalid_votes", "Residents get between 1 and 10 priority votes.")
+    meeting = Meeting(beat=beat, title=title, starts_at=starts_at, stage=stage, moderation=moderation,
+                      votes_per_resident=votes_per_resident)
+    if stage is Stage.LIVE:
+        meeting.opened_at = starts_at
+    db.session.add(meeting)
+    db.session.flush()
+    return meeting

@@ -1,0 +1,42 @@
+"""Domain errors with stable codes that adapters turn into acks, flashes or error pages."""
+from __future__ import annotations
+
+from typing import Any
+
+
+class DomainError(Exception):
+    """A refused command. `code` never changes meaning once released; `message` is for people."""
+
+    http_status = 400
+
+    def __init__(self, code: str, message: str, **extra: Any) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.extra = extra
+
+    def as_ack(self) -> dict[str, Any]:
+        return {"ok": False, "error": self.code, "message": self.message, **self.extra}
+
+
+HTTP_STATUS = {
+    "not_found": 404,
+    "forbidden": 403,
+    "not_signed_in": 401,
+    "rate_limited": 429,
+    "unavailable": 503,
+    "wrong_stage": 409,
+    "duplicate": 409,
+}
+
+
+def http_status(error: DomainError) -> int:
+    return HTTP_STATUS.get(error.code, 400)
+
+
+def not_found(what: str) -> DomainError:
+    return DomainError("not_found", f"That {what} does not exist (or is no longer available).")
+
+
+def forbidden(message: str = "You are not allowed to do that in this meeting.") -> DomainError:
+    return DomainError("forbidden", message)

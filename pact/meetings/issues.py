@@ -1,0 +1,98 @@
+"""Posting issues and answering them."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from pact.extensions import db
+from pact.meetings import safeguarding, stages
+from pact.meetings.errors import DomainError, not_found
+from pact.meetings.participants import require_active
+from pact.meetings.permissions import require_moderator
+from pact.meetings.text import clean_text
+from pact.models import Answer, Issue, Meeting, ModerationMode, Participant, Stage, User, Visibility
+
+ISSUE_LIMIT = 1000
+ANSWER_LIMIT = 4000
+
+CATEGORIES: dict[str, str] = {
+    "asb": "Anti-social behaviour",
+    "traffic": "Roads and parking",
+    "drugs": "Drugs",
+    "burglary": "Burglary and theft",
+    "environment": "Litter, graffiti and fly-tipping",
+    "safety": "Feeling safe",
+    "other": "Something else",
+}
+
+
+@dataclass(frozen=True)
+class Posted:
+    issue: Issue
+    hold_message: str | None  # what the author is told when the post is held
+
+
+def parse_category(raw: object) -> str:
+    if raw is None or raw == "":
+        return "other"
+    if not isinstance(raw, str) or raw not in CATEGORIES:
+        raise DomainError("invalid_category", f"Choose a category from the list ({', '.join(CATEGORIES)}).")
+    return raw
+
+
+def get_issue(meeting: Meeting, issue_id: object) -> Issue:
+    if not isinstance(issue_id, int) or isinstance(issue_id, bool):
+        raise DomainError("invalid_payload", "issue_id must be a whole number.")
+    issue = db.session.get(Issue, issue_id)
+    if issue is None or issue.meeting_id != meeting.id:
+        raise not_found("issue")
+    return issue
+
+
+def post_issue(
+    meeting: Meeting, author: Participant, raw_text: object, raw_category: object = None, *,
+    now: datetime, max_length: int = ISSUE_LIMIT,
+) -> Posted:
+    """Record a resident's issue; it is held for an officer when safeguarding or pre-moderation says so."""
+    require_active(author, doing="post")
+    if not stages.can_post(meeting):
+        stages.require_stage(meeting, Stage.SCHEDULED, Stage.LIVE, doing="post a new issue")
+    text = clean_text(raw_text, field="issue", max_length=max_length)
+    category = parse_category(raw_category)
+    issue = Issue(meeting=meeting, author=author, text=text, category=category, created_at=now)
+    hold = None if author.is_staff else safeguarding.assess(text)
+    if hold is not None:
+        issue.visibility, issue.hold_reason = Visibility.HELD, hold.code
+    elif meeting.moderation is ModerationMode.PREMODERATED and not author.is_staff:
+        hold = safeguarding.PREMODERATED
+        issue.visibility, issue.hold_reason = Visibility.HELD, hold.code
+    db.session.add(issue)
+    db.session.flush()
+    return Posted(issue, hold.message if hold else None)
+
+
+def answer_issue(meeting: Meeting, issue_id: object, raw_text: object, *, user: User, now: datetime) -> Issue:
+    """An officer's written answer; answering again replaces the earlier words."""
+    require_moderator(user, meeting)
+    stages.require_stage(meeting, Stage.SCHEDULED, Stage.LIVE, Stage.VOTING, doing="answer")
+    issue = get_issue(meeting, issue_id)
+    text = clean_text(raw_text, field="answer", max_length=ANSWER_LIMIT)
+    if issue.answer is None:
+        issue.answer = Answer(user=user, by_name=user.display_name, text=text, created_at=now, updated_at=now)
+    else:
+        issue.answer.text, issue.answer.updated_at = text, now
+        issue.answer.user, issue.answer.by_name = user, user.display_name
+    db.session.flush()
+    return issue
+
+
+def public_issues(meeting: Meeting) -> list[Issue]:
+    return list(
+        db.session.scalars(
+            select(Issue).where(
+                Issue.meeting_id == meeting.id, Issue.visibility == Visibility.PUBLIC, Issue.merged_into_id.is_(None)
+            ).order_by(Issue.created_at)
+        )
+    )

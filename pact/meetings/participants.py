@@ -1,0 +1,136 @@
+"""Joining a meeting: residents by display name, staff by their account; resuming by token."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime
+
+from sqlalchemy import select
+
+from pact.extensions import db
+from pact.meetings.errors import DomainError, forbidden, not_found
+from pact.meetings.permissions import can_moderate, can_see_beat
+from pact.meetings.text import clean_text
+from pact.models import Meeting, Participant, ParticipantRole, Role, Stage, User
+
+NAME_LIMIT = 40
+
+
+def hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def get_meeting(meeting_id: object) -> Meeting:
+    if not isinstance(meeting_id, int) or isinstance(meeting_id, bool):
+        raise DomainError("invalid_payload", "meeting_id must be a whole number.")
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None:
+        raise not_found("meeting")
+    return meeting
+
+
+def _new_token() -> tuple[str, str]:
+    token = secrets.token_urlsafe(32)
+    return token, hash_secret(token)
+
+
+def _check_device(meeting: Meeting, device_hash: str | None) -> None:
+    """A resident removed from this meeting cannot come back from the same browser."""
+    if device_hash is None:
+        return
+    banned = db.session.scalar(
+        select(Participant.id).where(
+            Participant.meeting_id == meeting.id,
+            Participant.device_hash == device_hash,
+            Participant.removed.is_(True),
+        ).limit(1)
+    )
+    if banned is not None:
+        raise forbidden("You were removed from this meeting by a moderator and cannot rejoin it.")
+
+
+def join_resident(
+    meeting: Meeting, display_name: object, *, now: datetime, device_hash: str | None = None,
+    address_hash: str | None = None,
+) -> tuple[Participant, str]:
+    """Create a resident participant; returns it with its resume token (shown to the client once)."""
+    if meeting.stage is Stage.CLOSED:
+        raise DomainError("wrong_stage", "This meeting has closed. Its summary is on the beat page.", stage="closed")
+    name = clean_text(display_name, field="display name", max_length=NAME_LIMIT, multiline=False)
+    _check_device(meeting, device_hash)
+    token, token_hash = _new_token()
+    participant = Participant(
+        meeting=meeting, display_name=name, role=ParticipantRole.RESIDENT, token_hash=token_hash,
+        device_hash=device_hash, address_hash=address_hash, created_at=now, last_seen_at=now,
+    )
+    db.session.add(participant)
+    db.session.flush()
+    return participant, token
+
+
+def resume_participant(meeting: Meeting, token: object, *, now: datetime) -> tuple[Participant, str]:
+    """Restore the participant a resume token was issued for, with its votes and posts."""
+    if not isinstance(token, str) or not 10 <= len(token) <= 200:
+        raise DomainError("invalid_payload", "resume_token must be the text the server gave you.")
+    participant = db.session.scalar(select(Participant).where(Participant.token_hash == hash_secret(token)))
+    if participant is None or participant.meeting_id != meeting.id:
+        raise DomainError("invalid_token", "That resume token is not valid for this meeting. Join again with your name.")
+    if participant.removed:
+        raise forbidden("You were removed from this meeting by a moderator and cannot rejoin it.")
+    participant.joins += 1
+    participant.last_seen_at = now
+    return participant, token
+
+
+def join_staff(meeting: Meeting, user: User, *, now: datetime) -> tuple[Participant, str]:
+    """The staff member's one participant in this meeting (created on first join)."""
+    if not (can_moderate(user, meeting) or can_see_beat(user, meeting.beat)):
+        raise forbidden("Your account is not assigned to this beat.")
+    role = {
+        Role.OFFICER: ParticipantRole.OFFICER,
+        Role.INSPECTOR: ParticipantRole.INSPECTOR,
+        Role.ADMIN: ParticipantRole.ADMIN,
+    }[user.role]
+    token, token_hash = _new_token()
+    participant = db.session.scalar(
+        select(Participant).where(Participant.meeting_id == meeting.id, Participant.user_id == user.id)
+    )
+    if participant is None:
+        participant = Participant(
+            meeting=meeting, user=user, display_name=user.display_name, role=role,
+            token_hash=token_hash, created_at=now, last_seen_at=now,
+        )
+        db.session.add(participant)
+    else:
+        # Staff resume by their sign-in, not a token; refresh name and role from the account.
+        participant.display_name, participant.role, participant.token_hash = user.display_name, role, token_hash
+        participant.joins += 1
+        participant.last_seen_at = now
+    db.session.flush()
+    return participant, token
+
+
+def require_active(participant: Participant, *, doing: str) -> None:
+    """Muted residents can watch but not post or vote; removed ones can do nothing."""
+    if participant.removed:
+        raise forbidden("You were removed from this meeting by a moderator.")
+    if participant.muted:
+        raise DomainError("muted", f"A moderator has muted you in this meeting, so you cannot {doing}. You can still watch.")
+
+
+def admit(
+    meeting: Meeting, *, user: User | None, display_name: object = None, resume_token: object = None,
+    now: datetime, device_hash: str | None = None, address_hash: str | None = None,
+) -> tuple[Participant, str]:
+    """Decide who is joining: staff of this beat by their sign-in, else a resident by token or name."""
+    if user is not None and getattr(user, "is_authenticated", False) and (
+        can_moderate(user, meeting) or can_see_beat(user, meeting.beat)
+    ):
+        return join_staff(meeting, user, now=now)
+    if resume_token is not None:
+        return resume_participant(meeting, resume_token, now=now)
+    if display_name is not None:
+        return join_resident(meeting, display_name, now=now, device_hash=device_hash, address_hash=address_hash)
+    if user is not None and getattr(user, "is_authenticated", False):
+        raise forbidden("Your account is not assigned to this beat. Give a display name to watch as a resident.")
+    raise DomainError("invalid_payload", "To join, give a display_name (or the resume_token you were given).")

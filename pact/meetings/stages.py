@@ -1,0 +1,64 @@
+"""The meeting's life: scheduled → live → voting → closed, and what each stage allows."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from pact.meetings.errors import DomainError
+from pact.models import Meeting, Stage
+
+# voting → live lets officers go back to discussion if the shortlist needs more talk.
+TRANSITIONS: dict[Stage, set[Stage]] = {
+    Stage.SCHEDULED: {Stage.LIVE},
+    Stage.LIVE: {Stage.VOTING, Stage.CLOSED},
+    Stage.VOTING: {Stage.LIVE, Stage.CLOSED},
+    Stage.CLOSED: set(),
+}
+
+STAGE_LABELS = {
+    Stage.SCHEDULED: "Scheduled",
+    Stage.LIVE: "Live — raise and support issues",
+    Stage.VOTING: "Voting on priorities",
+    Stage.CLOSED: "Closed",
+}
+
+
+def can_post(meeting: Meeting) -> bool:
+    """Residents may post early, while scheduled, and during the live discussion."""
+    return meeting.stage in (Stage.SCHEDULED, Stage.LIVE)
+
+
+def require_stage(meeting: Meeting, *allowed: Stage, doing: str) -> None:
+    if meeting.stage not in allowed:
+        names = " or ".join(s.value for s in allowed)
+        raise DomainError(
+            "wrong_stage",
+            f"You cannot {doing} now: the meeting is {meeting.stage.value}, and that needs it to be {names}.",
+            stage=meeting.stage.value,
+        )
+
+
+def parse_stage(raw: str) -> Stage:
+    try:
+        return Stage(raw)
+    except ValueError:
+        raise DomainError("invalid_payload", f"Unknown stage {raw!r}.") from None
+
+
+def change_stage(meeting: Meeting, target: Stage, *, now: datetime) -> bool:
+    """Move the meeting to `target`; returns False when it is already there (nothing to announce)."""
+    if meeting.stage is target:
+        return False
+    if target not in TRANSITIONS[meeting.stage]:
+        raise DomainError(
+            "wrong_stage",
+            f"A {meeting.stage.value} meeting cannot move to {target.value}.",
+            stage=meeting.stage.value,
+        )
+    meeting.stage = target
+    if target is Stage.LIVE and meeting.opened_at is None:
+        meeting.opened_at = now
+    elif target is Stage.VOTING:
+        meeting.voting_at = now
+    elif target is Stage.CLOSED:
+        meeting.closed_at = now
+    return True

@@ -1,0 +1,79 @@
+"""Issues residents raise, officers' answers, and votes."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from pact.models.base import Base, str_enum, utcnow
+from pact.models.enums import Visibility, VoteKind
+
+if TYPE_CHECKING:
+    from pact.models.meeting import Meeting, Participant
+    from pact.models.user import User
+
+
+
+class Issue(Base):
+    __tablename__ = "issues"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    category: Mapped[str] = mapped_column(String(32), default="other")
+    visibility: Mapped[Visibility] = mapped_column(str_enum(Visibility), default=Visibility.PUBLIC)
+    hold_reason: Mapped[str | None] = mapped_column(String(64))  # machine code: personal_data, emergency…
+    moderation_reason: Mapped[str | None] = mapped_column(String(500))  # officer's words when hidden
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("issues.id", ondelete="SET NULL"))
+    shortlisted: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    meeting: Mapped[Meeting] = relationship(back_populates="issues")
+    author: Mapped[Participant] = relationship()
+    answer: Mapped[Answer | None] = relationship(back_populates="issue", cascade="all, delete-orphan", uselist=False)
+
+    @property
+    def is_public(self) -> bool:
+        return self.visibility is Visibility.PUBLIC and self.merged_into_id is None
+
+    @property
+    def status(self) -> str:
+        """The one word clients show: held, hidden, merged, answered or open."""
+        if self.visibility is not Visibility.PUBLIC:
+            return self.visibility.value
+        if self.merged_into_id is not None:
+            return "merged"
+        if self.answer is not None:
+            return "answered"
+        return "open"
+
+
+class Answer(Base):
+    __tablename__ = "answers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    issue_id: Mapped[int] = mapped_column(ForeignKey("issues.id", ondelete="CASCADE"), unique=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    by_name: Mapped[str] = mapped_column(String(80))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    issue: Mapped[Issue] = relationship(back_populates="answer")
+    user: Mapped[User | None] = relationship()
+
+
+class Vote(Base):
+    """One vote per participant per issue per kind — a database constraint, not a hope."""
+
+    __tablename__ = "votes"
+    __table_args__ = (UniqueConstraint("participant_id", "issue_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    issue_id: Mapped[int] = mapped_column(ForeignKey("issues.id", ondelete="CASCADE"), index=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[VoteKind] = mapped_column(str_enum(VoteKind), default=VoteKind.SUPPORT)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

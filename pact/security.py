@@ -1,0 +1,59 @@
+"""Security headers and error pages that never show a stack trace."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from pact.meetings.errors import DomainError, http_status
+
+log = logging.getLogger(__name__)
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self' ws: wss:; font-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def init_security(app: Flask) -> None:
+    @app.after_request
+    def _headers(response):
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        if request.is_secure:
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        return response
+
+    def _wants_json() -> bool:
+        return request.path.endswith(".json") or request.accept_mimetypes.best == "application/json"
+
+    def _error_page(status: int, code: str, message: str):
+        if _wants_json():
+            return jsonify({"ok": False, "error": code, "message": message}), status
+        return render_template("error.html", status=status, code=code, message=message), status
+
+    @app.errorhandler(DomainError)
+    def _domain_error(error: DomainError):
+        return _error_page(http_status(error), error.code, error.message)
+
+    @app.errorhandler(CSRFError)
+    def _csrf_error(error: CSRFError):
+        return _error_page(400, "csrf_failed", "This form has expired or did not come from this site. "
+                                               "Go back, reload the page and try again.")
+
+    @app.errorhandler(HTTPException)
+    def _http_error(error: HTTPException):
+        code = (error.name or "error").lower().replace(" ", "_")
+        return _error_page(error.code or 500, code, error.description or error.name)
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception):
+        log.exception("unhandled error on %s", request.path)
+        return _error_page(500, "server_error", "Something went wrong on our side. Nothing you did caused it; "
+                                                "please try again in a moment.")

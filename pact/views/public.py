@@ -1,0 +1,77 @@
+"""Pages anyone can read: home, beat pages, the meeting room."""
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from flask import Blueprint, make_response, render_template, request
+from flask_login import current_user
+from sqlalchemy import select
+
+from pact.extensions import db
+from pact.meetings import issues as issue_service
+from pact.meetings.errors import not_found
+from pact.meetings.permissions import can_moderate
+from pact.meetings.stages import STAGE_LABELS
+from pact.models import Beat, Meeting, Stage, utcnow
+
+public_bp = Blueprint("public", __name__)
+
+DEVICE_COOKIE = "pact_device"
+
+
+@public_bp.app_context_processor
+def _labels():
+    return {"stage_labels": STAGE_LABELS, "categories": issue_service.CATEGORIES}
+
+
+@public_bp.get("/")
+def home():
+    beats = db.session.scalars(select(Beat).order_by(Beat.name)).all()
+    recent = utcnow() - timedelta(hours=12)
+    meetings = db.session.scalars(
+        select(Meeting)
+        .where((Meeting.stage.in_([Stage.LIVE, Stage.VOTING])) | ((Meeting.stage == Stage.SCHEDULED) & (Meeting.starts_at >= recent)))
+        .order_by(Meeting.starts_at)
+        .limit(50)
+    ).all()
+    live = [m for m in meetings if m.stage in (Stage.LIVE, Stage.VOTING)]
+    upcoming = [m for m in meetings if m.stage is Stage.SCHEDULED]
+    return render_template("public/home.html", beats=beats, live=live, upcoming=upcoming)
+
+
+def get_beat(slug: str) -> Beat:
+    beat = db.session.scalar(select(Beat).where(Beat.slug == slug))
+    if beat is None:
+        raise not_found("beat")
+    return beat
+
+
+def get_meeting_or_404(meeting_id: int) -> Meeting:
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None:
+        raise not_found("meeting")
+    return meeting
+
+
+@public_bp.get("/beats/<slug>")
+def beat(slug: str):
+    beat = get_beat(slug)
+    meetings = sorted(beat.meetings, key=lambda m: m.starts_at, reverse=True)
+    return render_template("public/beat.html", beat=beat, meetings=meetings)
+
+
+@public_bp.get("/meetings/<int:meeting_id>")
+def room(meeting_id: int):
+    """The live room. Without JavaScript it still shows public issues and answers."""
+    meeting = get_meeting_or_404(meeting_id)
+    public = issue_service.public_issues(meeting)
+    response = make_response(render_template(
+        "public/room.html", meeting=meeting, issues=public, is_moderator=can_moderate(current_user, meeting),
+    ))
+    # A per-browser id (HttpOnly) lets moderators keep a removed resident out under a new name.
+    if not request.cookies.get(DEVICE_COOKIE):
+        response.set_cookie(DEVICE_COOKIE, secrets.token_urlsafe(24), max_age=365 * 24 * 3600, httponly=True,
+                            samesite="Lax", secure=request.is_secure)
+    response.headers["Cache-Control"] = "no-store"
+    return response

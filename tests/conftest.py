@@ -1,0 +1,251 @@
+"""Fixtures layered like the code: database → domain → HTTP client → Socket.IO client → real server.
+
+The database is real: a SQLite file by default, or PostgreSQL when PACT_TEST_DATABASE_URL is set
+(CI runs the suite both ways). The schema comes from the migrations, once per session; each test
+starts from empty tables.
+"""
+from __future__ import annotations
+
+import os
+import re
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from pact import create_app
+from pact.extensions import db, socketio
+from pact.models import Base, ModerationMode, Stage, utcnow
+
+TEST_PASSWORD = "correct horse battery"
+
+
+def pytest_configure(config):
+    os.environ.setdefault("PACT_DEMO", "0")
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    url = os.environ.get("PACT_TEST_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+
+
+@pytest.fixture(scope="session")
+def migrated(database_url):
+    """Bring the test database's schema up to date with the real migrations, once."""
+    from flask_migrate import upgrade
+
+    app = create_app({"TESTING": True, "DATABASE_URL": database_url})
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.begin() as conn:
+                conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        upgrade()
+        db.session.remove()
+        db.engine.dispose()
+    return database_url
+
+
+def empty_tables() -> None:
+    with db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            names = ", ".join(t.name for t in Base.metadata.sorted_tables)
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in reversed(Base.metadata.sorted_tables):
+                conn.execute(table.delete())
+
+
+@pytest.fixture
+def app_config(migrated) -> dict:
+    """Override per test module with `@pytest.fixture def app_config(app_config): …`."""
+    return {"TESTING": True, "DATABASE_URL": migrated, "SECRET_KEY": "test-secret", "TALLY_INTERVAL": 0.05,
+            "RATE_LIMITS": True}
+
+
+@pytest.fixture
+def app(app_config):
+    """The app under test. Tests never keep its context pushed: Flask would then reuse that context
+    (its `g` and database session) for every request, which no real client ever sees."""
+    app = create_app(app_config)
+    with app.app_context():
+        empty_tables()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def app_context(app):
+    """Domain tests: services run in the app's own transactional session (no requests are made)."""
+    with app.app_context():
+        yield app
+        db.session.remove()
+
+
+@pytest.fixture
+def observer(app_config):
+    """Adapter tests: a separate, autocommit connection to the same database, through which the test
+    sets up data and checks what the server saved, as an outside observer would. Call
+    `db.session.expire_all()` before re-reading an object the server may have changed."""
+    from flask import Flask
+
+    obs = Flask("observer")
+    obs.config.update(
+        SQLALCHEMY_DATABASE_URI=app_config["DATABASE_URL"],
+        SQLALCHEMY_ENGINE_OPTIONS={"isolation_level": "AUTOCOMMIT"},
+    )
+    db.init_app(obs)
+    with obs.app_context():
+        yield obs
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+# --- data --------------------------------------------------------------------------------------
+
+@pytest.fixture
+def make_beat(app):
+    from pact.meetings.directory import create_beat
+
+    def make(slug="riverside", name="Riverside"):
+        beat = create_beat(slug, name)
+        db.session.commit()
+        return beat
+
+    return make
+
+
+@pytest.fixture
+def beat(make_beat):
+    return make_beat()
+
+
+@pytest.fixture
+def make_user(app):
+    from pact.meetings.directory import create_user
+
+    def make(email="officer@example.org", role="officer", beats=(), name=None):
+        user = create_user(email, role=role, password=TEST_PASSWORD, display_name=name, beat_slugs=[b.slug for b in beats])
+        db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def officer(make_user, beat):
+    return make_user("pc.jones@example.org", "officer", [beat], name="PC Jones")
+
+
+@pytest.fixture
+def make_meeting(app, beat):
+    from pact.meetings.directory import schedule_meeting
+
+    def make(stage=Stage.LIVE, on_beat=None, title="Riverside PACT", moderation=ModerationMode.OPEN, votes=3):
+        meeting = schedule_meeting(on_beat or beat, title, utcnow() - timedelta(minutes=5), stage=stage,
+                                   moderation=moderation, votes_per_resident=votes)
+        db.session.commit()
+        return meeting
+
+    return make
+
+
+@pytest.fixture
+def meeting(make_meeting):
+    return make_meeting()
+
+
+# --- HTTP and Socket.IO clients -----------------------------------------------------------------
+
+CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+
+
+def csrf_token(client, path="/login") -> str:
+    html = client.get(path).get_data(as_text=True)
+    match = CSRF_RE.search(html)
+    assert match, f"no CSRF token on {path}"
+    return match.group(1) or match.group(2)
+
+
+def sign_in(client, email, password=TEST_PASSWORD):
+    token = csrf_token(client)
+    return client.post("/login", data={"email": email, "password": password, "csrf_token": token})
+
+
+@pytest.fixture
+def staff_client(app, officer):
+    """A Flask test client signed in as the beat's officer."""
+    client = app.test_client()
+    response = sign_in(client, officer.email)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return client
+
+
+@pytest.fixture
+def connect(app):
+    """Open a Socket.IO test client on /meeting; pass an HTTP client to share its cookies."""
+    opened = []
+
+    def make(http_client=None):
+        sock = socketio.test_client(app, namespace="/meeting", flask_test_client=http_client or app.test_client())
+        assert sock.is_connected("/meeting")
+        opened.append(sock)
+        return sock
+
+    yield make
+    for sock in opened:
+        if sock.is_connected("/meeting"):
+            sock.disconnect("/meeting")
+
+
+def call(sock, event, payload=None):
+    """Emit a command and return its ack."""
+    args = () if payload is None else (payload,)
+    return sock.emit(event, *args, namespace="/meeting", callback=True)
+
+
+def received(sock, event=None):
+    """Events this client has received since the last look (names and payloads)."""
+    got = sock.get_received("/meeting")
+    return [(m["name"], m["args"][0] if m["args"] else None) for m in got if event is None or m["name"] == event]
+
+
+def wait_for(sock, event, timeout=3.0, predicate=None):
+    """Wait for a coalesced broadcast (tallies, presence) to reach this client."""
+    deadline = time.monotonic() + timeout
+    seen = []
+    while time.monotonic() < deadline:
+        for name, payload in received(sock):
+            seen.append(name)
+            if name == event and (predicate is None or predicate(payload)):
+                return payload
+        time.sleep(0.02)
+    raise AssertionError(f"{event} not received within {timeout}s (saw {seen})")
+
+
+@pytest.fixture
+def resident(connect, meeting):
+    """A joined resident: (socket, join ack)."""
+
+    def make(name="Alice", target=None, http_client=None):
+        sock = connect(http_client)
+        ack = call(sock, "join", {"meeting_id": (target or meeting).id, "display_name": name})
+        assert ack["ok"], ack
+        received(sock)  # drop the join-time state
+        return sock, ack
+
+    return make
+
+
+ROOT = Path(__file__).resolve().parent.parent

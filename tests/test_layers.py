@@ -1,0 +1,55 @@
+"""The shape holds: domain services know nothing about HTTP or Socket.IO."""
+import ast
+from pathlib import Path
+
+DOMAIN = Path(__file__).resolve().parent.parent / "pact" / "meetings"
+FORBIDDEN_NAMES = {"request", "session", "g", "flash", "abort", "current_user", "redirect", "url_for"}
+FORBIDDEN_MODULES = ("flask_socketio", "flask_login", "socketio", "flask_wtf")
+
+
+def imports_of(path: Path):
+    tree = ast.parse(path.read_text(), filename=str(path))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                yield alias.name, None
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            for alias in node.names:
+                yield node.module, alias.name
+
+
+def test_domain_imports_no_transport():
+    offenders = []
+    files = sorted(DOMAIN.rglob("*.py"))
+    assert len(files) >= 8  # the walk really looks at the domain package
+    for path in files:
+        for module, name in imports_of(path):
+            if module.startswith(FORBIDDEN_MODULES) or module.startswith("pact.live") or module.startswith("pact.views"):
+                offenders.append(f"{path.name}: {module}")
+            if module == "flask" and name in FORBIDDEN_NAMES:
+                offenders.append(f"{path.name}: flask.{name}")
+    assert offenders == []
+
+
+def _emits(path: Path) -> list[str]:
+    """Calls that send to clients directly: socketio.emit/send, or emit/send imported from flask_socketio."""
+    tree = ast.parse(path.read_text(), filename=str(path))
+    direct = {alias.asname or alias.name for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+              and node.module == "flask_socketio" for alias in node.names if alias.name in ("emit", "send")}
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            func = node.func
+            if isinstance(func, ast.Attribute) and func.attr in ("emit", "send") and \
+                    isinstance(func.value, ast.Name) and func.value.id == "socketio":
+                found.append(f"{path.name}:{node.lineno}")
+            elif isinstance(func, ast.Name) and func.id in direct:
+                found.append(f"{path.name}:{node.lineno}")
+    return found
+
+
+def test_every_server_emit_lives_in_broadcast():
+    package = DOMAIN.parent
+    assert _emits(package / "live" / "broadcast.py")  # the check can see an emit
+    offenders = [hit for path in package.rglob("*.py") if path.name != "broadcast.py" for hit in _emits(path)]
+    assert offenders == []

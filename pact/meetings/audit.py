@@ -1,0 +1,32 @@
+"""The append-only audit log: every staff action and every refused forged command.
+
+Only `record` writes here; nothing in the app updates or deletes an entry.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from pact.extensions import db
+from pact.models import AuditEntry, Meeting, Participant, User
+
+
+def record(
+    action: str, *, now: datetime, user: User | None = None, participant: Participant | None = None,
+    meeting: Meeting | None = None, beat_id: int | None = None, target: str | None = None, reason: str | None = None,
+) -> AuditEntry:
+    """Add one entry: who (account and/or participant, with role), what, target, why, when."""
+    if user is not None:
+        name, role = f"{user.display_name} <{user.email}>", user.role.value
+    elif participant is not None:
+        name, role = participant.display_name, participant.role.value
+    else:
+        name, role = "anonymous", "none"
+    entry = AuditEntry(
+        meeting_id=meeting.id if meeting else None,
+        beat_id=beat_id if beat_id is not None else (meeting.beat_id if meeting else None),
+        actor_user_id=user.id if user else None,
+        actor_participant_id=participant.id if participant else None,
+        actor_name=name[:120], actor_role=role, action=action, target=target, reason=reason, created_at=now,
+    )
+    db.session.add(entry)
+    return entry

@@ -31,6 +31,16 @@ class Defaults:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
     WTF_CSRF_TIME_LIMIT = None  # token lives as long as the session
+    # Moderation and safeguarding (README "Moderation and safeguarding"). Forces change these.
+    SAFEGUARDING_WORDS: list[str] = [  # hold a post for review; "word*" also matches words it begins
+        "fuck*", "shit*", "cunt*", "wank*", "twat*", "bastard*", "dickhead*", "bellend*", "nonce*", "paedo*",
+        "pedo*", "slag*", "scum*", "snitch*",
+    ]
+    SAFEGUARDING_MESSAGES: dict[str, str] = {}  # hold code → the force's own wording (see safeguarding.MESSAGES)
+    SAFEGUARDING_REPLIES: list[dict[str, str]] = []  # [{"key", "label", "text"}…]; [] → safeguarding.REPLIES
+    DUPLICATE_WINDOW = 600  # seconds in which the same text is refused as `duplicate`
+    RATE_LIMIT_OVERRIDES: dict[str, list] = {}  # e.g. {"post:participant": [5, 60]} (see pact/live/limits.py)
+    PROXY_FIX = 0  # how many trusted proxies set X-Forwarded-For/-Proto/-Host (then cookies are Secure over HTTPS)
     SQLITE_BUSY_TIMEOUT_MS = 15000
     SQLITE_IMMEDIATE = True  # take SQLite's write lock at BEGIN (see pact/database.py)
 
@@ -52,6 +62,11 @@ def _coerce(current: Any, raw: str) -> Any:
         return int(raw)
     if isinstance(current, float):
         return float(raw)
+    if isinstance(current, dict):
+        value = json.loads(raw)
+        if not isinstance(value, dict):
+            raise ValueError("expected a JSON object")
+        return value
     if isinstance(current, list):
         raw = raw.strip()
         if raw.startswith("["):

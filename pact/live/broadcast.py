@@ -14,7 +14,7 @@ from flask import current_app
 from pact.extensions import socketio
 from pact.live import NAMESPACE, rooms
 from pact.meetings.snapshot import issue_data, redacted_issue
-from pact.models import Issue, Meeting
+from pact.models import Issue, Meeting, Participant, Visibility
 
 log = logging.getLogger(__name__)
 
@@ -56,9 +56,10 @@ def issue_updated(issue: Issue, votes: int, support: int | None = None) -> Send:
     meeting_id = issue.meeting_id
     public_view = issue_data(issue, votes, support=support) if issue.is_public else redacted_issue(issue)
     messages: list[Message] = [
-        ("issue_updated", public_view, rooms.public(meeting_id)),
         ("issue_updated", issue_data(issue, votes, support=support, for_staff=True), rooms.staff(meeting_id)),
     ]
+    if issue.visibility is not Visibility.HELD:  # residents never saw a held post: not even its id goes out
+        messages.insert(0, ("issue_updated", public_view, rooms.public(meeting_id)))
     if not issue.is_public:
         messages.append(("issue_updated", issue_data(issue, votes, support=support, for_author=True),
                          rooms.participant(issue.participant_id)))
@@ -92,6 +93,88 @@ def participant_notice(participant_id: int, event: str, payload: dict[str, Any])
     return _sender([(event, payload, rooms.participant(participant_id))])
 
 
+# --- moderation (pact/live/moderation_handlers.py) ---------------------------------------------
+
+def issue_moderated(issue: Issue, was_public: bool, votes: int, support: int) -> Send:
+    """Hidden, restored or approved. Residents: `issue_posted` when a post first becomes public,
+    `issue_updated` (words removed) when a public one is hidden, nothing about posts they never saw.
+    Staff: `issue_updated` in full. The author: `issue_updated` with the status and the reason."""
+    meeting_id, messages = issue.meeting_id, []
+    if issue.is_public:
+        event = "issue_updated" if was_public else "issue_posted"
+        messages.append((event, issue_data(issue, votes, support=support), rooms.public(meeting_id)))
+    elif was_public:
+        messages.append(("issue_updated", redacted_issue(issue), rooms.public(meeting_id)))
+    messages.append(("issue_updated", issue_data(issue, votes, support=support, for_staff=True), rooms.staff(meeting_id)))
+    messages.append(("issue_updated", issue_data(issue, votes, support=support, for_author=True),
+                     rooms.participant(issue.participant_id)))
+    return _sender(messages)
+
+
+def moderation_changed(meeting: Meeting) -> Send:
+    """The officer switched open / pre-moderated: `moderation_changed` {moderation, message} to everyone."""
+    premoderated = meeting.moderation.value == "premoderated"
+    message = ("An officer now checks new posts before they appear." if premoderated
+               else "New posts now appear straight away; officers may still hide posts.")
+    return _sender(_to_meeting(meeting.id, "moderation_changed",
+                               {"moderation": meeting.moderation.value, "message": message}))
+
+
+def _participant_view(participant: Participant) -> dict[str, Any]:
+    return {"id": participant.id, "display_name": participant.display_name, "role": participant.role.value,
+            "muted": participant.muted, "removed": participant.removed}
+
+
+def participant_muted(participant: Participant) -> Send:
+    """`muted` / `unmuted` {message} to that participant's sockets; `participant_updated` to staff."""
+    if participant.muted:
+        event, message = "muted", "A moderator has muted you: you can still watch, but not post or vote."
+    else:
+        event, message = "unmuted", "A moderator has unmuted you: you can post and vote again."
+    return _sender([(event, {"message": message}, rooms.participant(participant.id)),
+                    ("participant_updated", _participant_view(participant), rooms.staff(participant.meeting_id))])
+
+
+def participant_removed(participant: Participant) -> Send:
+    """`removed` {message} to that participant's sockets, which are then closed; `participant_updated` to staff."""
+    participant_id, staff_message = participant.id, ("participant_updated", _participant_view(participant),
+                                                      rooms.staff(participant.meeting_id))
+    notice = ("removed", {"message": "A moderator has removed you from this meeting. You cannot rejoin it. "
+                                     "In an emergency call 999; to report a crime call 101 or report online."},
+              rooms.participant(participant_id))
+
+    def send() -> None:
+        _sender([notice, staff_message])()
+        disconnect_room(rooms.participant(participant_id))
+
+    return send
+
+
+def staff_access_changed(user_id: int) -> Send:
+    """An admin changed the account (role, beats, deactivated): tell its sockets and close them, so
+    no staff room keeps feeding it; the page reloads with whatever access remains."""
+    def send() -> None:
+        emit("access_changed", {"message": "An admin changed your account's access. Reload the page to continue."},
+             rooms.user(user_id))
+        disconnect_room(rooms.user(user_id))
+
+    return send
+
+
+def disconnect_room(room: str) -> None:
+    """Close every socket in `room` on this process (other processes' clients are refused on their
+    next command and told by the event just sent)."""
+    server = socketio.server
+    if server is None:
+        return
+    try:
+        sids = [sid for sid, _ in server.manager.get_participants(NAMESPACE, room)]
+    except (KeyError, ValueError):
+        sids = []
+    for sid in sids:
+        server.disconnect(sid, namespace=NAMESPACE)
+
+
 # --- sent outside any transaction (ticker, sign-out) -------------------------------------------
 
 def tallies(meeting_id: int, counts: dict[int, int]) -> None:
@@ -109,12 +192,4 @@ def staff_signed_out(user_id: int) -> None:
     """Sign-out over HTTP: tell that account's open sockets, then drop the ones on this process."""
     emit("signed_out", {"message": "You have signed out. Reload the page to continue as a resident."},
          rooms.user(user_id))
-    server = socketio.server
-    if server is None:
-        return
-    try:
-        sids = [sid for sid, _ in server.manager.get_participants(NAMESPACE, rooms.user(user_id))]
-    except (KeyError, ValueError):
-        sids = []
-    for sid in sids:
-        server.disconnect(sid, namespace=NAMESPACE)
+    disconnect_room(rooms.user(user_id))

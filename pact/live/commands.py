@@ -18,8 +18,10 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from pact.extensions import db, socketio
 from pact.live import NAMESPACE
 from pact.live.payloads import Field, parse
+from pact.meetings import audit
 from pact.meetings.errors import DomainError
-from pact.models import Meeting, Participant
+from pact.meetings.permissions import can_moderate, can_see_beat
+from pact.models import Meeting, Participant, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +62,34 @@ def load_context() -> Context:
         raise DomainError("not_joined", "Join the meeting first.")
     if participant.removed:
         raise DomainError("forbidden", "You were removed from this meeting by a moderator.")
+    if participant.user_id is not None and not _staff_access_holds(participant):
+        # The socket remembers a staff join; the database says the sign-in, role or beat is gone.
+        raise DomainError("forbidden", "Your staff sign-in has ended or no longer covers this meeting. "
+                                       "Reload the page to continue.")
     return Context(meeting=participant.meeting, participant=participant, sid=request.sid)
+
+
+def _staff_access_holds(participant: Participant) -> bool:
+    if not current_user.is_authenticated or current_user.id != participant.user_id:
+        return False
+    meeting = participant.meeting
+    return can_moderate(current_user, meeting) or can_see_beat(current_user, meeting.beat)
+
+
+def _audit_refusal(event: str, error: DomainError) -> None:
+    """A joined client sent a command it may not: log who tried what (its own small transaction)."""
+    participant_id = session.get(SESSION_PARTICIPANT)
+    try:
+        participant = db.session.get(Participant, participant_id) if participant_id is not None else None
+        if participant is None:
+            return
+        user = current_user._get_current_object() if current_user.is_authenticated else None
+        audit.record("refused_command", now=utcnow(), user=user, participant=participant,
+                     meeting=participant.meeting, target=event, reason=error.message)
+        db.session.commit()
+    except Exception:  # the refusal stands even if the log write fails; say so in the server log
+        db.session.rollback()
+        log.exception("could not audit refused %s", event)
 
 
 def _failure(error: DomainError) -> dict[str, Any]:
@@ -83,7 +112,10 @@ def command(event: str, fields: dict[str, Field], *, joined: bool = True):
                 ack, sends = fn(ctx, data) if joined else fn(data)
                 db.session.commit()
             except DomainError as error:
-                return _failure(error)
+                ack = _failure(error)
+                if joined and error.code == "forbidden":
+                    _audit_refusal(event, error)
+                return ack
             except (OperationalError, DBAPIError) as exc:
                 db.session.rollback()
                 log.warning("database unavailable during %s: %s", event, exc.__class__.__name__)

@@ -5,7 +5,9 @@ broadcast → ack. Who sends it and who receives what is in each docstring.
 """
 from __future__ import annotations
 
-from flask import request, session
+from datetime import timedelta
+
+from flask import current_app, request, session
 from flask_login import current_user
 from flask_socketio import join_room
 
@@ -13,7 +15,7 @@ from pact.extensions import socketio
 from pact.live import NAMESPACE, broadcast, limits, rooms
 from pact.live.commands import SESSION_MEETING, SESSION_PARTICIPANT, Context, command, ticker
 from pact.live.payloads import Field
-from pact.meetings import issues, stages, voting
+from pact.meetings import audit, issues, safeguarding, stages, voting
 from pact.meetings.errors import DomainError
 from pact.meetings.participants import admit, get_meeting, hash_secret
 from pact.meetings.permissions import require_moderator
@@ -22,6 +24,13 @@ from pact.models import Stage, utcnow
 
 DEVICE_COOKIE = "pact_device"
 ISSUE_REF = {"issue_id": Field("int")}
+
+
+def _posting_rules() -> dict:
+    """The force's safeguarding word list and wording, and the duplicate window, from config."""
+    cfg = current_app.config
+    return {"policy": safeguarding.Policy.build(cfg.get("SAFEGUARDING_WORDS"), cfg.get("SAFEGUARDING_MESSAGES")),
+            "duplicate_window": timedelta(seconds=cfg.get("DUPLICATE_WINDOW", 600))}
 
 
 def _address() -> str:
@@ -55,9 +64,9 @@ def join(data):
 
     Ack to the sender: participant, resume token, SNAPSHOT; `state` to the sender too; `presence`
     to the room (coalesced)."""
-    limits.check("join", address=_address())
-    meeting = get_meeting(data["meeting_id"])
     device = request.cookies.get(DEVICE_COOKIE)
+    limits.check("join", address=_address(), device=hash_secret(device) if device else None)
+    meeting = get_meeting(data["meeting_id"])
     participant, token = admit(
         meeting, user=current_user, display_name=data.get("display_name"), resume_token=data.get("resume_token"),
         now=utcnow(), device_hash=hash_secret(device) if device else None, address_hash=_address(),
@@ -83,6 +92,7 @@ def join(data):
 @command("sync", {})
 def sync(ctx: Context, _data):
     """Participant → server: "I may have missed something". Ack (and `state`) with a fresh SNAPSHOT."""
+    limits.check("sync", participant=ctx.participant.id)
     state = snapshot(ctx.meeting, ctx.participant, watching=ticker().presence.watching(ctx.meeting.id))
     return {"ok": True, "state": state}, []
 
@@ -92,7 +102,8 @@ def post_issue(ctx: Context, data):
     """Participant → server. Ack to the author with ISSUE (and why, when held); `issue_posted` to
     the room when public, to staff only when held."""
     limits.check("post", participant=ctx.participant.id, address=_address())
-    posted = issues.post_issue(ctx.meeting, ctx.participant, data["text"], data.get("category"), now=utcnow())
+    posted = issues.post_issue(ctx.meeting, ctx.participant, data["text"], data.get("category"), now=utcnow(),
+                               **_posting_rules())
     ack = {"ok": True, "issue": issue_data(posted.issue, 0, my_vote=False, for_author=True)}
     if posted.hold_message:
         ack["message"] = posted.hold_message
@@ -132,4 +143,7 @@ def set_stage(ctx: Context, data):
     if target not in (Stage.LIVE, Stage.VOTING):
         raise DomainError("invalid_payload", "set_stage takes 'live' or 'voting'; use 'close' to close the meeting.")
     changed = stages.change_stage(ctx.meeting, target, now=utcnow())
+    if changed:
+        audit.record("set_stage", now=utcnow(), user=ctx.user, meeting=ctx.meeting, target=f"meeting:{ctx.meeting.id}",
+                     reason=target.value)
     return {"ok": True, "stage": target.value}, [broadcast.stage_changed(ctx.meeting)] if changed else []

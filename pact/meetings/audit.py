@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import select
+
 from pact.extensions import db
 from pact.models import AuditEntry, Meeting, Participant, User
 
@@ -26,7 +28,27 @@ def record(
         beat_id=beat_id if beat_id is not None else (meeting.beat_id if meeting else None),
         actor_user_id=user.id if user else None,
         actor_participant_id=participant.id if participant else None,
-        actor_name=name[:120], actor_role=role, action=action, target=target, reason=reason, created_at=now,
+        actor_name=name[:120], actor_role=role, action=action[:40], target=target[:120] if target else None,
+        reason=reason, created_at=now,
     )
     db.session.add(entry)
     return entry
+
+
+def entries_for(meeting: Meeting) -> list[AuditEntry]:
+    """The meeting's log, oldest first: what inspectors read and download."""
+    return list(db.session.scalars(
+        select(AuditEntry).where(AuditEntry.meeting_id == meeting.id).order_by(AuditEntry.created_at, AuditEntry.id)
+    ))
+
+
+COLUMNS = ("when", "who", "role", "action", "target", "reason")
+
+
+def rows_for(meeting: Meeting) -> list[dict[str, str]]:
+    """The log as plain rows (data first; the adapter picks the format)."""
+    return [
+        {"when": e.created_at.isoformat(timespec="seconds").replace("+00:00", "Z"), "who": e.actor_name,
+         "role": e.actor_role, "action": e.action, "target": e.target or "", "reason": e.reason or ""}
+        for e in entries_for(meeting)
+    ]

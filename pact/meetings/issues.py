@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
 from pact.extensions import db
-from pact.meetings import safeguarding, stages
+from pact.meetings import audit, duplicates, safeguarding, stages
 from pact.meetings.errors import DomainError, not_found
 from pact.meetings.participants import require_active
 from pact.meetings.permissions import require_moderator
@@ -53,20 +53,25 @@ def get_issue(meeting: Meeting, issue_id: object) -> Issue:
 
 def post_issue(
     meeting: Meeting, author: Participant, raw_text: object, raw_category: object = None, *,
-    now: datetime, max_length: int = ISSUE_LIMIT,
+    now: datetime, max_length: int = ISSUE_LIMIT, policy: safeguarding.Policy = safeguarding.DEFAULT,
+    duplicate_window: timedelta = duplicates.WINDOW,
 ) -> Posted:
-    """Record a resident's issue; it is held for an officer when safeguarding or pre-moderation says so."""
+    """Record a resident's issue; it is held for an officer when safeguarding or pre-moderation says so.
+
+    `policy` carries the force's word list and wording; the same text again within
+    `duplicate_window` is refused as `duplicate`."""
     require_active(author, doing="post")
     if not stages.can_post(meeting):
         stages.require_stage(meeting, Stage.SCHEDULED, Stage.LIVE, doing="post a new issue")
     text = clean_text(raw_text, field="issue", max_length=max_length)
     category = parse_category(raw_category)
+    duplicates.refuse_repeat(meeting, author, text, now=now, window=duplicate_window)
     issue = Issue(meeting=meeting, author=author, text=text, category=category, created_at=now)
-    hold = None if author.is_staff else safeguarding.assess(text)
+    hold = None if author.is_staff else safeguarding.assess(text, policy)
     if hold is not None:
         issue.visibility, issue.hold_reason = Visibility.HELD, hold.code
     elif meeting.moderation is ModerationMode.PREMODERATED and not author.is_staff:
-        hold = safeguarding.PREMODERATED
+        hold = policy.hold("premoderated")
         issue.visibility, issue.hold_reason = Visibility.HELD, hold.code
     db.session.add(issue)
     db.session.flush()
@@ -84,6 +89,7 @@ def answer_issue(meeting: Meeting, issue_id: object, raw_text: object, *, user: 
     else:
         issue.answer.text, issue.answer.updated_at = text, now
         issue.answer.user, issue.answer.by_name = user, user.display_name
+    audit.record("answer", now=now, user=user, meeting=meeting, target=f"issue:{issue.id}", reason=text)
     db.session.flush()
     return issue
 

@@ -1,0 +1,103 @@
+"""What admins change about staff accounts: role, beats, active. Every change is audited.
+
+A change that narrows someone's access also ends their open connections (the adapter pushes that
+after commit); deactivating an account revokes its sign-ins on the server.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select, update
+
+from pact.extensions import db
+from pact.meetings import audit, directory
+from pact.meetings.errors import DomainError, forbidden, not_found
+from pact.models import Beat, Role, StaffSession, User
+
+
+def require_admin(user: User | None) -> None:
+    if user is None or not getattr(user, "is_authenticated", False) or not user.active or user.role is not Role.ADMIN:
+        raise forbidden("Only an admin can manage beats and staff.")
+
+
+def get_user(user_id: object) -> User:
+    if not isinstance(user_id, int) or isinstance(user_id, bool):
+        raise DomainError("invalid_payload", "user_id must be a whole number.")
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise not_found("staff account")
+    return user
+
+
+def _not_self(admin: User, target: User, doing: str) -> None:
+    # An admin locking themselves out would leave the force with no way back in but the command line.
+    if admin.id == target.id:
+        raise DomainError("invalid_target", f"You cannot {doing} your own account. Ask another admin.")
+
+
+def create_beat(admin: User, slug: str, name: str, *, now: datetime) -> Beat:
+    require_admin(admin)
+    beat = directory.create_beat(slug, name)
+    audit.record("create_beat", now=now, user=admin, beat_id=beat.id, target=f"beat:{beat.slug}", reason=beat.name)
+    return beat
+
+
+def create_staff(admin: User, email: str, *, role: str, password: str, display_name: str | None,
+                 beat_slugs: list[str], now: datetime) -> User:
+    require_admin(admin)
+    user = directory.create_user(email, role=role, password=password, display_name=display_name,
+                                 beat_slugs=beat_slugs)
+    audit.record("create_user", now=now, user=admin, target=f"user:{user.id} {user.email}",
+                 reason=f"role {user.role.value}; beats {', '.join(b.slug for b in user.beats) or 'none'}")
+    return user
+
+
+def change_role(admin: User, target: User, raw_role: str, *, now: datetime) -> bool:
+    """Returns whether the role changed (the adapter then ends the account's open connections)."""
+    require_admin(admin)
+    try:
+        role = Role(raw_role)
+    except ValueError:
+        raise DomainError("invalid_role", "The role must be officer, inspector or admin.") from None
+    if target.role is role:
+        return False
+    _not_self(admin, target, "change the role of")
+    before, target.role = target.role, role
+    audit.record("change_role", now=now, user=admin, target=f"user:{target.id} {target.email}",
+                 reason=f"{before.value} → {role.value}")
+    db.session.flush()
+    return True
+
+
+def assign_beats(admin: User, target: User, beat_ids: list[int], *, now: datetime) -> bool:
+    """Set exactly which beats the account works on. Returns whether any beat was taken away."""
+    require_admin(admin)
+    beats = list(db.session.scalars(select(Beat).where(Beat.id.in_(beat_ids)))) if beat_ids else []
+    if len(beats) != len(set(beat_ids)):
+        raise not_found("beat")
+    before, after = {b.slug for b in target.beats}, {b.slug for b in beats}
+    if before == after:
+        return False
+    target.beats = sorted(beats, key=lambda b: b.name)
+    audit.record("assign_beats", now=now, user=admin, target=f"user:{target.id} {target.email}",
+                 reason=f"{', '.join(sorted(before)) or 'none'} → {', '.join(sorted(after)) or 'none'}")
+    db.session.flush()
+    return bool(before - after)
+
+
+def set_active(admin: User, target: User, active: bool, *, now: datetime) -> bool:
+    """Deactivate (signs the account out everywhere, keeps its history) or reactivate it."""
+    require_admin(admin)
+    if target.active is active:
+        return False
+    if not active:
+        _not_self(admin, target, "deactivate")
+        db.session.execute(
+            update(StaffSession).where(StaffSession.user_id == target.id, StaffSession.revoked_at.is_(None))
+            .values(revoked_at=now)
+        )
+    target.active = active
+    audit.record("reactivate_user" if active else "deactivate_user", now=now, user=admin,
+                 target=f"user:{target.id} {target.email}")
+    db.session.flush()
+    return True

@@ -1,0 +1,134 @@
+"""What officers do to keep a meeting safe: hide, restore and approve posts, mute and remove
+participants, switch between open and pre-moderated posting. Every act is audited.
+
+Only an officer of the meeting's beat (or an admin) may act; the acting user comes from the
+adapter, freshly loaded for this request or event.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from pact.extensions import db
+from pact.meetings import audit
+from pact.meetings.errors import DomainError, not_found
+from pact.meetings.issues import get_issue
+from pact.meetings.permissions import require_moderator
+from pact.meetings.text import clean_text
+from pact.models import Issue, Meeting, ModerationMode, Participant, User, Visibility
+
+REASON_LIMIT = 500
+ACTIONS = ("hide", "restore", "approve")
+
+
+@dataclass(frozen=True)
+class Moderated:
+    issue: Issue
+    was_public: bool  # whether residents could see it before this act
+
+
+def _reason(raw: object) -> str | None:
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    return clean_text(raw, field="reason", max_length=REASON_LIMIT, multiline=False)
+
+
+def moderate_issue(meeting: Meeting, issue_id: object, action: object, raw_reason: object = None, *,
+                   user: User | None, now: datetime) -> Moderated:
+    """hide: take a post out of public view (held or public); restore: undo a hide;
+    approve: publish a held post. The reason is shown to the post's author."""
+    require_moderator(user, meeting)
+    if action not in ACTIONS:
+        raise DomainError("invalid_payload", "action must be 'hide', 'restore' or 'approve'.", field="action")
+    issue = get_issue(meeting, issue_id)
+    reason = _reason(raw_reason)
+    was_public = issue.is_public
+    if action == "hide":
+        if issue.visibility is Visibility.HIDDEN:
+            raise DomainError("wrong_state", "That issue is already hidden.", status=issue.status)
+        issue.visibility, issue.moderation_reason = Visibility.HIDDEN, reason
+    elif action == "restore":
+        if issue.visibility is not Visibility.HIDDEN:
+            raise DomainError("wrong_state", "Only a hidden issue can be restored.", status=issue.status)
+        issue.visibility, issue.moderation_reason = Visibility.PUBLIC, None
+    else:
+        if issue.visibility is not Visibility.HELD:
+            raise DomainError("wrong_state", "That issue is not waiting for approval.", status=issue.status)
+        issue.visibility = Visibility.PUBLIC
+    audit.record(str(action), now=now, user=user, meeting=meeting, target=f"issue:{issue.id}",
+                 reason=reason or (f"held: {issue.hold_reason}" if action == "approve" and issue.hold_reason else None))
+    db.session.flush()
+    return Moderated(issue, was_public)
+
+
+def held_issues(meeting: Meeting) -> list[Issue]:
+    """The moderation queue: posts waiting for an officer, oldest first."""
+    return list(db.session.scalars(
+        select(Issue).where(Issue.meeting_id == meeting.id, Issue.visibility == Visibility.HELD)
+        .order_by(Issue.created_at, Issue.id)
+    ))
+
+
+def set_moderation(meeting: Meeting, raw_mode: object, *, user: User | None, now: datetime) -> bool:
+    """Open (posts public at once) or pre-moderated (posts wait for approval). Returns whether it changed.
+
+    Posts already waiting stay waiting when a meeting goes back to open: an officer decides each."""
+    require_moderator(user, meeting)
+    try:
+        mode = ModerationMode(raw_mode)
+    except ValueError:
+        raise DomainError("invalid_payload", "mode must be 'open' or 'premoderated'.", field="mode") from None
+    if meeting.moderation is mode:
+        return False
+    meeting.moderation = mode
+    audit.record("set_moderation", now=now, user=user, meeting=meeting, target=f"meeting:{meeting.id}",
+                 reason=mode.value)
+    db.session.flush()
+    return True
+
+
+def _target(meeting: Meeting, participant_id: object) -> Participant:
+    if not isinstance(participant_id, int) or isinstance(participant_id, bool):
+        raise DomainError("invalid_payload", "participant_id must be a whole number.", field="participant_id")
+    target = db.session.get(Participant, participant_id)
+    if target is None or target.meeting_id != meeting.id:
+        raise not_found("participant")
+    if target.is_staff:
+        raise DomainError("invalid_target", "Staff cannot be muted or removed; their access is managed by an admin.")
+    return target
+
+
+def mute_participant(meeting: Meeting, participant_id: object, *, muted: bool, user: User | None,
+                     now: datetime, raw_reason: object = None) -> tuple[Participant, bool]:
+    """Mute (can watch, cannot post or vote) or unmute a resident. Returns it and whether it changed."""
+    require_moderator(user, meeting)
+    target = _target(meeting, participant_id)
+    reason = _reason(raw_reason)
+    if target.removed:
+        raise DomainError("wrong_state", "That participant has been removed from the meeting.")
+    if target.muted is muted:
+        return target, False
+    target.muted = muted
+    audit.record("mute" if muted else "unmute", now=now, user=user, meeting=meeting,
+                 target=f"participant:{target.id} {target.display_name}", reason=reason)
+    db.session.flush()
+    return target, True
+
+
+def remove_participant(meeting: Meeting, participant_id: object, *, user: User | None, now: datetime,
+                       raw_reason: object = None) -> tuple[Participant, bool]:
+    """Remove a resident: their connections close and they cannot rejoin from the same browser.
+
+    Their posts stay as they are; an officer hides any that must go."""
+    require_moderator(user, meeting)
+    target = _target(meeting, participant_id)
+    reason = _reason(raw_reason)
+    if target.removed:
+        return target, False
+    target.removed, target.muted = True, True
+    audit.record("remove", now=now, user=user, meeting=meeting,
+                 target=f"participant:{target.id} {target.display_name}", reason=reason)
+    db.session.flush()
+    return target, True

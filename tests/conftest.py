@@ -75,6 +75,7 @@ def app(app_config):
     with app.app_context():
         empty_tables()
     yield app
+    app.extensions["pact_ticker"].stop()
     with app.app_context():
         db.session.remove()
         db.engine.dispose()

@@ -32,6 +32,8 @@ class Ticker:
         self._next_due: dict[int, float] = {}
         self._peaks: dict[int, int] = {}
         self._running = False
+        self._stopped = False
+        self._task = None
 
     # --- called by handlers after commit -------------------------------------------------------
     def mark_tallies(self, meeting_id: int) -> None:
@@ -48,16 +50,24 @@ class Ticker:
 
     def ensure_running(self) -> None:
         with self._lock:
-            if self._running:
+            if self._running or self._stopped:
                 return
             self._running = True
-        socketio.start_background_task(self._run)
+        self._task = socketio.start_background_task(self._run)
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Stop the loop for good (app shutdown, end of a test) and wait for it to finish."""
+        with self._lock:
+            self._stopped = True
+        task = self._task
+        if task is not None and hasattr(task, "join"):
+            task.join(timeout)
 
     # --- the loop -------------------------------------------------------------------------------
     def _run(self) -> None:
         idle_since = time.monotonic()
         try:
-            while True:
+            while not self._stopped:
                 socketio.sleep(self.interval)
                 if self.flush():
                     idle_since = time.monotonic()

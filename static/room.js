@@ -159,6 +159,7 @@
   }
 
   function isStaff() { return !!(state.me && state.me.role !== "resident"); }
+    (window.PACT.stateHooks || []).forEach(function (hook) { hook(state, snapshot); });
   function stage() { return state.meeting ? state.meeting.stage : "scheduled"; }
 
   function renderStage() {
@@ -384,6 +385,7 @@
   });
 
   window.PACT = window.PACT || {};
-  window.PACT.room = { state: state, send: send, render: render, socket: socket };
+  window.PACT.room = { state: state, send: send, render: render, socket: socket, announce: announce, showNotice: showNotice };
   window.PACT.staffControlHooks = window.PACT.staffControlHooks || [];
 })();
+  window.PACT.stateHooks = window.PACT.stateHooks || [];  // (state, snapshot) after every fresh state

@@ -11,6 +11,7 @@ def init_live(app: Flask) -> None:
     from pact.extensions import socketio
     from pact.live import handlers  # noqa: F401  (registers events)
     from pact.live import moderation_handlers  # noqa: F401  (moderate, mute, remove, set_moderation, reply)
+    from pact.live import closing_handlers  # noqa: F401  (shortlist, merge, close, verdict)
     from pact.live.ticker import Ticker
 
     origins = app.config.get("CORS_ALLOWED_ORIGINS") or None  # None → same origin as the page only

@@ -93,6 +93,48 @@ def participant_notice(participant_id: int, event: str, payload: dict[str, Any])
     return _sender([(event, payload, rooms.participant(participant_id))])
 
 
+def _all(sends: list[Send]) -> Send:
+    def send() -> None:
+        for each in sends:
+            each()
+
+    return send
+
+
+def shortlist_changed(changed: list[Issue], counts: dict[int, int], support: dict[int, int]) -> Send:
+    """Issues that joined or left the shortlist: `issue_updated` for each, to the room and staff."""
+    sends = [issue_updated(issue, counts.get(issue.id, 0), support.get(issue.id, 0)) for issue in changed]
+    return _all(sends)
+
+
+def issue_merged(source: Issue, target: Issue, votes: int, support: int, moved_voters: list[int]) -> Send:
+    """A duplicate folded into another issue: the duplicate leaves everyone's list, the target
+    shows its new count, and each resident whose vote moved is told it now counts for the target."""
+    sends = [issue_updated(source, 0, 0), issue_updated(target, votes, support)]
+    if target.is_public:
+        mine = issue_data(target, votes, support=support, my_vote=True)
+        sends.append(_sender([("issue_updated", mine, rooms.participant(pid)) for pid in moved_voters]))
+    return _all(sends)
+
+
+def meeting_closed(meeting: Meeting, summary_url: str) -> Send:
+    """The meeting closed: `stage_changed` then `meeting_closed` {summary_url} to everyone in it."""
+    stage = stage_changed(meeting)
+    closed = _sender(_to_meeting(meeting.id, "meeting_closed", {"summary_url": summary_url}))
+
+    def send() -> None:
+        stage()
+        closed()
+
+    return send
+
+
+def verdicts_changed(meeting_id: int, priority_id: int, counts: dict[str, int]) -> Send:
+    """A resident's verdict on a previous priority: the running counts to staff only (residents
+    are not swayed by others' answers, and a busy room is spared a message per verdict)."""
+    return _sender([("verdicts", {"priority_id": priority_id, **counts}, rooms.staff(meeting_id))])
+
+
 # --- moderation (pact/live/moderation_handlers.py) ---------------------------------------------
 
 def issue_moderated(issue: Issue, was_public: bool, votes: int, support: int) -> Send:

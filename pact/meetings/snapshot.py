@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from pact.extensions import db
+from pact.meetings.progress import review_items
 from pact.meetings.voting import my_votes, tallies, vote_kind
 from pact.models import Issue, Meeting, Participant, Stage, Visibility, VoteKind
 
@@ -91,7 +92,8 @@ def snapshot(meeting: Meeting, viewer: Participant | None, *, watching: int) -> 
             my_vote=(issue.id in mine) if viewer is not None else None,
             for_staff=is_staff, for_author=own,
         ))
-    return {"meeting": meeting_data(meeting), "issues": issues, "presence": {"watching": watching}}
+    return {"meeting": meeting_data(meeting), "issues": issues, "presence": {"watching": watching},
+            "review": review_items(meeting, viewer)}
 
 
 def participant_data(participant: Participant) -> dict[str, Any]:

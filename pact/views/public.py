@@ -10,8 +10,10 @@ from sqlalchemy import select
 
 from pact.extensions import db
 from pact.meetings import issues as issue_service
+from pact.meetings import summary
 from pact.meetings.errors import not_found
 from pact.meetings.permissions import can_moderate
+from pact.meetings.progress import review_items
 from pact.meetings.stages import STAGE_LABELS
 from pact.models import Beat, Meeting, Stage, utcnow
 
@@ -58,7 +60,7 @@ def get_meeting_or_404(meeting_id: int) -> Meeting:
 def beat(slug: str):
     beat = get_beat(slug)
     meetings = sorted(beat.meetings, key=lambda m: m.starts_at, reverse=True)
-    return render_template("public/beat.html", beat=beat, meetings=meetings)
+    return render_template("public/beat.html", beat=beat, meetings=meetings, record=summary.beat_record(beat))
 
 
 @public_bp.get("/meetings/<int:meeting_id>")
@@ -68,6 +70,7 @@ def room(meeting_id: int):
     public = issue_service.public_issues(meeting)
     response = make_response(render_template(
         "public/room.html", meeting=meeting, issues=public, is_moderator=can_moderate(current_user, meeting),
+        review=review_items(meeting, None),
     ))
     # A per-browser id (HttpOnly) lets moderators keep a removed resident out under a new name.
     if not request.cookies.get(DEVICE_COOKIE):

@@ -1,0 +1,139 @@
+"""Formats: plain data in, file text out — CSV, police.uk JSON, meeting JSON, iCalendar, Atom.
+
+No database and no HTTP here: the domain builds the data (pact/meetings/summary.py, reporting.py),
+the views decide who may download what, and these functions only render (tested on their own).
+"""
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+import xml.etree.ElementTree as ET
+from datetime import datetime, timedelta, timezone
+from typing import Any, Iterable
+
+import icalendar
+
+CSV_COLUMNS = [
+    ("beat", "Beat"), ("meeting_date", "Meeting date"), ("meeting_title", "Meeting"), ("position", "Position"),
+    ("priority", "Priority"), ("votes", "Votes"), ("action", "Action promised"), ("owner", "Owner"),
+    ("review_on", "Review date"), ("status", "Status"), ("latest_progress", "Latest progress"),
+    ("latest_progress_on", "Latest progress date"),
+]
+# A spreadsheet runs a cell that starts with one of these as a formula (FINDINGS: CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+POLICE_UK_DATE = "%Y-%m-%dT%H:%M:%S"
+MEETING_LENGTH = timedelta(minutes=90)  # meetings have a start only; calendars need an end
+ATOM = "http://www.w3.org/2005/Atom"
+
+
+def safe_cell(value: Any) -> Any:
+    """Text that a spreadsheet would run as a formula gets a leading apostrophe; numbers pass."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def priorities_csv(rows: Iterable[dict[str, Any]]) -> str:
+    """One row per agreed priority, with a header; UTF-8 BOM so spreadsheets read accents right."""
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow([label for _, label in CSV_COLUMNS])
+    for row in rows:
+        writer.writerow([safe_cell(row[key]) for key, _ in CSV_COLUMNS])
+    return out.getvalue()
+
+
+def police_uk_date(value: datetime | None) -> str | None:
+    return value.astimezone(timezone.utc).strftime(POLICE_UK_DATE) if value else None
+
+
+def police_uk_priorities(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The data.police.uk neighbourhood-priorities shape: exactly issue, issue-date, action, action-date.
+
+    `issue` and `action` are HTML, so the text is escaped; `issue-date` is when the priority was
+    agreed and `action-date` when progress was last reported (UTC, no zone, as police.uk writes)."""
+    return [
+        {
+            "issue": html.escape(row["priority"]),
+            "issue-date": police_uk_date(row["agreed_at"]),
+            "action": html.escape(row["action"]) if row["action"] else None,
+            "action-date": police_uk_date(row["action_at"]),
+        }
+        for row in rows
+    ]
+
+
+def json_text(data: Any) -> str:
+    """Stable, readable JSON (UTF-8, keys in order) for downloads compared byte for byte in tests."""
+    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def _utc(value: datetime) -> datetime:
+    return value.astimezone(timezone.utc)
+
+
+def calendar_ics(beat: dict[str, str], meetings: Iterable[dict[str, Any]], *, host: str, now: datetime) -> bytes:
+    """An iCalendar feed of a beat's upcoming meetings (RFC 5545), one VEVENT per meeting."""
+    cal = icalendar.Calendar()
+    cal.add("prodid", "-//PACT Live//Beat meetings//EN")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", f"PACT meetings: {beat['name']}")
+    cal.add("x-wr-caldesc", f"Police and Communities Together meetings for {beat['name']}.")
+    for meeting in meetings:
+        event = icalendar.Event()
+        event.add("uid", f"meeting-{meeting['id']}@{host}")
+        event.add("dtstamp", _utc(now))
+        event.add("dtstart", _utc(meeting["starts_at"]))
+        event.add("dtend", _utc(meeting["starts_at"]) + MEETING_LENGTH)
+        event.add("summary", meeting["title"])
+        event.add("description", f"PACT meeting for {beat['name']}. Join online from any browser: {meeting['url']}")
+        event.add("location", "Online (PACT Live)")
+        event.add("url", meeting["url"])
+        event.add("status", "CONFIRMED")
+        cal.add_component(event)
+    return cal.to_ical()
+
+
+def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+    node = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attrs)
+    if text is not None:
+        node.text = text
+    return node
+
+
+def _atom_time(value: datetime) -> str:
+    return _utc(value).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def feed_atom(feed: dict[str, Any], entries: list[dict[str, Any]]) -> bytes:
+    """An Atom feed (RFC 4287): `feed` has id, title, link, self_link, updated; each entry has id,
+    title, link, updated, summary (plain text) and author."""
+    ET.register_namespace("", ATOM)
+    root = ET.Element(f"{{{ATOM}}}feed")
+    _sub(root, "id", feed["id"])
+    _sub(root, "title", feed["title"])
+    _sub(root, "subtitle", feed.get("subtitle") or "")
+    _sub(root, "link", rel="alternate", type="text/html", href=feed["link"])
+    _sub(root, "link", rel="self", type="application/atom+xml", href=feed["self_link"])
+    updated = max([e["updated"] for e in entries], default=feed["updated"])
+    _sub(root, "updated", _atom_time(updated))
+    author = _sub(root, "author")
+    _sub(author, "name", feed["author"])
+    _sub(root, "generator", "PACT Live")
+    for item in sorted(entries, key=lambda e: (e["updated"], e["id"]), reverse=True):
+        entry = _sub(root, "entry")
+        _sub(entry, "id", item["id"])
+        _sub(entry, "title", item["title"])
+        _sub(entry, "link", rel="alternate", type="text/html", href=item["link"])
+        _sub(entry, "updated", _atom_time(item["updated"]))
+        _sub(entry, "published", _atom_time(item.get("published") or item["updated"]))
+        if item.get("author"):
+            _sub(_sub(entry, "author"), "name", item["author"])
+        _sub(entry, "summary", item["summary"], type="text")
+    ET.indent(root)
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="utf-8", xml_declaration=False) + b"\n"

@@ -1,0 +1,143 @@
+"""Between meetings: officers' progress on each action, and residents' verdicts at the next meeting."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from pact.extensions import db
+from pact.meetings import audit, stages
+from pact.meetings.errors import DomainError, forbidden, not_found
+from pact.meetings.participants import require_active
+from pact.meetings.permissions import can_moderate
+from pact.meetings.priorities import get_priority
+from pact.meetings.text import clean_text
+from pact.models import (
+    Meeting, Participant, Priority, PriorityVerdict, ProgressStatus, ProgressUpdate, Stage, User, Verdict,
+)
+
+NOTE_LIMIT = 2000
+
+STATUS_LABELS = {
+    ProgressStatus.OPEN: "Open",
+    ProgressStatus.IN_PROGRESS: "In progress",
+    ProgressStatus.DONE: "Done",
+    ProgressStatus.CARRIED_OVER: "Carried over",
+}
+VERDICT_LABELS = {Verdict.DEALT_WITH: "Dealt with", Verdict.NOT_DEALT_WITH: "Not dealt with"}
+
+
+def parse_status(raw: object) -> ProgressStatus:
+    try:
+        return ProgressStatus(raw)
+    except ValueError:
+        names = ", ".join(s.value for s in ProgressStatus)
+        raise DomainError("invalid_status", f"Choose a status: {names}.") from None
+
+
+def post_progress(priority: Priority, raw_status: object, raw_note: object, *, user: User, now: datetime) -> ProgressUpdate:
+    """An officer of the beat (or an admin) reports progress; the priority takes the new status."""
+    if not can_moderate(user, priority.meeting):
+        raise forbidden("Only an officer of this beat can post progress on its priorities.")
+    status = parse_status(raw_status)
+    note = clean_text(raw_note, field="progress note", max_length=NOTE_LIMIT)
+    update = ProgressUpdate(priority=priority, user_id=user.id, by_name=user.display_name, status=status,
+                            note=note, created_at=now)
+    priority.status = status
+    db.session.add(update)
+    audit.record("progress", now=now, user=user, meeting=priority.meeting,
+                 target=f"priority {priority.id}: {status.value}", reason=note[:500])
+    db.session.flush()
+    return update
+
+
+def latest_update(priority: Priority) -> ProgressUpdate | None:
+    """The most recent progress (updates are loaded in order of creation)."""
+    return max(priority.updates, key=lambda u: (u.created_at, u.id), default=None)
+
+
+def previous_meeting(meeting: Meeting) -> Meeting | None:
+    """The beat's last closed meeting before this one: its priorities open this meeting's review."""
+    return db.session.scalar(
+        select(Meeting).where(
+            Meeting.beat_id == meeting.beat_id, Meeting.id != meeting.id, Meeting.stage == Stage.CLOSED,
+            Meeting.starts_at <= meeting.starts_at,
+        ).order_by(Meeting.starts_at.desc(), Meeting.id.desc()).limit(1)
+    )
+
+
+def verdict_counts(priority_ids: list[int]) -> dict[int, dict[str, int]]:
+    counts = {pid: {v.value: 0 for v in Verdict} for pid in priority_ids}
+    if not priority_ids:
+        return counts
+    rows = db.session.execute(
+        select(PriorityVerdict.priority_id, PriorityVerdict.verdict, func.count(PriorityVerdict.id))
+        .where(PriorityVerdict.priority_id.in_(priority_ids))
+        .group_by(PriorityVerdict.priority_id, PriorityVerdict.verdict)
+    )
+    for pid, verdict, n in rows:
+        counts[pid][verdict.value] = n
+    return counts
+
+
+def review_items(meeting: Meeting, viewer: Participant | None) -> list[dict[str, Any]]:
+    """The previous meeting's priorities as this meeting opens: action, latest progress, my verdict."""
+    previous = previous_meeting(meeting)
+    if previous is None or meeting.stage is Stage.CLOSED:
+        return []
+    priorities = list(previous.priorities)
+    mine: dict[int, str] = {}
+    if viewer is not None:
+        mine = {pid: v.value for pid, v in db.session.execute(
+            select(PriorityVerdict.priority_id, PriorityVerdict.verdict).where(
+                PriorityVerdict.participant_id == viewer.id,
+                PriorityVerdict.priority_id.in_([p.id for p in priorities])))}
+    counts = verdict_counts([p.id for p in priorities]) if viewer is not None and viewer.is_staff else {}
+    items = []
+    for priority in priorities:
+        latest = latest_update(priority)
+        item = {
+            "id": priority.id, "text": priority.text, "action": priority.action, "owner": priority.owner,
+            "status": priority.status.value, "status_label": STATUS_LABELS[priority.status],
+            "latest": {"note": latest.note, "status": latest.status.value, "by": latest.by_name,
+                       "at": latest.created_at.isoformat(timespec="seconds").replace("+00:00", "Z")} if latest else None,
+            "my_verdict": mine.get(priority.id),
+        }
+        if priority.id in counts:
+            item["verdicts"] = counts[priority.id]
+        items.append(item)
+    return items
+
+
+def record_verdict(meeting: Meeting, participant: Participant, priority_id: object, raw_verdict: object,
+                   *, now: datetime) -> PriorityVerdict:
+    """A resident says whether a previous priority was dealt with; saying it again changes their answer."""
+    if participant.is_staff:
+        raise forbidden("Verdicts on the last meeting's priorities are for residents to give.")
+    require_active(participant, doing="give a verdict")
+    stages.require_stage(meeting, Stage.SCHEDULED, Stage.LIVE, Stage.VOTING, doing="give a verdict")
+    try:
+        verdict = Verdict(raw_verdict)
+    except ValueError:
+        raise DomainError("invalid_payload", "verdict must be 'dealt_with' or 'not_dealt_with'.") from None
+    priority = get_priority(priority_id)
+    previous = previous_meeting(meeting)
+    if previous is None or priority.meeting_id != previous.id:
+        raise not_found("priority from the last meeting")
+    # Serialise one participant's verdicts (two tabs at once), as votes do.
+    db.session.execute(select(Participant.id).where(Participant.id == participant.id).with_for_update())
+    row = db.session.scalar(select(PriorityVerdict).where(
+        PriorityVerdict.priority_id == priority.id, PriorityVerdict.participant_id == participant.id))
+    if row is None:
+        row = PriorityVerdict(priority_id=priority.id, participant_id=participant.id, verdict=verdict, created_at=now)
+        try:
+            with db.session.begin_nested():
+                db.session.add(row)
+        except IntegrityError:
+            raise DomainError("duplicate", "Your verdict was already recorded; please try again.") from None
+    else:
+        row.verdict, row.created_at = verdict, now
+        db.session.flush()
+    return row

@@ -1,0 +1,114 @@
+"""What a meeting leaves behind: the public summary, feeds, priorities.json, and staff exports.
+
+Data comes from pact/meetings/summary.py and reporting.py; pact/export.py renders it. Downloads
+are attachments that are never cached; staff downloads are recorded in the audit log.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, Response, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from pact import export
+from pact.extensions import db
+from pact.meetings import audit, reporting, summary
+from pact.meetings.errors import DomainError, forbidden
+from pact.meetings.permissions import can_moderate, can_see_beat
+from pact.models import Stage, utcnow
+from pact.views.public import get_beat, get_meeting_or_404
+
+reports_bp = Blueprint("reports", __name__)
+
+
+def download(body: str | bytes, mimetype: str, filename: str) -> Response:
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store, max-age=0"
+    return response
+
+
+def feed(body: str | bytes, mimetype: str) -> Response:
+    """Subscriptions: readers may keep a copy but must check back before using it."""
+    response = Response(body, mimetype=mimetype)
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@reports_bp.get("/meetings/<int:meeting_id>/summary", endpoint="summary")
+def summary_page(meeting_id: int):
+    """The closed meeting's public summary: reads without JavaScript and prints cleanly."""
+    meeting = get_meeting_or_404(meeting_id)
+    if meeting.stage is not Stage.CLOSED:
+        raise DomainError("not_found", "This meeting has not closed yet, so it has no summary. "
+                                       "Its agreed priorities appear here when it closes.")
+    return render_template("public/summary.html", meeting=meeting, data=summary.meeting_summary(meeting),
+                           is_staff=can_see_beat(current_user, meeting.beat),
+                           is_moderator=can_moderate(current_user, meeting))
+
+
+@reports_bp.get("/beats/<slug>/priorities.json")
+def priorities_json(slug: str):
+    """Public: the beat's agreed priorities in the data.police.uk neighbourhood-priorities shape."""
+    beat = get_beat(slug)
+    rows = [reporting.priority_row(p) for p in reporting.agreed_priorities(reporting.Filters([beat], None, None))]
+    return download(export.json_text(export.police_uk_priorities(rows)), "application/json",
+                    f"{beat.slug}-priorities.json")
+
+
+@reports_bp.get("/export/priorities.csv")
+@login_required
+def priorities_csv():
+    """Staff: one row per agreed priority on the beats they may see, optionally within dates."""
+    filters = reporting.parse_filters(current_user, request.args.getlist("beat"), request.args.get("from"),
+                                      request.args.get("to"))
+    rows = [reporting.priority_row(p) for p in reporting.agreed_priorities(filters)]
+    audit.record("export_csv", now=utcnow(), user=current_user, beat_id=filters.beats[0].id if len(filters.beats) == 1 else None,
+                 target=("beats " + ",".join(b.slug for b in filters.beats))[:120],
+                 reason=f"{len(rows)} rows, from {filters.date_from or 'start'} to {filters.date_to or 'now'}")
+    db.session.commit()
+    name = filters.beats[0].slug if len(filters.beats) == 1 else "beats"
+    return download(export.priorities_csv(rows), "text/csv", f"{name}-priorities-{utcnow():%Y-%m-%d}.csv")
+
+
+@reports_bp.get("/meetings/<int:meeting_id>/export.json")
+@login_required
+def meeting_json(meeting_id: int):
+    """Staff of the beat: the complete meeting (all issues, moderation, priorities, progress, verdicts)."""
+    meeting = get_meeting_or_404(meeting_id)
+    if not can_see_beat(current_user, meeting.beat):
+        raise forbidden("Only staff of this beat can export the complete meeting.")
+    data = summary.meeting_export(meeting)
+    audit.record("export_meeting", now=utcnow(), user=current_user, meeting=meeting, target=f"meeting {meeting.id}")
+    db.session.commit()
+    return download(export.json_text(data), "application/json", f"meeting-{meeting.id}.json")
+
+
+@reports_bp.get("/beats/<slug>/calendar.ics")
+def calendar(slug: str):
+    """Public: the beat's upcoming meetings as an iCalendar feed."""
+    beat = get_beat(slug)
+    meetings = [{"id": m.id, "title": m.title, "starts_at": m.starts_at,
+                 "url": url_for("public.room", meeting_id=m.id, _external=True)}
+                for m in summary.upcoming_meetings(beat, now=utcnow())]
+    body = export.calendar_ics({"slug": beat.slug, "name": beat.name}, meetings, host=request.host, now=utcnow())
+    return feed(body, "text/calendar")
+
+
+@reports_bp.get("/beats/<slug>/feed.atom")
+def atom(slug: str):
+    """Public: the beat's published summaries and progress updates as an Atom feed."""
+    beat = get_beat(slug)
+    beat_url = url_for("public.beat", slug=beat.slug, _external=True)
+    entries = []
+    for item in summary.feed_items(beat):
+        if item["kind"] == "summary":
+            link = url_for("reports.summary", meeting_id=item["meeting_id"], _external=True)
+            entry_id = link
+        else:
+            link = f"{beat_url}#priority-{item['priority_id']}"
+            entry_id = f"{beat_url}#progress-{item['update_id']}"
+        entries.append({**item, "id": entry_id, "link": link})
+    head = {"id": beat_url, "title": f"{beat.name}: PACT priorities and progress", "link": beat_url,
+            "self_link": url_for("reports.atom", slug=beat.slug, _external=True), "updated": beat.created_at,
+            "author": f"{beat.name} neighbourhood team",
+            "subtitle": "What residents raised, what the meeting agreed, and what was done."}
+    return feed(export.feed_atom(head, entries), "application/atom+xml")

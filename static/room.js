@@ -94,17 +94,33 @@
       });
     }
     showJoin("");
-    return Promise.resolve(null);
+    return watch();
+  }
+
+  // Follow the meeting without a name: most residents only watch. Joining replaces the watcher.
+  function watch() {
+    return send("watch", { meeting_id: meetingId }).then(function (ack) {
+      if (ack.ok) applyState(ack.state);
+      return ack;
+    });
+  }
+  function refresh() {
+    if (state.joined) return send("sync", {}).then(function (a) { if (a.ok) applyState(a.state); });
+    return watch();
   }
 
   socket.on("connect", function () {
     setConnection("Connected", true);
     rejoin();
   });
-  socket.on("disconnect", function () { setConnection("Reconnecting…", false); });
-  socket.on("connect_error", function () { setConnection("Reconnecting…", false); });
+  function lost() { setConnection(navigator.onLine === false ? "Offline — reconnecting…" : "Reconnecting…", false); }
+  socket.on("disconnect", lost);
+  socket.on("connect_error", lost);
+  // A phone that loses signal says so at once; back online, reconnect now rather than after the backoff.
+  window.addEventListener("offline", lost);
+  window.addEventListener("online", function () { if (!socket.connected) socket.connect(); });
   socket.on("state", applyState);
-  socket.on("resync", function () { if (state.joined) send("sync", {}).then(function (a) { if (a.ok) applyState(a.state); }); });
+  socket.on("resync", function () { refresh(); });
   socket.on("issue_posted", function (issue) {
     if (state.issues.has(issue.id)) return;
     upsert(issue);
@@ -126,7 +142,7 @@
   });
   socket.on("stage_changed", function (data) {
     announce("The meeting is now: " + (STAGE_LABELS[data.stage] || data.stage));
-    send("sync", {}).then(function (ack) { if (ack.ok) applyState(ack.state); });
+    refresh();
   });
   socket.on("presence", function (data) { els.watching.textContent = String(data.watching); });
   socket.on("signed_out", function (data) { showNotice(data.message); });

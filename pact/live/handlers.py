@@ -84,16 +84,38 @@ def join(data):
         session[SESSION_PARTICIPANT], session[SESSION_MEETING] = participant_id, meeting_id
         presence.add(sid, meeting_id, participant_id)
         ticker().ensure_running()
-        broadcast.emit("state", state, sid)
+        broadcast.state_here(sid, state)
 
     return ack, [enter]
+
+
+@command("watch", {"meeting_id": Field("int")}, joined=False)
+def watch(data):
+    """Anyone → server: follow the meeting without taking part (most residents only watch).
+
+    Ack with the public SNAPSHOT; the socket then receives the room's public events and counts as
+    watching. Joining later (with a name or token) replaces the watcher with the participant."""
+    limits.check("join", address=_address())
+    meeting = get_meeting(data["meeting_id"])
+    presence, sid = ticker().presence, request.sid
+    state = snapshot(meeting, None, watching=max(1, ticker().watching(meeting.id)))
+    meeting_id = meeting.id
+
+    def enter() -> None:
+        for room in (rooms.public(meeting_id), rooms.staff(meeting_id)):
+            socketio.server.leave_room(sid, room, namespace=NAMESPACE)
+        join_room(rooms.public(meeting_id))
+        presence.add(sid, meeting_id, f"watcher:{sid}")  # one anonymous person per socket
+        ticker().ensure_running()
+
+    return {"ok": True, "state": state}, [enter]
 
 
 @command("sync", {})
 def sync(ctx: Context, _data):
     """Participant → server: "I may have missed something". Ack (and `state`) with a fresh SNAPSHOT."""
     limits.check("sync", participant=ctx.participant.id)
-    state = snapshot(ctx.meeting, ctx.participant, watching=ticker().presence.watching(ctx.meeting.id))
+    state = snapshot(ctx.meeting, ctx.participant, watching=ticker().watching(ctx.meeting.id))
     return {"ok": True, "state": state}, []
 
 

@@ -7,12 +7,13 @@ PORT ?= 5000
 FLASK := $(BIN)/flask --app wsgi
 export PORT
 
-.PHONY: run test install install-test migrate demo clean help
+.PHONY: run test install install-test install-browser migrate demo clean help bench-page
 .DEFAULT_GOAL := help
 
 help:
 	@echo "make run    install, migrate, add demo data (embedded database only) and serve on http://127.0.0.1:$(PORT)"
-	@echo "make test   install test requirements and run the whole suite"
+	@echo "make test   install test requirements (and, as root, Debian's chromium) and run the whole suite"
+	@echo "make bench-page  measure the room page's long tasks and frame rate (500 issues, tallies every 100 ms)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,7 +28,23 @@ $(VENV)/.installed-test: requirements-test.txt requirements.txt | $(BIN)/python
 	touch $(VENV)/.installed $@
 
 install: $(VENV)/.installed
-install-test: $(VENV)/.installed-test
+install-test: $(VENV)/.installed-test install-browser
+
+# Browser tests drive Debian's Chromium (Playwright cannot download its own browser here) and
+# inject axe-core from node_modules (pinned in package-lock.json). As root on a fresh machine this
+# installs both; otherwise it says what is missing and the browser tests skip (they fail under CI).
+CHROMIUM ?= /usr/bin/chromium
+install-browser: node_modules/.installed
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing Debian's chromium for the browser tests"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "note: $(CHROMIUM) is missing and we are not root: browser tests will skip (apt-get install chromium)"; fi; \
+	fi
+
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "note: npm is missing: browser tests will skip (they need axe-core from npm)"; fi
 
 migrate: install
 	$(FLASK) db upgrade
@@ -41,5 +58,8 @@ run: demo
 test: install-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+bench-page: install-test
+	$(BIN)/python bench/page_responsiveness.py $(BENCH_ARGS)
+
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache node_modules

@@ -163,6 +163,7 @@
     renderStage();
     renderPanels();
     render();
+    (window.PACT.stateHooks || []).forEach(function (hook) { hook(state, snapshot); });
   }
 
   function upsert(issue) {
@@ -175,7 +176,6 @@
   }
 
   function isStaff() { return !!(state.me && state.me.role !== "resident"); }
-    (window.PACT.stateHooks || []).forEach(function (hook) { hook(state, snapshot); });
   function stage() { return state.meeting ? state.meeting.stage : "scheduled"; }
 
   function renderStage() {
@@ -229,6 +229,8 @@
         fresh.dataset.key = key;
         if (li && String(issue.id) === focusedId && li.contains(document.activeElement) && document.activeElement.tagName === "TEXTAREA") {
           fresh = li; // keep an officer's half-written answer while they type
+        } else if (li) {
+          li.replaceWith(fresh); // the stale item must go, or the issue shows twice
         }
         li = fresh;
       }
@@ -403,5 +405,5 @@
   window.PACT = window.PACT || {};
   window.PACT.room = { state: state, send: send, render: render, socket: socket, announce: announce, showNotice: showNotice };
   window.PACT.staffControlHooks = window.PACT.staffControlHooks || [];
-})();
   window.PACT.stateHooks = window.PACT.stateHooks || [];  // (state, snapshot) after every fresh state
+})();

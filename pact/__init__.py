@@ -45,6 +45,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_views(app)
     security.init_security(app)
     init_live(app)
+    security.trust_proxies(app)
     cli.init_cli(app)
     logging.basicConfig(level=app.config.get("LOG_LEVEL", "INFO"))
     return app

@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, has_request_context, jsonify, render_template, request
+from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from pact.meetings.errors import DomainError, http_status
 
@@ -18,7 +20,28 @@ CSP = (
 )
 
 
+class SessionInterface(SecureCookieSessionInterface):
+    """The session cookie is Secure whenever the request came over HTTPS (directly, or through the
+    PROXY_FIX trusted proxies), and always when SESSION_COOKIE_SECURE is set."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return bool(app.config["SESSION_COOKIE_SECURE"] or (has_request_context() and request.is_secure))
+
+
+def trust_proxies(app: Flask) -> None:
+    """Behind PROXY_FIX trusted proxies, take the client's address and scheme from X-Forwarded-*.
+
+    Called after the Socket.IO middleware is installed, so live connections (per-address limits,
+    origin checks) see the real client too. Only for proxies you run: otherwise any client could
+    claim HTTPS or another address."""
+    proxies = int(app.config.get("PROXY_FIX") or 0)
+    if proxies > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+
+
 def init_security(app: Flask) -> None:
+    app.session_interface = SessionInterface()
+
     @app.after_request
     def _headers(response):
         response.headers.setdefault("Content-Security-Policy", CSP)

@@ -4,14 +4,15 @@ from __future__ import annotations
 import secrets
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import flash, make_response, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import func, select
 
 from pact.auth import SESSION_KEY, auth_bp
 from pact.auth.forms import LoginForm
 from pact.extensions import db
-from pact.live import broadcast
+from pact.live import broadcast, limits
+from pact.meetings.errors import DomainError
 from pact.meetings.participants import hash_secret
 from pact.models import StaffSession, User, utcnow
 
@@ -30,8 +31,17 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         email = form.email.data.strip().lower()
+        keys = {"address": request.remote_addr or "unknown", "account": email}
+        try:
+            limits.check("login", record=False, **keys)  # failures count; a locked-out guesser learns nothing more
+        except DomainError as error:
+            form.password.errors.append(error.message)
+            response = make_response(render_template("auth/login.html", form=form), 429)
+            response.headers["Retry-After"] = str(error.extra["retry_after"])
+            return response
         user = db.session.scalar(select(User).where(func.lower(User.email) == email))
         if user is None or not user.active or not user.check_password(form.password.data):
+            limits.count("login", **keys)
             form.password.errors.append("That email and password do not match an active staff account.")
             return render_template("auth/login.html", form=form), 401
         token = secrets.token_urlsafe(32)

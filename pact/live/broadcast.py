@@ -138,8 +138,9 @@ def verdicts_changed(meeting_id: int, priority_id: int, counts: dict[str, int]) 
 # --- moderation (pact/live/moderation_handlers.py) ---------------------------------------------
 
 def issue_moderated(issue: Issue, was_public: bool, votes: int, support: int) -> Send:
-    """Hidden, restored or approved. Residents: `issue_posted` when a post first becomes public,
-    `issue_updated` (words removed) when a public one is hidden, nothing about posts they never saw.
+    """Hidden, restored or approved. Residents: `issue_posted` when a post becomes public (approved,
+    or restored: their page dropped it when hidden), `issue_updated` (words removed) when a public
+    one is hidden, nothing about posts they never saw.
     Staff: `issue_updated` in full. The author: `issue_updated` with the status and the reason."""
     meeting_id, messages = issue.meeting_id, []
     if issue.is_public:

@@ -5,10 +5,14 @@ from flask import Flask
 def register_views(app: Flask) -> None:
     from pact.views.inspector import inspector_bp
     from pact.views.officer import officer_bp
+    from pact.views.admin import admin_bp
     from pact.views.public import public_bp
+    from pact.views.staff import staff_bp
     from pact.views.reports import reports_bp
 
     app.register_blueprint(public_bp)
+    app.register_blueprint(staff_bp)
+    app.register_blueprint(admin_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(officer_bp)
     app.register_blueprint(inspector_bp)

@@ -1,0 +1,70 @@
+"""Staff pages about one meeting's moderation: the audit log (page and CSV).
+
+Officers and inspectors of the meeting's beat, and admins, may read it; nobody can change it.
+"""
+from __future__ import annotations
+
+import csv
+import io
+
+from flask import Blueprint, Response, render_template
+from flask_login import current_user, login_required
+
+from pact.extensions import db
+from pact.meetings import audit
+from pact.meetings.errors import forbidden
+from pact.meetings.permissions import can_see_beat
+from pact.models import Meeting, utcnow
+from pact.views.public import get_meeting_or_404
+
+staff_bp = Blueprint("staff", __name__)
+
+# A spreadsheet runs a cell that begins with one of these as a formula (FINDINGS "Formats").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: str) -> str:
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+def audit_csv(rows: list[dict[str, str]]) -> str:
+    """The audit rows as CSV, every cell safe to open in a spreadsheet."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(audit.COLUMNS)
+    for row in rows:
+        writer.writerow([neutralise(row[column]) for column in audit.COLUMNS])
+    return out.getvalue()
+
+
+def _readable_meeting(meeting_id: int) -> Meeting:
+    meeting = get_meeting_or_404(meeting_id)
+    if not can_see_beat(current_user, meeting.beat):
+        raise forbidden("Only staff of this meeting's beat can read its audit log.")
+    return meeting
+
+
+@staff_bp.get("/meetings/<int:meeting_id>/audit")
+@login_required
+def audit_page(meeting_id: int):
+    """Inspectors, officers of the beat and admins read who did what, when and why."""
+    meeting = _readable_meeting(meeting_id)
+    response = Response(render_template("staff/audit.html", meeting=meeting, rows=audit.rows_for(meeting),
+                                        columns=audit.COLUMNS))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@staff_bp.get("/meetings/<int:meeting_id>/audit.csv")
+@login_required
+def audit_download(meeting_id: int):
+    """The same log as CSV; downloading it is itself recorded."""
+    meeting = _readable_meeting(meeting_id)
+    rows = audit.rows_for(meeting)
+    audit.record("export_audit", now=utcnow(), user=current_user._get_current_object(), meeting=meeting,
+                 target=f"meeting:{meeting.id}")
+    db.session.commit()
+    response = Response(audit_csv(rows), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="meeting-{meeting.id}-audit.csv"'
+    response.headers["Cache-Control"] = "no-store"
+    return response

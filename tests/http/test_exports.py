@@ -293,3 +293,11 @@ def test_inspector_overview_filters_and_shows_overdue_and_quiet_beats(app, close
     assert "Current priorities (0)" in only_quiet
     bad = http.get("/inspector/?from=not-a-date")
     assert bad.status_code == 400 and "is not a date" in bad.get_data(as_text=True)
+
+
+def test_next_meetings_room_opens_with_the_last_priorities_without_javascript(client, closed_meeting, make_meeting):
+    following = make_meeting(title="Next month")
+    html = client.get(f"/meetings/{following.id}").get_data(as_text=True)
+    assert "Last meeting's priorities" in html and "Speed checks twice a week" in html
+    assert "Two checks done, 14 drivers stopped." in html and "closing.js" in html
+    assert "Last meeting" not in client.get(f"/meetings/{closed_meeting.id}").get_data(as_text=True)

@@ -19,6 +19,14 @@ from pact.views.public import get_meeting_or_404
 
 staff_bp = Blueprint("staff", __name__)
 
+
+@staff_bp.app_context_processor
+def _ready_replies():
+    """Officers' pages list the force's ready-made replies (SAFEGUARDING_REPLIES)."""
+    from pact.live.moderation_handlers import replies
+
+    return {"ready_replies": replies}
+
 # A spreadsheet runs a cell that begins with one of these as a formula (FINDINGS "Formats").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 

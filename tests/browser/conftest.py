@@ -111,9 +111,14 @@ def axe_violations(page, *, include_moderate: bool = False) -> list[dict]:
         # Evaluated through the DevTools protocol, which the page's Content-Security-Policy (rightly
         # strict: script-src 'self') does not govern; a <script> tag would be refused.
         page.evaluate(AXE_JS.read_text(encoding="utf-8") + "\n;undefined")
+    # axe's target-size rule measures only the part of a target inside the viewport, so a header
+    # half scrolled away would read as "too small": check from the top, then scroll back.
     result = page.evaluate(
         """async (tags) => {
+            const x = window.scrollX, y = window.scrollY;
+            window.scrollTo(0, 0);
             const r = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
+            window.scrollTo(x, y);
             return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
                                            nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ') + ' — ' + n.failureSummary)}));
         }""",
@@ -156,11 +161,17 @@ def join_room(page, meeting_id: int, name: str) -> None:
     page.get_by_role("heading", name="Raise an issue").wait_for()
 
 
-def post_issue(page, text: str, category: str | None = None) -> None:
-    page.get_by_label("What is the problem in your area?").fill(text)
+def post_issue(page, text: str, category: str | None = None, *, accepted: bool = True) -> None:
+    """Write and post an issue; unless told otherwise, wait until it is accepted (the box empties)."""
+    from playwright.sync_api import expect
+
+    box = page.get_by_label("What is the problem in your area?")
+    box.fill(text)
     if category:
         page.get_by_label("Category").select_option(label=category)
     page.get_by_role("button", name="Post issue").click()
+    if accepted:
+        expect(box).to_have_value("")
 
 
 def issue_item(page, text: str):

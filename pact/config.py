@@ -20,6 +20,13 @@ class Defaults:
     CORS_ALLOWED_ORIGINS: list[str] = []  # [] → same origin as the page only
     # Live behaviour
     TALLY_INTERVAL = 0.1  # seconds between coalesced tally broadcasts (grows with room size)
+    # Large rooms and several processes (docs/deploy.md, docs/performance.md)
+    COALESCE_TALLIES = True  # off: a `tallies` broadcast per vote (only for benchmarks; collapses at ~500 clients)
+    BROADCAST_BUDGET = 6000  # tally/presence messages per second one process may spend per room
+    PRESENCE_INTERVAL = 1.0  # seconds between `presence` broadcasts at most (grows with room size)
+    PRESENCE_TTL = 15  # seconds after which a silent process's watchers stop counting (crash)
+    LISTEN_BACKLOG = 4096  # gevent server: pending connections the kernel queues (50 makes 2,000 joins take 15 s)
+    MAX_CONNECTIONS = 10000  # gevent server: connections served at once; more wait in the backlog
     MAX_ISSUE_LENGTH = 1000
     MAX_ANSWER_LENGTH = 4000
     MAX_NAME_LENGTH = 40

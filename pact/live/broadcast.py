@@ -231,6 +231,43 @@ def presence(meeting_id: int, watching: int) -> None:
         emit(*message)
 
 
+# --- this process's sockets only (ticker; see ticker.py for why each process sends its own) -----
+
+def emit_here(event: str, data: Any, room: str) -> None:
+    """Emit to the sockets connected to this process, not through the message queue."""
+    server = socketio.server
+    if server is None:
+        return
+    try:
+        server.emit(event, data, namespace=NAMESPACE, to=room, ignore_queue=True)
+    except Exception:
+        log.exception("local emit %s to %s failed", event, room)
+
+
+def tallies_here(meeting_id: int, counts: dict[int, int]) -> None:
+    """`tallies` {issue_id: votes} (changed counts only) to this process's sockets in the meeting."""
+    payload = {str(issue_id): n for issue_id, n in counts.items()}
+    for message in _to_meeting(meeting_id, "tallies", payload):
+        emit_here(*message)
+
+
+def presence_here(meeting_id: int, watching: int) -> None:
+    """`presence` {watching} (all processes' watchers) to this process's sockets in the meeting."""
+    for message in _to_meeting(meeting_id, "presence", {"watching": watching}):
+        emit_here(*message)
+
+
+def resync_here(meeting_id: int) -> None:
+    """`resync` to this process's sockets in the meeting (the message queue was down: they may have missed posts)."""
+    for message in _to_meeting(meeting_id, "resync", {"meeting_id": meeting_id}):
+        emit_here(*message)
+
+
+def state_here(sid: str, state: dict[str, Any]) -> None:
+    """`state` SNAPSHOT to one socket of this process (on join): no trip through the queue."""
+    emit_here("state", state, sid)
+
+
 def staff_signed_out(user_id: int) -> None:
     """Sign-out over HTTP: tell that account's open sockets, then drop the ones on this process."""
     emit("signed_out", {"message": "You have signed out. Reload the page to continue as a resident."},

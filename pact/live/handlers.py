@@ -72,7 +72,7 @@ def join(data):
         now=utcnow(), device_hash=hash_secret(device) if device else None, address_hash=_address(),
     )
     presence, sid = ticker().presence, request.sid
-    state = snapshot(meeting, participant, watching=max(1, presence.watching(meeting.id)))
+    state = snapshot(meeting, participant, watching=max(1, ticker().watching(meeting.id)))
     ack = {"ok": True, "participant": participant_data(participant), "resume_token": token, "state": state}
     meeting_id, participant_id, is_staff = meeting.id, participant.id, participant.is_staff
 

@@ -1,9 +1,20 @@
-"""Coalesced broadcasts: tallies and presence go out at most every TALLY_INTERVAL per meeting.
+"""Coalesced broadcasts: tallies and presence go out at most every interval per meeting.
 
-Votes only mark a meeting dirty. A background task wakes every interval, reads each dirty
+Votes only mark a meeting dirty. A background task wakes every TALLY_INTERVAL, reads each dirty
 meeting's counts with one query, and sends only the counts that changed since the last send. The
 interval grows with the room so a process stays within its message budget (messages = recipients
-× broadcasts). The task stops after a quiet spell and starts again on the next change.
+× broadcasts): a room of `watching` people gets a tally at most every `watching / BROADCAST_BUDGET`
+seconds, and `presence` at most every PRESENCE_INTERVAL (also stretched by room size), so a storm
+of joins costs a few broadcasts, not one per join.
+
+Several processes (a message queue): each process sends tallies and presence to *its own* sockets
+only (`broadcast.*_here`), computed from the database and from Redis. A vote bumps the meeting's
+tally version in Redis (once per tick, not per vote); the other processes see the new version on
+their next tick and recount. So each process runs one count query per changed room per interval,
+however many votes arrived or clients listen, and no message crosses Redis twice. If Redis is
+unreachable, each process recounts its rooms every interval (tallies stay right everywhere) and,
+when Redis answers again, asks its clients to resynchronise (they may have missed posts).
+The task stops after a quiet spell with nobody connected, and starts again on the next change.
 """
 from __future__ import annotations
 
@@ -14,22 +25,35 @@ import time
 from flask import Flask
 
 from pact.extensions import db, socketio
-from pact.live.presence import Presence
+from pact.live.presence import Presence, SharedCounts
 
 log = logging.getLogger(__name__)
 IDLE_STOP_SECONDS = 5.0
+HEARTBEAT_SECONDS = 2.0
 
 
 class Ticker:
     def __init__(self, app: Flask) -> None:
+        cfg = app.config
         self.app = app
-        self.interval: float = app.config["TALLY_INTERVAL"]
-        self.budget: int = app.config.get("BROADCAST_BUDGET", 6000)  # messages/s one process spends on tallies
+        self.interval: float = max(0.01, cfg["TALLY_INTERVAL"])
+        self.coalesce: bool = bool(cfg.get("COALESCE_TALLIES", True)) and cfg["TALLY_INTERVAL"] > 0
+        self.budget: int = cfg.get("BROADCAST_BUDGET", 6000)
+        self.presence_interval: float = cfg.get("PRESENCE_INTERVAL", 1.0)
         self.presence = Presence()
+        self.shared = SharedCounts(cfg["MESSAGE_QUEUE"], cfg.get("PRESENCE_TTL", 15)) if cfg.get("MESSAGE_QUEUE") else None
+        self.queue_ok = True  # last known state of the shared Redis (health check reads it)
         self._lock = threading.Lock()
-        self._dirty: set[int] = set()
+        self._dirty: set[int] = set()  # meetings to recount
+        self._bumped: set[int] = set()  # meetings whose votes changed here (to tell other processes)
+        self._versions: dict[int, int] = {}
         self._last_sent: dict[int, dict[int, int]] = {}
         self._next_due: dict[int, float] = {}
+        self._totals: dict[int, int] = {}  # watchers across processes, as last read
+        self._announced: dict[int, int] = {}  # presence last sent to this process's sockets
+        self._presence_due: dict[int, float] = {}
+        self._published: dict[int, int] = {}  # this process's counts as last written to Redis
+        self._next_heartbeat = 0.0
         self._peaks: dict[int, int] = {}
         self._running = False
         self._stopped = False
@@ -39,6 +63,9 @@ class Ticker:
     def mark_tallies(self, meeting_id: int) -> None:
         with self._lock:
             self._dirty.add(meeting_id)
+            self._bumped.add(meeting_id)
+        if not self.coalesce:  # per-vote broadcasting, for comparison in the benchmark
+            self.flush(force=True, presence=False)
         self.ensure_running()
 
     def reset_tallies(self, meeting_id: int) -> None:
@@ -46,7 +73,12 @@ class Ticker:
         with self._lock:
             self._last_sent.pop(meeting_id, None)
             self._dirty.add(meeting_id)
+            self._bumped.add(meeting_id)
         self.ensure_running()
+
+    def watching(self, meeting_id: int) -> int:
+        """Watchers across all processes as last read (this process's own count if higher)."""
+        return max(self.presence.watching(meeting_id), self._totals.get(meeting_id, 0))
 
     def ensure_running(self) -> None:
         with self._lock:
@@ -66,51 +98,120 @@ class Ticker:
     # --- the loop -------------------------------------------------------------------------------
     def _run(self) -> None:
         idle_since = time.monotonic()
-        try:
-            while not self._stopped:
-                socketio.sleep(self.interval)
-                if self.flush():
-                    idle_since = time.monotonic()
-                elif time.monotonic() - idle_since > IDLE_STOP_SECONDS:
-                    with self._lock:
-                        if not self._dirty and not self.presence.changed:
-                            self._running = False
-                            return
-        except Exception:  # never let the loop die silently with the flag still set
-            log.exception("tally ticker stopped")
-            with self._lock:
-                self._running = False
+        while not self._stopped:
+            socketio.sleep(self.interval)
+            try:
+                busy = self.flush() or self.presence.connections()
+            except Exception:  # a dropped database connection: log it, keep ticking
+                log.exception("tally ticker: flush failed; retrying")
+                socketio.sleep(1.0)
+                continue
+            if busy:
+                idle_since = time.monotonic()
+            elif time.monotonic() - idle_since > IDLE_STOP_SECONDS:
+                with self._lock:
+                    if not self._dirty and not self.presence.changed:
+                        self._running = False
+                        return
+        with self._lock:
+            self._running = False
 
     def room_interval(self, meeting_id: int) -> float:
-        watching = self.presence.watching(meeting_id)
-        return max(self.interval, watching / self.budget)
+        return max(self.interval, self.watching(meeting_id) / self.budget)
 
-    def flush(self, *, force: bool = False) -> bool:
+    def flush(self, *, force: bool = False, presence: bool = True) -> bool:
         """Send what is due; returns True when anything was pending."""
         from pact.live import broadcast
 
         now = time.monotonic()
+        if presence:
+            self._exchange(now)
         with self._lock:
             due = {m for m in self._dirty if force or self._next_due.get(m, 0) <= now}
             self._dirty -= due
-        presence_changed = self.presence.take_changed()
-        if not due and not presence_changed:
-            return bool(self._dirty)
+            pending_left = bool(self._dirty)
+        announce = self._presence_to_announce(now) if presence else {}
+        if not due and not announce:
+            return pending_left
         with self.app.app_context():
             try:
-                pending = {meeting_id: self._changed_counts(meeting_id) for meeting_id in due}
+                counted = {meeting_id: self._changed_counts(meeting_id) for meeting_id in due}
                 db.session.rollback()  # read done: hold no transaction while emitting
-                for meeting_id, changed in pending.items():
+                for meeting_id, changed in counted.items():
                     if changed:
-                        broadcast.tallies(meeting_id, changed)
+                        broadcast.tallies_here(meeting_id, changed)
                     self._next_due[meeting_id] = now + self.room_interval(meeting_id)
-                for meeting_id in presence_changed:
-                    watching = self.presence.watching(meeting_id)
-                    broadcast.presence(meeting_id, watching)
+                for meeting_id, watching in announce.items():
+                    broadcast.presence_here(meeting_id, watching)
                     self._record_peak(meeting_id, watching)
+            except Exception:
+                db.session.rollback()
+                with self._lock:  # try again next tick (a database hiccup must not lose a tally)
+                    self._dirty |= due
+                raise
             finally:
                 db.session.remove()
         return True
+
+    def _exchange(self, now: float) -> None:
+        """Tell Redis what changed here and learn what changed elsewhere (one round trip)."""
+        mine = self.presence.counts()
+        changed_here = self.presence.take_changed()
+        watched = set(mine)
+        if self.shared is None:
+            for meeting_id in changed_here:
+                self._totals[meeting_id] = mine.get(meeting_id, 0)
+            return
+        heartbeat = now >= self._next_heartbeat
+        with self._lock:
+            bumped, self._bumped = self._bumped, set()
+        publish = {m: n for m, n in mine.items() if heartbeat or self._published.get(m) != n}
+        gone = {m for m in self._published if m not in mine}
+        read_presence = heartbeat or bool(changed_here) or any(now >= self._presence_due.get(m, 0) for m in watched)
+        try:
+            versions, totals = self.shared.sync(bumped, publish, gone, watched, read_presence)
+        except Exception as exc:  # Redis stopped: count locally, poll the database, resync later
+            if self.queue_ok:
+                log.warning("message queue unreachable (%s); live rooms continue on this process only", exc)
+            self.queue_ok = False
+            with self._lock:
+                self._bumped |= bumped
+                self._dirty |= watched
+            for meeting_id in watched | changed_here:
+                self._totals[meeting_id] = mine.get(meeting_id, 0)
+            return
+        if heartbeat:
+            self._next_heartbeat = now + HEARTBEAT_SECONDS
+        self._published = dict(mine)
+        recovered = not self.queue_ok
+        self.queue_ok = True
+        with self._lock:
+            for meeting_id, version in versions.items():
+                if self._versions.get(meeting_id) != version:
+                    self._versions[meeting_id] = version
+                    self._dirty.add(meeting_id)
+        self._totals.update(totals)
+        for meeting_id in gone:
+            self._totals.pop(meeting_id, None)
+        if recovered:
+            from pact.live import broadcast
+
+            log.warning("message queue reachable again; asking this process's clients to resynchronise")
+            _restart_queue_listener()
+            for meeting_id in watched:
+                broadcast.resync_here(meeting_id)
+
+    def _presence_to_announce(self, now: float) -> dict[int, int]:
+        announce = {}
+        for meeting_id, total in list(self._totals.items()):
+            if self._announced.get(meeting_id) == total or now < self._presence_due.get(meeting_id, 0):
+                continue
+            if not self.presence.watching(meeting_id):
+                self._announced.pop(meeting_id, None)
+                continue  # nobody here to tell
+            announce[meeting_id] = self._announced[meeting_id] = total
+            self._presence_due[meeting_id] = now + max(self.presence_interval, 10 * total / self.budget)
+        return announce
 
     def _record_peak(self, meeting_id: int, watching: int) -> None:
         from sqlalchemy import update
@@ -139,3 +240,18 @@ class Ticker:
         changed.update({issue_id: 0 for issue_id in last if issue_id not in counts})
         self._last_sent[meeting_id] = counts
         return changed
+
+
+def _restart_queue_listener() -> None:
+    """python-socketio's Redis listener can stay blocked on a dead subscription after an outage
+    (seen with redis-py 8): close it, so its retry loop reconnects and subscribes afresh."""
+    manager = getattr(socketio.server, "manager", None)
+    pubsub = getattr(manager, "pubsub", None)
+    if pubsub is None:
+        return
+    try:
+        manager.connected = False  # the next publish reconnects too
+        pubsub.close()
+        manager.thread = socketio.server.start_background_task(manager._thread)
+    except Exception:
+        log.exception("could not restart the message queue listener")

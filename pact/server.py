@@ -1,8 +1,18 @@
-"""Serving: threading mode (Werkzeug + simple-websocket) by default, gevent for big rooms."""
+"""Serving: threading mode (Werkzeug + simple-websocket) by default, gevent for big rooms.
+
+`flask --app wsgi serve` serves in the configured PACT_ASYNC_MODE. gevent must monkey-patch the
+standard library before anything else is imported, which the `flask` command has already done by
+the time it gets here, so in gevent mode `serve` re-executes itself as `python -m
+pact.serve_gevent`, whose first lines patch. Why gevent for big rooms, and the limits set here
+(listen backlog, connection pool, file descriptors), are in docs/performance.md.
+"""
 from __future__ import annotations
 
 import logging
 import os
+import resource
+import signal
+import sys
 
 from flask import Flask
 
@@ -13,8 +23,15 @@ log = logging.getLogger(__name__)
 
 def serve(app: Flask, *, host: str, port: int) -> None:
     mode = socketio.server.eio.async_mode
-    log.info("PACT Live serving on http://%s:%s (async_mode=%s)", host, port, mode)
-    print(f"PACT Live: serving on http://{host}:{port} (async_mode={mode}). Ctrl+C stops.", flush=True)
+    if mode == "gevent":
+        from gevent import monkey
+
+        if not monkey.is_module_patched("socket"):
+            sys.stdout.flush()
+            os.execv(sys.executable, [sys.executable, "-m", "pact.serve_gevent", "--host", host, "--port", str(port)])
+        serve_gevent(app, host=host, port=port)
+        return
+    _announce(host, port, mode)
     # `flask … serve` is a CLI command; Flask ignores app.run() from the CLI unless told otherwise.
     os.environ.pop("FLASK_RUN_FROM_CLI", None)
     if mode == "threading":
@@ -22,3 +39,63 @@ def serve(app: Flask, *, host: str, port: int) -> None:
         socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True, use_reloader=False, log_output=False)
     else:
         socketio.run(app, host=host, port=port, use_reloader=False, log_output=False)
+
+
+def _announce(host: str, port: int, mode: str) -> None:
+    log.info("PACT Live serving on http://%s:%s (async_mode=%s, pid=%s)", host, port, mode, os.getpid())
+    print(f"PACT Live: serving on http://{host}:{port} (async_mode={mode}). Ctrl+C stops.", flush=True)
+
+
+def raise_file_limit() -> int:
+    """Every WebSocket is a file descriptor: lift the soft limit to the hard one (often 1,024 → more)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard == resource.RLIM_INFINITY or soft < hard:
+        target = hard if hard != resource.RLIM_INFINITY else 65536
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+            soft = target
+        except (ValueError, OSError):
+            log.warning("could not raise the open-file limit above %s", soft)
+    return soft
+
+
+def serve_gevent(app: Flask, *, host: str, port: int) -> None:
+    """gevent's WSGI server with an explicit listen backlog and connection pool (call monkey-patched)."""
+    from gevent import pywsgi
+    from gevent.pool import Pool
+
+    cfg = app.config
+    files = raise_file_limit()
+    connections = min(cfg["MAX_CONNECTIONS"], max(64, files - 64))
+    # gevent-websocket, not simple-websocket: it answers a client's close frame at once (with
+    # simple-websocket, under Werkzeug and gevent alike, every client waits 3 s on disconnect).
+    # Engine.IO uses it whenever it is importable, and then needs its handler here.
+    try:
+        from geventwebsocket.handler import WebSocketHandler as handler_class
+
+        logging.getLogger("geventwebsocket.handler").setLevel(logging.WARNING)  # no access log per request
+    except ImportError:
+        handler_class = None
+    server = pywsgi.WSGIServer((host, port), app, backlog=cfg["LISTEN_BACKLOG"], spawn=Pool(connections),
+                               handler_class=handler_class, log=None, error_log=logging.getLogger("pact.gevent"))
+
+    def shut_down(*_args) -> None:
+        # A clean stop: leave the shared presence count at once instead of after PRESENCE_TTL.
+        ticker = app.extensions.get("pact_ticker")
+        if ticker is not None:
+            ticker.stop(timeout=1)
+            if ticker.shared is not None:
+                try:
+                    ticker.shared.forget(set(ticker.presence.counts()))
+                except Exception:
+                    pass
+        server.stop(timeout=2)
+
+    import gevent
+
+    gevent.signal_handler(signal.SIGTERM, shut_down)
+    gevent.signal_handler(signal.SIGINT, shut_down)
+    _announce(host, port, "gevent")
+    log.info("listen backlog %s, up to %s connections, open-file limit %s",
+             cfg["LISTEN_BACKLOG"], connections, files)
+    server.serve_forever()

@@ -3,6 +3,7 @@ from flask import Flask
 
 
 def register_views(app: Flask) -> None:
+    from pact.views.health import health_bp
     from pact.views.inspector import inspector_bp
     from pact.views.officer import officer_bp
     from pact.views.admin import admin_bp
@@ -10,6 +11,7 @@ def register_views(app: Flask) -> None:
     from pact.views.staff import staff_bp
     from pact.views.reports import reports_bp
 
+    app.register_blueprint(health_bp)
     app.register_blueprint(public_bp)
     app.register_blueprint(staff_bp)
     app.register_blueprint(admin_bp)

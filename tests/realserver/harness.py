@@ -95,6 +95,8 @@ class LiveClient:
         for event in ("issue_posted", "issue_updated", "tallies", "stage_changed", "presence", "state"):
             self.sio.on(event, self._recorder(event), namespace="/meeting")
         self.sio.on("connect", self._on_connect, namespace="/meeting")
+        self.sio.on("resync", self._on_resync, namespace="/meeting")
+        self.resyncs = 0
 
     def _recorder(self, event: str):
         def record(data=None):
@@ -104,6 +106,21 @@ class LiveClient:
 
     def _on_connect(self):
         threading.Thread(target=self._join, daemon=True).start()
+
+    def _on_resync(self, data=None):
+        """Like room.js: the server says we may have missed something, so fetch a fresh `state`."""
+        threading.Thread(target=self._sync, daemon=True).start()
+
+    def _sync(self):
+        try:
+            ack = self.sio.call("sync", {}, namespace="/meeting", timeout=10)
+        except Exception:
+            return
+        if ack.get("ok"):
+            with self.lock:
+                self.state = ack["state"]
+                self.events.append(("state", ack["state"]))
+                self.resyncs += 1
 
     def _join(self):
         payload: dict[str, Any] = {"meeting_id": self.meeting_id}

@@ -1,0 +1,173 @@
+"""Several real server processes on a real PostgreSQL database and a Redis of their own.
+
+The shared Redis (6379) and PostgreSQL server are never stopped: each test session creates its
+own PostgreSQL database (dropped at the end, after terminating only its own connections) and each
+test its own `redis-server` child on a free port, which the test may stop and start again. Without
+a PostgreSQL server on 127.0.0.1:5432 (or PACT_TEST_DATABASE_URL pointing at one) or without the
+`redis-server` binary these tests skip and say why.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from tests.realserver.harness import LiveClient, ServerProcess, close_all, free_port
+
+DEFAULT_SERVER_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+
+
+def _admin_url() -> str:
+    url = os.environ.get("PACT_TEST_DATABASE_URL", "")
+    if url.startswith("postgresql"):
+        return make_url(url).set(database="postgres").render_as_string(hide_password=False)
+    return DEFAULT_SERVER_URL
+
+
+@pytest.fixture(scope="session")
+def cluster_database():
+    """A PostgreSQL database of this session's own, migrated; dropped at the end."""
+    admin_url = _admin_url()
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except Exception as exc:  # noqa: BLE001
+        admin.dispose()
+        pytest.skip(f"cluster tests need PostgreSQL at {make_url(admin_url).host}:5432 ({exc.__class__.__name__})")
+    name = f"pact_cluster_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    from flask_migrate import upgrade
+
+    from pact import create_app
+    from pact.extensions import db
+
+    app = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "cluster-test"})
+    with app.app_context():
+        upgrade()
+        db.session.remove()
+        db.engine.dispose()
+    app.extensions["pact_ticker"].stop()
+    yield url
+    with admin.connect() as conn:
+        conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"), {"n": name})
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+    admin.dispose()
+
+
+@pytest.fixture
+def cluster_app(cluster_database):
+    """The app on the cluster database, for setting up data and checking what was saved."""
+    from pact import create_app
+    from pact.extensions import db
+    from tests.conftest import empty_tables
+
+    app = create_app({"TESTING": True, "DATABASE_URL": cluster_database, "SECRET_KEY": "cluster-test"})
+    with app.app_context():
+        empty_tables()
+    yield app
+    app.extensions["pact_ticker"].stop()
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def cluster_meeting(cluster_app):
+    """A beat and a live meeting; returns the meeting id."""
+    from datetime import timedelta
+
+    from pact.extensions import db
+    from pact.meetings.directory import create_beat, schedule_meeting
+    from pact.models import Stage, utcnow
+
+    with cluster_app.app_context():
+        beat = create_beat("hilltop", "Hilltop")
+        meeting = schedule_meeting(beat, "Hilltop PACT", utcnow() - timedelta(minutes=5), stage=Stage.LIVE)
+        db.session.commit()
+        meeting_id = meeting.id
+        db.session.remove()
+    return meeting_id
+
+
+class RedisServer:
+    """A `redis-server` child of this test on a free port: no persistence, stop and start at will."""
+
+    def __init__(self, log_dir: Path) -> None:
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.log_path = log_dir / f"redis-{self.port}.log"
+        self.proc: subprocess.Popen | None = None
+
+    def start(self) -> "RedisServer":
+        with open(self.log_path, "ab") as log:
+            self.proc = subprocess.Popen(
+                ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+                stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        import redis
+
+        client = redis.Redis(port=self.port, socket_connect_timeout=0.5)
+        try:
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline:
+                try:
+                    if client.ping():
+                        return self
+                except redis.RedisError:
+                    time.sleep(0.05)
+            raise RuntimeError("redis-server did not start")
+        finally:
+            client.close()
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(timeout=10)
+
+
+@pytest.fixture
+def redis_server(tmp_path):
+    if shutil.which("redis-server") is None:
+        pytest.skip("cluster tests need the redis-server binary")
+    server = RedisServer(tmp_path).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def cluster_servers(cluster_database, redis_server, tmp_path):
+    """Start gevent server processes sharing the cluster database and this test's Redis."""
+    started: list[ServerProcess] = []
+
+    def start(name: str = "server", **env: str) -> ServerProcess:
+        settings = {"PACT_MESSAGE_QUEUE": redis_server.url, "PACT_ASYNC_MODE": "gevent", "PACT_RATE_LIMITS": "off",
+                    "PACT_PRESENCE_TTL": "4", **env}
+        server = ServerProcess(cluster_database, tmp_path, env=settings, name=name).start()
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.kill()
+
+
+@pytest.fixture
+def clients():
+    made: list[LiveClient] = []
+
+    def make(base_url: str, meeting_id: int, name: str) -> LiveClient:
+        client = LiveClient(base_url, meeting_id, name=name).connect()
+        made.append(client)
+        return client
+
+    yield make
+    close_all(made)

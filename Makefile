@@ -7,7 +7,7 @@ PORT ?= 5000
 FLASK := $(BIN)/flask --app wsgi
 export PORT
 
-.PHONY: run test install install-test install-browser migrate demo clean help bench-page
+.PHONY: run test install install-test install-browser migrate demo clean help bench-page run-cluster bench
 .DEFAULT_GOAL := help
 
 help:
@@ -57,6 +57,24 @@ run: demo
 
 test: install-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Several gevent processes behind one address (docs/deploy.md): PostgreSQL + Redis, not SQLite.
+PROCESSES ?= 2
+CLUSTER_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/pact
+CLUSTER_MESSAGE_QUEUE ?= redis://127.0.0.1:6379/0
+run-cluster: install
+	-createdb -h 127.0.0.1 -U postgres $(notdir $(CLUSTER_DATABASE_URL)) 2>/dev/null
+	PACT_DATABASE_URL=$(CLUSTER_DATABASE_URL) $(FLASK) db upgrade
+	PACT_DATABASE_URL=$(CLUSTER_DATABASE_URL) PACT_MESSAGE_QUEUE=$(CLUSTER_MESSAGE_QUEUE) \
+	  $(BIN)/python -m pact.cluster --processes $(PROCESSES) --port $(PORT)
+
+# The large-room benchmark (docs/performance.md); long: BENCH_ARGS="--sizes 250 --duration 20" for a taste.
+$(VENV)/.installed-bench: requirements-bench.txt requirements-test.txt requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-bench.txt
+	touch $(VENV)/.installed $(VENV)/.installed-test $@
+
+bench: $(VENV)/.installed-bench
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 bench-page: install-test
 	$(BIN)/python bench/page_responsiveness.py $(BENCH_ARGS)

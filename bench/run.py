@@ -1,0 +1,264 @@
+"""`make bench`: the real server(s), a separate load process, one meeting, thousands of residents.
+
+For each room size and process count: fresh tables, a live meeting with 60 issues, the servers
+(gevent, PostgreSQL, rate limits off; Redis of our own when there are two), then bench/load.py.
+Server CPU and peak RSS come from psutil; votes counted come from the database. Results go to
+bench/results/<stamp>.json (+ .png) and bench/results/latest.json. The machine has 2 cores and
+the load process competes with the servers for them: the figures are a floor, not a ceiling.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import psutil
+import requests
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+ISSUES = 60
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def prepare_database(url: str) -> None:
+    admin = create_engine(make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT")
+    name = make_url(url).database
+    with admin.connect() as conn:
+        if not conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}):
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    env = {**os.environ, "PACT_DATABASE_URL": url, "PACT_DEMO": "0", "PACT_SECRET_KEY": "bench"}
+    subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade"], cwd=ROOT, env=env, check=True,
+                   capture_output=True)
+
+
+def fresh_meeting(url: str) -> tuple[int, list[int]]:
+    """Empty tables; a beat, a live meeting and ISSUES public issues, straight into the database."""
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        tables = [r[0] for r in conn.execute(text(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'"))]
+        conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+    os.environ.update({"PACT_DATABASE_URL": url, "PACT_DEMO": "0", "PACT_SECRET_KEY": "bench"})
+    from datetime import timedelta
+
+    from pact import create_app
+    from pact.extensions import db
+    from pact.meetings.directory import create_beat, schedule_meeting
+    from pact.meetings.issues import post_issue
+    from pact.meetings.participants import admit
+    from pact.models import Stage, utcnow
+
+    app = create_app({"DATABASE_URL": url, "RATE_LIMITS": False})
+    with app.app_context():
+        beat = create_beat("bench", "Bench beat")
+        meeting = schedule_meeting(beat, "Bench PACT", utcnow() - timedelta(minutes=5), stage=Stage.LIVE)
+        db.session.flush()
+        author, _ = admit(meeting, user=None, display_name="Organiser", resume_token=None, now=utcnow(),
+                          device_hash=None, address_hash="bench")
+        ids = []
+        for n in range(ISSUES):
+            posted = post_issue(meeting, author, f"Bench issue number {n}: parking near the school", None,
+                                now=utcnow() + timedelta(seconds=n))
+            ids.append(posted.issue.id)
+        db.session.commit()
+        meeting_id = meeting.id
+        db.session.remove()
+        db.engine.dispose()
+    app.extensions["pact_ticker"].stop()
+    return meeting_id, ids
+
+
+def count_votes(url: str, meeting_id: int) -> int:
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        n = conn.scalar(text("SELECT count(*) FROM votes v JOIN issues i ON i.id = v.issue_id WHERE i.meeting_id = :m"),
+                        {"m": meeting_id})
+    engine.dispose()
+    return int(n)
+
+
+class Sampler(threading.Thread):
+    """CPU time and RSS of the server processes every 0.25 s."""
+
+    def __init__(self, pids: list[int]) -> None:
+        super().__init__(daemon=True)
+        self.procs = [psutil.Process(pid) for pid in pids]
+        self.samples: list[tuple[float, float, int]] = []  # (time, cpu seconds total, rss total)
+        self.peak_rss = [0] * len(pids)
+        self.stop_flag = threading.Event()
+
+    def run(self) -> None:
+        while not self.stop_flag.is_set():
+            cpu = rss = 0
+            for i, proc in enumerate(self.procs):
+                try:
+                    times, mem = proc.cpu_times(), proc.memory_info().rss
+                except psutil.Error:
+                    continue
+                cpu += times.user + times.system
+                rss += mem
+                self.peak_rss[i] = max(self.peak_rss[i], mem)
+            self.samples.append((time.time(), cpu, rss))
+            time.sleep(0.25)
+
+    def cpu_percent(self, start: float, end: float) -> float | None:
+        inside = [s for s in self.samples if start <= s[0] <= end]
+        if len(inside) < 2:
+            return None
+        return round(100 * (inside[-1][1] - inside[0][1]) / (inside[-1][0] - inside[0][0]), 1)
+
+
+def scenario(args, url: str, redis_url: str | None, residents: int, processes: int, coalesce: bool) -> dict:
+    meeting_id, issues = fresh_meeting(url)
+    env = {**os.environ, "PACT_DATABASE_URL": url, "PACT_DEMO": "0", "PACT_SECRET_KEY": "bench",
+           "PACT_RATE_LIMITS": "off", "PACT_ASYNC_MODE": "gevent", "PACT_COALESCE_TALLIES": "on" if coalesce else "off"}
+    env.pop("PACT_MESSAGE_QUEUE", None)
+    if processes > 1:
+        env["PACT_MESSAGE_QUEUE"] = redis_url
+    ports = [free_port() for _ in range(processes)]
+    logs = [open(Path("/tmp") / f"pact-bench-server-{p}.log", "wb") for p in ports]  # not in the repository
+    servers = [subprocess.Popen([sys.executable, "-m", "pact.serve_gevent", "--port", str(p)], cwd=ROOT, env=env,
+                                stdout=log, stderr=subprocess.STDOUT) for p, log in zip(ports, logs)]
+    try:
+        for p in ports:
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                try:
+                    if requests.get(f"http://127.0.0.1:{p}/healthz", timeout=1).status_code == 200:
+                        break
+                except requests.RequestException:
+                    time.sleep(0.2)
+        sampler = Sampler([s.pid for s in servers])
+        sampler.start()
+        out = RESULTS / f"load-{residents}-{processes}-{int(coalesce)}.json"
+        load = subprocess.Popen([sys.executable, "-m", "bench.load", "--urls",
+                                 ",".join(f"http://127.0.0.1:{p}" for p in ports), "--meeting", str(meeting_id),
+                                 "--issues", ",".join(map(str, issues)), "--residents", str(residents),
+                                 "--rate", str(args.rate), "--duration", str(args.duration), "--out", str(out)],
+                                cwd=ROOT)
+        load_proc = psutil.Process(load.pid)
+        load.wait(timeout=args.duration + 600)
+        sampler.stop_flag.set()
+        sampler.join()
+        result = json.loads(out.read_text())
+        out.unlink()
+        start, end = result.pop("vote_window")
+        result.update({
+            "processes": processes, "coalesced": coalesce, "votes_counted": count_votes(url, meeting_id),
+            "server_cpu_percent": sampler.cpu_percent(start, end),
+            "peak_rss_mb": [round(r / 2**20, 1) for r in sampler.peak_rss],
+        })
+        del load_proc
+        return result
+    finally:
+        for s in servers:
+            s.terminate()
+        for s in servers:
+            try:
+                s.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                s.kill()
+        for log in logs:
+            log.close()
+
+
+def chart(results: list[dict], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4.2))
+    for processes in sorted({r["processes"] for r in results}):
+        for coalesced in (True, False):
+            rows = sorted((r for r in results if r["processes"] == processes and r["coalesced"] == coalesced),
+                          key=lambda r: r["residents"])
+            if not rows:
+                continue
+            label = f"{processes} process{'es' if processes > 1 else ''}, {'coalesced' if coalesced else 'per-vote'}"
+            xs = [r["residents"] for r in rows]
+            ax1.plot(xs, [r["latency_ms"]["p99"] or 0 for r in rows], marker="o", label=label)
+            ax2.plot(xs, [r["join_seconds"] for r in rows], marker="o", label=label)
+    ax1.axhline(750, color="grey", linestyle=":", linewidth=1)
+    ax1.set(title="Vote-to-tally latency p99 (ms)", xlabel="residents in one meeting", yscale="log")
+    ax2.axhline(5, color="grey", linestyle=":", linewidth=1)
+    ax2.set(title="Time for everyone to join (s)", xlabel="residents in one meeting")
+    ax1.legend(fontsize=8)
+    fig.suptitle("PACT Live, one meeting, 200 votes/s (2 cores shared with the load generator)")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="250,1000,2000,4000")
+    parser.add_argument("--processes", default="1,2")
+    parser.add_argument("--per-vote-sizes", default="250,1000", help="also run these sizes with per-vote broadcasting")
+    parser.add_argument("--duration", type=float, default=60)
+    parser.add_argument("--rate", type=float, default=200)
+    parser.add_argument("--database", default=os.environ.get(
+        "BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/pact_bench"))
+    args = parser.parse_args()
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    prepare_database(args.database)
+    redis_proc, redis_url = None, None
+    process_counts = [int(p) for p in args.processes.split(",") if p]
+    if max(process_counts) > 1:
+        if shutil.which("redis-server") is None:
+            sys.exit("two-process runs need redis-server")
+        port = free_port()
+        redis_proc = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                                       "--appendonly", "no"], stdout=subprocess.DEVNULL)
+        redis_url = f"redis://127.0.0.1:{port}/0"
+        time.sleep(0.5)
+    plan = [(n, p, True) for p in process_counts for n in map(int, args.sizes.split(","))]
+    plan += [(n, 1, False) for n in map(int, args.per_vote_sizes.split(",")) if n]
+    results = []
+    try:
+        for residents, processes, coalesce in plan:
+            print(f"== {residents} residents, {processes} process(es), "
+                  f"{'coalesced' if coalesce else 'per-vote'} tallies", flush=True)
+            row = scenario(args, args.database, redis_url, residents, processes, coalesce)
+            print(json.dumps(row), flush=True)
+            results.append(row)
+    finally:
+        if redis_proc:
+            redis_proc.terminate()
+    ratios = {}
+    for row in results:
+        if not row["coalesced"]:
+            twin = next((r for r in results if r["coalesced"] and r["processes"] == 1
+                         and r["residents"] == row["residents"]), None)
+            if twin and twin["latency_ms"]["p99"] and row["latency_ms"]["p99"]:
+                ratios[str(row["residents"])] = round(row["latency_ms"]["p99"] / twin["latency_ms"]["p99"], 1)
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    report = {"when": stamp, "command": " ".join(sys.argv), "cores": psutil.cpu_count(), "rate": args.rate,
+              "duration": args.duration, "results": results, "per_vote_p99_ratio": ratios}
+    (RESULTS / f"{stamp}.json").write_text(json.dumps(report, indent=2))
+    (RESULTS / "latest.json").write_text(json.dumps(report, indent=2))
+    chart(results, RESULTS / f"{stamp}.png")
+    shutil.copy(RESULTS / f"{stamp}.png", RESULTS / "latest.png")
+    print(f"saved {RESULTS / (stamp + '.json')} and .png; per-vote p99 / coalesced p99: {ratios}")
+
+
+if __name__ == "__main__":
+    main()

@@ -15,6 +15,9 @@
 
   var state = { meeting: null, issues: new Map(), me: null, joined: false };
   var $ = function (id) { return document.getElementById(id); };
+  // The page says live participation needs JavaScript until this script runs; then the live parts show.
+  if ($("needs-js")) $("needs-js").hidden = true;
+  Array.prototype.forEach.call(document.querySelectorAll(".live-only"), function (node) { node.hidden = false; });
   var els = {
     stage: $("stage"), watching: $("watching"), connection: $("connection"), announcer: $("announcer"),
     notice: $("notice"), joinPanel: $("join-panel"), joinForm: $("join-form"), name: $("display-name"),
@@ -212,10 +215,22 @@
     });
   }
 
+  function focusables(li) {
+    return Array.prototype.slice.call(li.querySelectorAll("button, input, select, textarea, a[href]"));
+  }
+  function isTyping(node) {
+    return node && (node.tagName === "TEXTAREA" || node.tagName === "SELECT" ||
+                    (node.tagName === "INPUT" && node.type !== "checkbox" && node.type !== "radio"));
+  }
+
   function render() {
     var list = sortedIssues();
-    var focusedId = document.activeElement && document.activeElement.closest && document.activeElement.closest("[data-issue-id]");
-    focusedId = focusedId ? focusedId.dataset.issueId : null;
+    // Redrawing or moving an item takes the keyboard focus with it: note where it was, to put it back.
+    var active = document.activeElement;
+    var activeLi = active && els.issues.contains(active) ? active.closest("li[data-issue-id]") : null;
+    var activeIndex = activeLi ? focusables(activeLi).indexOf(active) : -1;
+    var caret = active && typeof active.selectionStart === "number" ? [active.selectionStart, active.selectionEnd] : null;
+    var focusedId = activeLi ? activeLi.dataset.issueId : null;
     var existing = {};
     Array.prototype.forEach.call(els.issues.querySelectorAll("li[data-issue-id]"), function (li) {
       existing[li.dataset.issueId] = li;
@@ -227,8 +242,8 @@
       if (!li || li.dataset.key !== key) {
         var fresh = renderIssue(issue);
         fresh.dataset.key = key;
-        if (li && String(issue.id) === focusedId && li.contains(document.activeElement) && document.activeElement.tagName === "TEXTAREA") {
-          fresh = li; // keep an officer's half-written answer while they type
+        if (li && String(issue.id) === focusedId && isTyping(active)) {
+          fresh = li; // keep an officer's half-written answer or reason while they type
         } else if (li) {
           li.replaceWith(fresh); // the stale item must go, or the issue shows twice
         }
@@ -244,6 +259,14 @@
       if (els.issues.children[i] !== li) els.issues.insertBefore(li, els.issues.children[i] || null);
     });
     if (!list.length) els.issues.appendChild(el("li", "empty muted", "No issues yet."));
+    if (activeLi && (!document.activeElement || document.activeElement === document.body)) {
+      var now = els.issues.querySelector('li[data-issue-id="' + focusedId + '"]');
+      var target = now && focusables(now)[activeIndex];
+      if (target && !target.disabled) {
+        target.focus({ preventScroll: true });
+        if (caret && target === active) try { target.setSelectionRange(caret[0], caret[1]); } catch (e) { /* not text */ }
+      }
+    }
     renderVotesLeft();
   }
 

@@ -55,6 +55,18 @@ def test_officer_answers_starts_voting_and_closes_with_priorities(new_page, meet
                        box.element_handle()).strip(), "the refusal is not tied to the answer box"
     axe_check(pc, "room, officer view, answer refused")
 
+    # A post that is not a local issue is hidden: gone for everyone, its author told why.
+    post_issue(bob, "This meeting is a total waste of everyone's time")
+    rant_pc = issue_item(pc, "This meeting is a total waste of everyone's time")
+    expect(issue_item(alice, "This meeting is a total waste of everyone's time")).to_be_visible()
+    rant_pc.get_by_label("Reason shown to the author (optional)").fill("Not a local policing issue")
+    rant_pc.get_by_role("button", name="Hide").click()
+    expect(issue_item(alice, "This meeting is a total waste of everyone's time")).to_have_count(0)
+    expect(issue_item(bob, "This meeting is a total waste of everyone's time")).to_contain_text(
+        "Hidden by a moderator: Not a local policing issue")
+    expect(issue_item(pc, "This meeting is a total waste of everyone's time").get_by_role("button", name="Restore")).to_be_visible()
+    axe_check(bob, "room, author of a hidden post")
+
     # Shortlist two issues, then open voting: residents see the stage change and are told of it.
     issue_item(pc, RACING).get_by_label("On the shortlist").check()
     expect(pc.locator("#shortlist-status")).to_have_text("1 issue on the shortlist.")

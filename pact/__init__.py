@@ -58,7 +58,11 @@ def _finish_config(app: Flask) -> None:
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
         cfg["DATABASE_URL"] = cfg["DEFAULT_DATABASE_URL"]
     cfg["SQLALCHEMY_DATABASE_URI"] = cfg["DATABASE_URL"]
-    cfg.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
+    engine_options = cfg.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
+    if not cfg["DATABASE_URL"].startswith("sqlite:///:memory:"):
+        engine_options.setdefault("pool_size", cfg["DB_POOL_SIZE"])
+        engine_options.setdefault("max_overflow", cfg["DB_MAX_OVERFLOW"])
+        engine_options.setdefault("pool_timeout", cfg["DB_POOL_TIMEOUT"])
     if not cfg.get("SECRET_KEY"):
         if cfg.get("ENV_NAME") == "production":
             raise RuntimeError("PACT_SECRET_KEY must be set in production (PACT_ENV_NAME=production).")

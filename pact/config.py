@@ -48,6 +48,11 @@ class Defaults:
     DUPLICATE_WINDOW = 600  # seconds in which the same text is refused as `duplicate`
     RATE_LIMIT_OVERRIDES: dict[str, list] = {}  # e.g. {"post:participant": [5, 60]} (see pact/live/limits.py)
     PROXY_FIX = 0  # how many trusted proxies set X-Forwarded-For/-Proto/-Host (then cookies are Secure over HTTPS)
+    # Database connection pool. A live meeting runs many short events at once; SQLAlchemy's default
+    # (5 + 10 overflow, 30 s wait) queued votes for seconds under load (docs/performance.md).
+    DB_POOL_SIZE = 20
+    DB_MAX_OVERFLOW = 30
+    DB_POOL_TIMEOUT = 10  # seconds to wait for a connection before answering `unavailable`
     SQLITE_BUSY_TIMEOUT_MS = 15000
     SQLITE_IMMEDIATE = True  # take SQLite's write lock at BEGIN (see pact/database.py)
 

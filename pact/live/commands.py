@@ -14,6 +14,8 @@ from typing import Any, Callable
 from flask import current_app, request, session
 from flask_login import current_user
 from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout  # every pooled connection busy: retryable
+from sqlalchemy.orm import joinedload
 
 from pact.extensions import db, socketio
 from pact.live import NAMESPACE
@@ -57,7 +59,8 @@ def load_context() -> Context:
     participant_id = session.get(SESSION_PARTICIPANT)
     if participant_id is None:
         raise DomainError("not_joined", "Join the meeting first.")
-    participant = db.session.get(Participant, participant_id)
+    # One query for both: every command needs the participant and its meeting.
+    participant = db.session.get(Participant, participant_id, options=[joinedload(Participant.meeting)])
     if participant is None:
         raise DomainError("not_joined", "Join the meeting first.")
     if participant.removed:
@@ -116,7 +119,7 @@ def command(event: str, fields: dict[str, Field], *, joined: bool = True):
                 if joined and error.code == "forbidden":
                     _audit_refusal(event, error)
                 return ack
-            except (OperationalError, DBAPIError) as exc:
+            except (OperationalError, DBAPIError, PoolTimeout) as exc:
                 db.session.rollback()
                 log.warning("database unavailable during %s: %s", event, exc.__class__.__name__)
                 return {"ok": False, "error": "unavailable", "retry_after": 1,

@@ -4,11 +4,11 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from pact.extensions import db
 from pact.meetings.progress import review_items
-from pact.meetings.voting import my_votes, tallies, vote_kind
+from pact.meetings.voting import my_votes, tallies, tallies_by_kind, vote_kind
 from pact.models import Issue, Meeting, Participant, Stage, Visibility, VoteKind
 
 
@@ -76,11 +76,12 @@ def snapshot(meeting: Meeting, viewer: Participant | None, *, watching: int) -> 
     query = (
         select(Issue)
         .where(Issue.meeting_id == meeting.id)
-        .options(selectinload(Issue.author), selectinload(Issue.answer))
+        .options(joinedload(Issue.author), joinedload(Issue.answer))  # one query: a join storm is costly
         .order_by(Issue.created_at, Issue.id)
     )
-    support = tallies(meeting.id, VoteKind.SUPPORT)
-    current = support if meeting.stage is not Stage.VOTING else tallies(meeting.id, VoteKind.PRIORITY)
+    counts = tallies_by_kind(meeting.id)
+    support = counts[VoteKind.SUPPORT]
+    current = support if meeting.stage is not Stage.VOTING else counts[VoteKind.PRIORITY]
     mine = my_votes(meeting, viewer, vote_kind(meeting)) if viewer is not None else set()
     issues = []
     for issue in db.session.scalars(query):

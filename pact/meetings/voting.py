@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, literal, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from pact.extensions import db
@@ -32,33 +34,67 @@ def _lock(participant: Participant) -> None:
     db.session.execute(select(Participant.id).where(Participant.id == participant.id).with_for_update())
 
 
-def cast_vote(meeting: Meeting, voter: Participant, issue_id: object, *, now: datetime) -> Vote:
+def cast_vote(meeting: Meeting, voter: Participant, issue_id: object, *, now: datetime) -> None:
     require_active(voter, doing="vote")
     stages.require_stage(meeting, Stage.SCHEDULED, Stage.LIVE, Stage.VOTING, doing="vote")
     kind = vote_kind(meeting)
-    issue = _votable_issue(meeting, issue_id, kind)
+    if kind is VoteKind.PRIORITY:
+        _cast_priority_vote(meeting, voter, issue_id, now=now)
+    elif not _insert_support_vote(meeting, voter, issue_id, now=now):
+        _votable_issue(meeting, issue_id, kind)  # raises not_found when that is why
+        raise DomainError("duplicate", "You have already voted for this issue.")
+
+
+def _insert_support_vote(meeting: Meeting, voter: Participant, issue_id: object, *, now: datetime) -> bool:
+    """The hot path of a live meeting, in one statement: insert the vote if the issue is public in
+    this meeting and the voter has not voted for it yet. Returns False when nothing was inserted."""
+    if not isinstance(issue_id, int) or isinstance(issue_id, bool):
+        raise DomainError("invalid_payload", "issue_id must be a whole number.")
+    columns = Vote.__table__.c
+    votable = select(
+        literal(issue_id, columns.issue_id.type), literal(voter.id, columns.participant_id.type),
+        literal(VoteKind.SUPPORT, columns.kind.type), literal(now, columns.created_at.type),
+    ).where(
+        select(Issue.id).where(
+            Issue.id == issue_id, Issue.meeting_id == meeting.id, Issue.visibility == Visibility.PUBLIC,
+            Issue.merged_into_id.is_(None),
+        ).exists()
+    )
+    insert = _dialect_insert()(Vote).from_select(["issue_id", "participant_id", "kind", "created_at"], votable)
+    inserted = db.session.execute(
+        insert.on_conflict_do_nothing(index_elements=["participant_id", "issue_id", "kind"]).returning(Vote.id)
+    ).scalar()
+    return inserted is not None
+
+
+def _dialect_insert():
+    return sqlite_insert if db.session.get_bind().dialect.name == "sqlite" else pg_insert
+
+
+def _cast_priority_vote(meeting: Meeting, voter: Participant, issue_id: object, *, now: datetime) -> None:
+    """Limited votes: lock the voter's row so two tabs at once cannot exceed the limit."""
+    issue = _votable_issue(meeting, issue_id, VoteKind.PRIORITY)
     _lock(voter)
     existing = db.session.scalar(
-        select(Vote.id).where(Vote.participant_id == voter.id, Vote.issue_id == issue.id, Vote.kind == kind)
+        select(Vote.id).where(Vote.participant_id == voter.id, Vote.issue_id == issue.id,
+                              Vote.kind == VoteKind.PRIORITY)
     )
     if existing is not None:
         raise DomainError("duplicate", "You have already voted for this issue.")
-    if kind is VoteKind.PRIORITY:
-        used = priority_votes_used(meeting, voter)
-        if used >= meeting.votes_per_resident:
-            raise DomainError(
-                "vote_limit_reached",
-                f"You have used all {meeting.votes_per_resident} of your priority votes. "
-                "Take one back to vote for something else.",
-                limit=meeting.votes_per_resident,
-            )
-    vote = Vote(issue_id=issue.id, participant_id=voter.id, kind=kind, created_at=now)
+    used = priority_votes_used(meeting, voter)
+    if used >= meeting.votes_per_resident:
+        raise DomainError(
+            "vote_limit_reached",
+            f"You have used all {meeting.votes_per_resident} of your priority votes. "
+            "Take one back to vote for something else.",
+            limit=meeting.votes_per_resident,
+        )
+    vote = Vote(issue_id=issue.id, participant_id=voter.id, kind=VoteKind.PRIORITY, created_at=now)
     try:
         with db.session.begin_nested():
             db.session.add(vote)
     except IntegrityError:
         raise DomainError("duplicate", "You have already voted for this issue.") from None
-    return vote
 
 
 def retract_vote(meeting: Meeting, voter: Participant, issue_id: object) -> None:
@@ -96,6 +132,20 @@ def tallies(meeting_id: int, kind: VoteKind) -> dict[int, int]:
         .group_by(Vote.issue_id)
     )
     return {issue_id: count for issue_id, count in rows}
+
+
+def tallies_by_kind(meeting_id: int) -> dict[VoteKind, dict[int, int]]:
+    """Support and priority counts per public issue in one query (for snapshots)."""
+    counts: dict[VoteKind, dict[int, int]] = {kind: {} for kind in VoteKind}
+    rows = db.session.execute(
+        select(Vote.kind, Vote.issue_id, func.count(Vote.id))
+        .join(Issue, Issue.id == Vote.issue_id)
+        .where(Issue.meeting_id == meeting_id, Issue.visibility == Visibility.PUBLIC, Issue.merged_into_id.is_(None))
+        .group_by(Vote.kind, Vote.issue_id)
+    )
+    for kind, issue_id, count in rows:
+        counts[kind][issue_id] = count
+    return counts
 
 
 def my_votes(meeting: Meeting, voter: Participant, kind: VoteKind) -> set[int]:

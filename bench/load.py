@@ -12,6 +12,7 @@ import argparse
 import asyncio
 import bisect
 import json
+import random
 import time
 
 from websockets.asyncio.client import connect
@@ -27,6 +28,7 @@ class Resident:
         self.next_ack = 0
         self.tallies: list[tuple[float, dict]] = []
         self.closed_early = False
+        self.join_retries = 0
         self.finished = False
 
     async def start(self) -> float:
@@ -38,8 +40,14 @@ class Resident:
         while not (await self.ws.recv()).startswith(f"40{NS}"):
             pass
         self.reader = asyncio.ensure_future(self.read())
-        ack = await self.call("join", {"meeting_id": self.meeting_id, "display_name": f"Resident {self.index}"},
-                              timeout=120)
+        payload = {"meeting_id": self.meeting_id, "display_name": f"Resident {self.index}"}
+        ack = await self.call("join", payload, timeout=120)
+        for _ in range(5):  # like the room page: a busy server says when to come back (jittered)
+            if ack.get("ok") or ack.get("error") != "unavailable":
+                break
+            self.join_retries += 1
+            await asyncio.sleep(ack.get("retry_after", 1) * (1 + random.random()))
+            ack = await self.call("join", payload, timeout=120)
         if not ack.get("ok"):
             raise RuntimeError(f"join refused: {ack}")
         return time.monotonic()
@@ -152,7 +160,7 @@ async def run(args) -> dict:
 
     await asyncio.gather(*(r.ws.close() for r in live), return_exceptions=True)
     return {
-        "residents": args.residents, "joined": len(live), "join_failures": len(failures),
+        "residents": args.residents, "joined": len(live), "join_failures": len(failures), "join_retries": sum(r.join_retries for r in residents),
         "join_error": repr(failures[0]) if failures else None, "join_seconds": round(join_seconds, 2),
         "votes_sent": total, "votes_acknowledged": results["ok"], "votes_refused": results["refused"],
         "vote_errors": results["errors"], "vote_timeouts": results["timeout"], "send_seconds": round(send_seconds, 2),

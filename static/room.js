@@ -71,9 +71,22 @@
     });
   }
 
+  // When a crowd arrives at once the server may answer `unavailable`: wait as it asks, with jitter
+  // so everyone does not come back in the same instant, and try again a few times.
+  function sendPatiently(event, payload, attempt) {
+    attempt = attempt || 0;
+    return send(event, payload).then(function (ack) {
+      if (ack.ok || ack.error !== "unavailable" || attempt >= 5) return ack;
+      var wait = (ack.retry_after || 1) * 1000 * (1 + Math.random());
+      return new Promise(function (resolve) { setTimeout(resolve, wait); }).then(function () {
+        return sendPatiently(event, payload, attempt + 1);
+      });
+    });
+  }
+
   function join(payload) {
     payload.meeting_id = meetingId;
-    return send("join", payload).then(function (ack) {
+    return sendPatiently("join", payload).then(function (ack) {
       if (!ack.ok) return ack;
       state.me = ack.participant;
       state.joined = true;
@@ -102,7 +115,7 @@
 
   // Follow the meeting without a name: most residents only watch. Joining replaces the watcher.
   function watch() {
-    return send("watch", { meeting_id: meetingId }).then(function (ack) {
+    return sendPatiently("watch", { meeting_id: meetingId }).then(function (ack) {
       if (ack.ok) applyState(ack.state);
       return ack;
     });

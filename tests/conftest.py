@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import time
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
@@ -67,18 +68,27 @@ def app_config(migrated) -> dict:
             "RATE_LIMITS": True}
 
 
+@contextmanager
+def fresh_app(config: dict):
+    """An app on empty tables; afterwards its ticker is stopped and its connections closed."""
+    app = create_app(config)
+    with app.app_context():
+        empty_tables()
+    try:
+        yield app
+    finally:
+        app.extensions["pact_ticker"].stop()
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
 @pytest.fixture
 def app(app_config):
     """The app under test. Tests never keep its context pushed: Flask would then reuse that context
     (its `g` and database session) for every request, which no real client ever sees."""
-    app = create_app(app_config)
-    with app.app_context():
-        empty_tables()
-    yield app
-    app.extensions["pact_ticker"].stop()
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    with fresh_app(app_config) as app:
+        yield app
 
 
 @pytest.fixture

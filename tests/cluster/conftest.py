@@ -67,18 +67,10 @@ def cluster_database():
 @pytest.fixture
 def cluster_app(cluster_database):
     """The app on the cluster database, for setting up data and checking what was saved."""
-    from pact import create_app
-    from pact.extensions import db
-    from tests.conftest import empty_tables
+    from tests.conftest import fresh_app
 
-    app = create_app({"TESTING": True, "DATABASE_URL": cluster_database, "SECRET_KEY": "cluster-test"})
-    with app.app_context():
-        empty_tables()
-    yield app
-    app.extensions["pact_ticker"].stop()
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    with fresh_app({"TESTING": True, "DATABASE_URL": cluster_database, "SECRET_KEY": "cluster-test"}) as app:
+        yield app
 
 
 @pytest.fixture

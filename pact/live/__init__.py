@@ -12,6 +12,7 @@ def init_live(app: Flask) -> None:
     from pact.live import handlers  # noqa: F401  (registers events)
     from pact.live import moderation_handlers  # noqa: F401  (moderate, mute, remove, set_moderation, reply)
     from pact.live import closing_handlers  # noqa: F401  (shortlist, merge, close, verdict)
+    from pact.live.registry import RoomRegistry
     from pact.live.ticker import Ticker
 
     origins = app.config.get("CORS_ALLOWED_ORIGINS") or None  # None → same origin as the page only
@@ -30,3 +31,4 @@ def init_live(app: Flask) -> None:
         engineio_logger=False,
     )
     app.extensions["pact_ticker"] = Ticker(app)
+    app.extensions["pact_room_registry"] = RoomRegistry(app.config.get("MESSAGE_QUEUE") or None)

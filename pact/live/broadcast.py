@@ -205,15 +205,16 @@ def staff_access_changed(user_id: int) -> Send:
 
 
 def disconnect_room(room: str) -> None:
-    """Close every socket in `room` on this process (other processes' clients are refused on their
-    next command and told by the event just sent)."""
+    """Close every socket in `room` on every process: this process's from its own rooms, the others'
+    through the message queue, by the ids the registry recorded (pact/live/registry.py)."""
     server = socketio.server
     if server is None:
         return
     try:
-        sids = [sid for sid, _ in server.manager.get_participants(NAMESPACE, room)]
+        sids = {sid for sid, _ in server.manager.get_participants(NAMESPACE, room)}
     except (KeyError, ValueError):
-        sids = []
+        sids = set()
+    sids |= current_app.extensions["pact_room_registry"].sids(room)
     for sid in sids:
         server.disconnect(sid, namespace=NAMESPACE)
 

@@ -23,6 +23,11 @@ from pact.meetings.snapshot import issue_data, participant_data, snapshot
 from pact.models import Stage, utcnow
 
 DEVICE_COOKIE = "pact_device"
+SESSION_STAFF_USER = "staff_user_id"
+
+
+def registry():
+    return current_app.extensions["pact_room_registry"]
 ISSUE_REF = {"issue_id": Field("int")}
 
 
@@ -42,6 +47,8 @@ def on_connect(auth=None):
     """Anyone → server. Staff sockets join their account's room, so a sign-out can reach them."""
     if current_user.is_authenticated:
         join_room(rooms.user(current_user.id))
+        session[SESSION_STAFF_USER] = current_user.id  # remembered: after a sign-out current_user is anonymous
+        registry().add(rooms.user(current_user.id), request.sid)
 
 
 @socketio.on("disconnect", namespace=NAMESPACE)
@@ -49,6 +56,11 @@ def on_disconnect(*_reason):
     """The socket went away: count one fewer watcher (announced, coalesced, by the ticker)."""
     if ticker().presence.remove(request.sid) is not None:
         ticker().ensure_running()
+    recorded = [rooms.user(session[SESSION_STAFF_USER])] if SESSION_STAFF_USER in session else []
+    if SESSION_PARTICIPANT in session:
+        recorded.append(rooms.participant(session[SESSION_PARTICIPANT]))
+    if recorded:
+        registry().discard(recorded, request.sid)
 
 
 @socketio.on("*", namespace=NAMESPACE)
@@ -81,6 +93,7 @@ def join(data):
             socketio.server.leave_room(sid, room, namespace=NAMESPACE)
         join_room(rooms.staff(meeting_id) if is_staff else rooms.public(meeting_id))
         join_room(rooms.participant(participant_id))
+        registry().add(rooms.participant(participant_id), sid)
         session[SESSION_PARTICIPANT], session[SESSION_MEETING] = participant_id, meeting_id
         presence.add(sid, meeting_id, participant_id)
         ticker().ensure_running()

@@ -1,0 +1,44 @@
+"""Which sockets are in the rooms we may have to close (a staff account's, a participant's), across
+every process.
+
+Room membership in python-socketio is per process, but `disconnect(sid)` travels through the message
+queue. With a queue configured, sockets of these rooms are also recorded in Redis, so signing out,
+losing access or being removed closes that person's sockets on every process at once — a former
+officer's socket elsewhere must not keep receiving the staff room's held posts.
+"""
+from __future__ import annotations
+
+import logging
+
+log = logging.getLogger(__name__)
+
+KEY = "pact:live:room-sockets:"
+TTL_SECONDS = 24 * 3600  # a process that crashed leaves stale ids; disconnecting those is harmless
+
+
+class RoomRegistry:
+    def __init__(self, redis_url: str | None) -> None:
+        self.redis = None
+        if redis_url:
+            import redis
+
+            self.redis = redis.Redis.from_url(redis_url, socket_timeout=0.5, socket_connect_timeout=0.5,
+                                              decode_responses=True)
+
+    def add(self, room: str, sid: str) -> None:
+        self._try(lambda r: r.pipeline().sadd(KEY + room, sid).expire(KEY + room, TTL_SECONDS).execute())
+
+    def discard(self, rooms: list[str], sid: str) -> None:
+        self._try(lambda r: [r.srem(KEY + room, sid) for room in rooms])
+
+    def sids(self, room: str) -> set[str]:
+        return set(self._try(lambda r: r.smembers(KEY + room)) or ())
+
+    def _try(self, action):
+        if self.redis is None:
+            return None
+        try:
+            return action(self.redis)
+        except Exception as exc:  # Redis down: the local process still closes its own sockets
+            log.warning("room registry unavailable: %s", exc.__class__.__name__)
+            return None

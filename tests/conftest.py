@@ -69,11 +69,13 @@ def app_config(migrated) -> dict:
 
 
 @contextmanager
-def fresh_app(config: dict):
-    """An app on empty tables; afterwards its ticker is stopped and its connections closed."""
+def fresh_app(config: dict, *, empty: bool = True):
+    """An app (on empty tables unless `empty=False`); afterwards its ticker is stopped and its
+    connections closed — an app left to the garbage collector leaks open database connections."""
     app = create_app(config)
-    with app.app_context():
-        empty_tables()
+    if empty:
+        with app.app_context():
+            empty_tables()
     try:
         yield app
     finally:

@@ -5,14 +5,13 @@ import re
 
 
 def test_officers_get_the_moderation_panel_with_the_forces_replies(app_config, officer, meeting):
-    from pact import create_app
-    from tests.conftest import sign_in
+    from tests.conftest import fresh_app, sign_in
 
     replies = [{"key": "met_101", "label": "Met: report online", "text": "Report it at met.police.uk or call 101."}]
-    app = create_app({**app_config, "SAFEGUARDING_REPLIES": replies})
-    http = app.test_client()
-    sign_in(http, officer.email)
-    html = http.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    with fresh_app({**app_config, "SAFEGUARDING_REPLIES": replies}, empty=False) as app:
+        http = app.test_client()
+        sign_in(http, officer.email)
+        html = http.get(f"/meetings/{meeting.id}").get_data(as_text=True)
     assert 'id="moderation-panel"' in html and "moderation.js" in html
     raw = re.search(r"data-replies='([^']*)'", html).group(1)
     assert json.loads(raw.replace("&#34;", '"').replace("&amp;", "&")) == replies

@@ -64,18 +64,19 @@ def test_staff_sign_in_attempts_are_rate_limited(app, officer):
 
 
 def test_rate_limits_can_be_switched_off(app_config, officer):
-    from pact import create_app
+    from tests.conftest import fresh_app
 
-    app = create_app({**app_config, "RATE_LIMITS": False})
-    http = app.test_client()
-    assert {sign_in(http, officer.email, "wrong password").status_code for _ in range(12)} == {401}
+    with fresh_app({**app_config, "RATE_LIMITS": False}, empty=False) as app:
+        http = app.test_client()
+        assert {sign_in(http, officer.email, "wrong password").status_code for _ in range(12)} == {401}
 
 
 @pytest.fixture
-def proxied_app(app_config):
-    from pact import create_app
+def proxied_app(app_config, officer):
+    from tests.conftest import fresh_app
 
-    return create_app({**app_config, "PROXY_FIX": 1})
+    with fresh_app({**app_config, "PROXY_FIX": 1}, empty=False) as app:
+        yield app
 
 
 def test_session_cookie_is_secure_over_https_behind_the_proxy(proxied_app, officer):

@@ -12,6 +12,7 @@ from sqlalchemy import select, update
 from pact.extensions import db
 from pact.meetings import audit, directory
 from pact.meetings.errors import DomainError, forbidden, not_found
+from pact.meetings.lookup import find
 from pact.models import Beat, Role, StaffSession, User
 
 
@@ -21,12 +22,7 @@ def require_admin(user: User | None) -> None:
 
 
 def get_user(user_id: object) -> User:
-    if not isinstance(user_id, int) or isinstance(user_id, bool):
-        raise DomainError("invalid_payload", "user_id must be a whole number.")
-    user = db.session.get(User, user_id)
-    if user is None:
-        raise not_found("staff account")
-    return user
+    return find(User, user_id, field="user_id", what="staff account")
 
 
 def _not_self(admin: User, target: User, doing: str) -> None:

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from pact.extensions import db
 from pact.meetings import audit, duplicates, safeguarding, stages
 from pact.meetings.errors import DomainError, not_found
+from pact.meetings.lookup import find
 from pact.meetings.participants import require_active
 from pact.meetings.permissions import require_moderator
 from pact.meetings.text import clean_text
@@ -43,10 +44,9 @@ def parse_category(raw: object) -> str:
 
 
 def get_issue(meeting: Meeting, issue_id: object) -> Issue:
-    if not isinstance(issue_id, int) or isinstance(issue_id, bool):
-        raise DomainError("invalid_payload", "issue_id must be a whole number.")
-    issue = db.session.get(Issue, issue_id)
-    if issue is None or issue.meeting_id != meeting.id:
+    """An issue of this meeting; another meeting's issue is as unknown as a missing one."""
+    issue = find(Issue, issue_id, field="issue_id", what="issue")
+    if issue.meeting_id != meeting.id:
         raise not_found("issue")
     return issue
 

@@ -8,7 +8,8 @@ from datetime import datetime
 from sqlalchemy import select
 
 from pact.extensions import db
-from pact.meetings.errors import DomainError, forbidden, not_found
+from pact.meetings.errors import DomainError, forbidden
+from pact.meetings.lookup import find
 from pact.meetings.permissions import can_moderate, can_see_beat
 from pact.meetings.text import clean_text
 from pact.models import Meeting, Participant, ParticipantRole, Role, Stage, User
@@ -21,12 +22,7 @@ def hash_secret(secret: str) -> str:
 
 
 def get_meeting(meeting_id: object) -> Meeting:
-    if not isinstance(meeting_id, int) or isinstance(meeting_id, bool):
-        raise DomainError("invalid_payload", "meeting_id must be a whole number.")
-    meeting = db.session.get(Meeting, meeting_id)
-    if meeting is None:
-        raise not_found("meeting")
-    return meeting
+    return find(Meeting, meeting_id, field="meeting_id", what="meeting")
 
 
 def _new_token() -> tuple[str, str]:

@@ -13,7 +13,8 @@ from sqlalchemy import delete, select, update
 
 from pact.extensions import db
 from pact.meetings import audit, stages
-from pact.meetings.errors import DomainError, not_found
+from pact.meetings.errors import DomainError
+from pact.meetings.lookup import find
 from pact.meetings.issues import get_issue
 from pact.meetings.permissions import require_moderator
 from pact.meetings.text import clean_text
@@ -175,9 +176,4 @@ def close_meeting(meeting: Meeting, raw_priorities: list[Any], *, user: User, no
 
 
 def get_priority(priority_id: object) -> Priority:
-    if not isinstance(priority_id, int) or isinstance(priority_id, bool):
-        raise DomainError("invalid_payload", "priority_id must be a whole number.")
-    priority = db.session.get(Priority, priority_id)
-    if priority is None:
-        raise not_found("priority")
-    return priority
+    return find(Priority, priority_id, field="priority_id", what="priority")

@@ -221,17 +221,6 @@ def disconnect_room(room: str) -> None:
 
 # --- sent outside any transaction (ticker, sign-out) -------------------------------------------
 
-def tallies(meeting_id: int, counts: dict[int, int]) -> None:
-    payload = {str(issue_id): n for issue_id, n in counts.items()}
-    for message in _to_meeting(meeting_id, "tallies", payload):
-        emit(*message)
-
-
-def presence(meeting_id: int, watching: int) -> None:
-    for message in _to_meeting(meeting_id, "presence", {"watching": watching}):
-        emit(*message)
-
-
 # --- this process's sockets only (ticker; see ticker.py for why each process sends its own) -----
 
 def emit_here(event: str, data: Any, room: str) -> None:

@@ -8,12 +8,7 @@
   if (!PACT || !PACT.room) return;
   var room = PACT.room;
   var $ = function (id) { return document.getElementById(id); };
-  function el(tag, cls, text) {
-    var node = document.createElement(tag);
-    if (cls) node.className = cls;
-    if (text !== undefined && text !== null) node.textContent = String(text);
-    return node;
-  }
+  var el = room.el;  // room.js's builder: user text only ever through textContent
   function isStaff() { return !!(room.state.me && room.state.me.role !== "resident"); }
   function stage() { return room.state.meeting ? room.state.meeting.stage : "scheduled"; }
   function publicIssues() {

@@ -14,12 +14,7 @@
                 street_address: "House number and street", word_list: "Word on the force's list",
                 premoderated: "Waiting for approval (pre-moderated meeting)" };
 
-  function el(tag, cls, text) {
-    var node = document.createElement(tag);
-    if (cls) node.className = cls;
-    if (text !== undefined && text !== null) node.textContent = String(text);
-    return node;
-  }
+  var el = room.el;  // room.js's builder: user text only ever through textContent
   function say(message) {
     if (!notice) return;
     notice.textContent = message || "";

@@ -439,7 +439,8 @@
   });
 
   window.PACT = window.PACT || {};
-  window.PACT.room = { state: state, send: send, render: render, socket: socket, announce: announce, showNotice: showNotice };
+  window.PACT.room = { state: state, send: send, render: render, socket: socket, announce: announce, showNotice: showNotice,
+                      el: el };  // el: the one element builder (text only through textContent)
   window.PACT.staffControlHooks = window.PACT.staffControlHooks || [];
   window.PACT.stateHooks = window.PACT.stateHooks || [];  // (state, snapshot) after every fresh state
 })();

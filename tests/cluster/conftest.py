@@ -19,7 +19,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from tests.realserver.harness import LiveClient, ServerProcess, close_all, free_port
+from tests.realserver.harness import LiveClient, close_all, free_port, server_pool
 
 DEFAULT_SERVER_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 
@@ -138,18 +138,9 @@ def redis_server(tmp_path):
 @pytest.fixture
 def cluster_servers(cluster_database, redis_server, tmp_path):
     """Start gevent server processes sharing the cluster database and this test's Redis."""
-    started: list[ServerProcess] = []
-
-    def start(name: str = "server", **env: str) -> ServerProcess:
-        settings = {"PACT_MESSAGE_QUEUE": redis_server.url, "PACT_ASYNC_MODE": "gevent", "PACT_RATE_LIMITS": "off",
-                    "PACT_PRESENCE_TTL": "4", **env}
-        server = ServerProcess(cluster_database, tmp_path, env=settings, name=name).start()
-        started.append(server)
-        return server
-
-    yield start
-    for server in started:
-        server.kill()
+    with server_pool(cluster_database, tmp_path, PACT_MESSAGE_QUEUE=redis_server.url, PACT_ASYNC_MODE="gevent",
+                     PACT_RATE_LIMITS="off", PACT_PRESENCE_TTL="4") as start:
+        yield start
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 """Real server processes for tests that need the whole stack: port, process, sockets, database."""
 import pytest
 
-from tests.realserver.harness import LiveClient, ServerProcess, close_all
+from tests.realserver.harness import LiveClient, close_all, server_pool
 
 
 @pytest.fixture(autouse=True)
@@ -12,16 +12,8 @@ def _database_context(observer):
 @pytest.fixture
 def server_factory(app, app_config, tmp_path):
     """Start real server processes against the test database; all are killed at the end."""
-    started: list[ServerProcess] = []
-
-    def start(**kwargs) -> ServerProcess:
-        server = ServerProcess(app_config["DATABASE_URL"], tmp_path, **kwargs).start()
-        started.append(server)
-        return server
-
-    yield start
-    for server in started:
-        server.kill()
+    with server_pool(app_config["DATABASE_URL"], tmp_path) as start:
+        yield start
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -176,3 +177,21 @@ def close_all(clients) -> None:
         thread.start()
     for thread in threads:
         thread.join(10)
+
+
+@contextmanager
+def server_pool(database_url: str, log_dir: Path, **defaults: str):
+    """Yield `start(name="server", env={...})`, which starts a real server process with `defaults`
+    (PACT_* settings) plus `env`; every process started is killed at the end."""
+    started: list[ServerProcess] = []
+
+    def start(name: str = "server", env: dict[str, str] | None = None) -> ServerProcess:
+        server = ServerProcess(database_url, log_dir, env={**defaults, **(env or {})}, name=name).start()
+        started.append(server)
+        return server
+
+    try:
+        yield start
+    finally:
+        for server in started:
+            server.kill()

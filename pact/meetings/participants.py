@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from pact.extensions import db
 from pact.meetings.errors import DomainError, forbidden
@@ -45,6 +47,52 @@ def _check_device(meeting: Meeting, device_hash: str | None) -> None:
         raise forbidden("You were removed from this meeting by a moderator and cannot rejoin it.")
 
 
+@dataclass(frozen=True)
+class Newcomer:
+    """A resident joining by name, checked and ready to insert."""
+
+    meeting_id: int
+    display_name: str
+    token_hash: str
+    device_hash: str | None = None
+    address_hash: str | None = None
+
+
+def newcomer(meeting_id: int, display_name: object, *, device_hash: str | None = None,
+             address_hash: str | None = None) -> tuple[Newcomer, str]:
+    """Check the name and issue a resume token; returns the newcomer and the token (shown once)."""
+    name = clean_text(display_name, field="display name", max_length=NAME_LIMIT, multiline=False)
+    token, token_hash = _new_token()
+    return Newcomer(meeting_id, name, token_hash, device_hash, address_hash), token
+
+
+def admit_newcomers(newcomers: Sequence[Newcomer], *, now: datetime) -> list[int | None]:
+    """Residents joining by name, many at once (see pact/live/group_commit.py): one read of their
+    meetings, which also holds off a close until this commits, one read of banned browsers, and
+    one insert. Returns each newcomer's participant id, or None where `join_resident` must say why
+    not (no such meeting, the meeting has closed, or this browser was removed from it)."""
+    meeting_ids = {n.meeting_id for n in newcomers}
+    open_ids = set(db.session.scalars(
+        select(Meeting.id).where(Meeting.id.in_(meeting_ids), Meeting.stage != Stage.CLOSED).with_for_update(read=True)
+    ))
+    devices = {n.device_hash for n in newcomers if n.device_hash is not None and n.meeting_id in open_ids}
+    banned = {tuple(row) for row in db.session.execute(
+        select(Participant.meeting_id, Participant.device_hash).where(
+            Participant.meeting_id.in_(open_ids), Participant.device_hash.in_(devices), Participant.removed.is_(True))
+    )} if devices else set()
+    admitted = [n for n in newcomers if n.meeting_id in open_ids and (n.meeting_id, n.device_hash) not in banned]
+    ids: dict[str, int] = {}
+    if admitted:
+        rows = db.session.execute(insert(Participant.__table__).values([
+            {"meeting_id": n.meeting_id, "display_name": n.display_name, "role": ParticipantRole.RESIDENT,
+             "token_hash": n.token_hash, "device_hash": n.device_hash, "address_hash": n.address_hash,
+             "muted": False, "removed": False, "joins": 1, "created_at": now, "last_seen_at": now}
+            for n in admitted
+        ]).returning(Participant.__table__.c.id, Participant.__table__.c.token_hash))
+        ids = {token_hash: participant_id for participant_id, token_hash in rows}
+    return [ids.get(n.token_hash) for n in newcomers]
+
+
 def join_resident(
     meeting: Meeting, display_name: object, *, now: datetime, device_hash: str | None = None,
     address_hash: str | None = None,
@@ -52,16 +100,12 @@ def join_resident(
     """Create a resident participant; returns it with its resume token (shown to the client once)."""
     if meeting.stage is Stage.CLOSED:
         raise DomainError("wrong_stage", "This meeting has closed. Its summary is on the beat page.", stage="closed")
-    name = clean_text(display_name, field="display name", max_length=NAME_LIMIT, multiline=False)
+    joining, token = newcomer(meeting.id, display_name, device_hash=device_hash, address_hash=address_hash)
     _check_device(meeting, device_hash)
-    token, token_hash = _new_token()
-    participant = Participant(
-        meeting=meeting, display_name=name, role=ParticipantRole.RESIDENT, token_hash=token_hash,
-        device_hash=device_hash, address_hash=address_hash, created_at=now, last_seen_at=now,
-    )
-    db.session.add(participant)
-    db.session.flush()
-    return participant, token
+    (participant_id,) = admit_newcomers([joining], now=now)
+    if participant_id is None:  # closed since it was read
+        raise DomainError("wrong_stage", "This meeting has closed. Its summary is on the beat page.", stage="closed")
+    return db.session.get(Participant, participant_id), token
 
 
 def resume_participant(meeting: Meeting, token: object, *, now: datetime) -> tuple[Participant, str]:

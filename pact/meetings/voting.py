@@ -1,9 +1,10 @@
 """Votes: support for an issue while live, limited priority votes on the shortlist while voting."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, literal, select
+from sqlalchemy import func, literal, select, tuple_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -46,25 +47,60 @@ def cast_vote(meeting: Meeting, voter: Participant, issue_id: object, *, now: da
 
 
 def _insert_support_vote(meeting: Meeting, voter: Participant, issue_id: object, *, now: datetime) -> bool:
-    """The hot path of a live meeting, in one statement: insert the vote if the issue is public in
-    this meeting and the voter has not voted for it yet. Returns False when nothing was inserted."""
+    """One support vote through the same statement as a batch. Returns False when nothing was inserted."""
     if not isinstance(issue_id, int) or isinstance(issue_id, bool):
         raise DomainError("invalid_payload", "issue_id must be a whole number.")
+    return (voter.id, issue_id) in insert_support_votes([(voter.id, issue_id)], now=now)
+
+
+def insert_support_votes(
+    wanted: Sequence[tuple[int, int]], *, now: datetime, residents_only: bool = False,
+) -> set[tuple[int, int]]:
+    """The hot path of a live meeting: support votes for many (participant_id, issue_id) pairs in one
+    statement. A pair is inserted only if its voter may vote now (neither removed nor muted, and,
+    with `residents_only`, not staff), the voter's meeting is scheduled or live, the issue is public
+    in that meeting, and the voter has not voted for it yet. Returns the pairs inserted; the caller
+    finds out why any other pair was refused (see `cast_vote`)."""
+    pairs = list(dict.fromkeys(wanted))
+    if not pairs:
+        return set()
     columns = Vote.__table__.c
-    votable = select(
-        literal(issue_id, columns.issue_id.type), literal(voter.id, columns.participant_id.type),
-        literal(VoteKind.SUPPORT, columns.kind.type), literal(now, columns.created_at.type),
-    ).where(
-        select(Issue.id).where(
-            Issue.id == issue_id, Issue.meeting_id == meeting.id, Issue.visibility == Visibility.PUBLIC,
-            Issue.merged_into_id.is_(None),
-        ).exists()
+    conditions = [
+        Participant.id.in_({p for p, _ in pairs}), Issue.id.in_({i for _, i in pairs}),
+        Participant.removed.is_(False), Participant.muted.is_(False),
+        Meeting.stage.in_([Stage.SCHEDULED, Stage.LIVE]),
+        Issue.visibility == Visibility.PUBLIC, Issue.merged_into_id.is_(None),
+    ]
+    if len(pairs) > 1:  # each voter with their own issue, not every voter with every issue
+        conditions.append(tuple_(Participant.id, Issue.id).in_(pairs))
+    if residents_only:
+        conditions.append(Participant.user_id.is_(None))
+    votable = (
+        select(Issue.id, Participant.id, literal(VoteKind.SUPPORT, columns.kind.type),
+               literal(now, columns.created_at.type))
+        .select_from(Participant)
+        .join(Meeting, Meeting.id == Participant.meeting_id)
+        .join(Issue, Issue.meeting_id == Meeting.id)
+        .where(*conditions)
     )
     insert = _dialect_insert()(Vote).from_select(["issue_id", "participant_id", "kind", "created_at"], votable)
-    inserted = db.session.execute(
-        insert.on_conflict_do_nothing(index_elements=["participant_id", "issue_id", "kind"]).returning(Vote.id)
-    ).scalar()
-    return inserted is not None
+    rows = db.session.execute(
+        insert.on_conflict_do_nothing(index_elements=["participant_id", "issue_id", "kind"])
+        .returning(Vote.participant_id, Vote.issue_id)
+    )
+    return {(participant_id, issue_id) for participant_id, issue_id in rows}
+
+
+def cast_support_votes(wanted: Sequence[tuple[int, int]], *, now: datetime) -> list[bool]:
+    """Residents' support votes from many sockets at once (see pact/live/group_commit.py): for each
+    (participant_id, issue_id), True if it was inserted. The same vote twice: the first one gets it.
+    False sends the vote down the checked path (`cast_vote`), which says why it was refused."""
+    inserted = insert_support_votes(wanted, now=now, residents_only=True)
+    answers = []
+    for pair in wanted:
+        answers.append(pair in inserted)
+        inserted.discard(pair)
+    return answers
 
 
 def _dialect_insert():

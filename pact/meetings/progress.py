@@ -68,6 +68,13 @@ def previous_meeting(meeting: Meeting) -> Meeting | None:
     )
 
 
+def my_verdicts(viewer: Participant) -> dict[int, str]:
+    """This participant's verdicts, by priority (a participant gives them only in their own meeting,
+    on the previous meeting's priorities)."""
+    return {pid: v.value for pid, v in db.session.execute(
+        select(PriorityVerdict.priority_id, PriorityVerdict.verdict).where(PriorityVerdict.participant_id == viewer.id))}
+
+
 def verdict_counts(priority_ids: list[int]) -> dict[int, dict[str, int]]:
     counts = {pid: {v.value: 0 for v in Verdict} for pid in priority_ids}
     if not priority_ids:
@@ -88,12 +95,7 @@ def review_items(meeting: Meeting, viewer: Participant | None) -> list[dict[str,
     if previous is None or meeting.stage is Stage.CLOSED:
         return []
     priorities = list(previous.priorities)
-    mine: dict[int, str] = {}
-    if viewer is not None:
-        mine = {pid: v.value for pid, v in db.session.execute(
-            select(PriorityVerdict.priority_id, PriorityVerdict.verdict).where(
-                PriorityVerdict.participant_id == viewer.id,
-                PriorityVerdict.priority_id.in_([p.id for p in priorities])))}
+    mine = my_verdicts(viewer) if viewer is not None else {}
     counts = verdict_counts([p.id for p in priorities]) if viewer is not None and viewer.is_staff else {}
     items = []
     for priority in priorities:

@@ -1,13 +1,14 @@
 """The meeting as plain data: SNAPSHOT and ISSUE in the shapes CONTRACT.md names."""
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from pact.extensions import db
-from pact.meetings.progress import review_items
+from pact.meetings.progress import my_verdicts, review_items
 from pact.meetings.voting import my_votes, tallies, tallies_by_kind, vote_kind
 from pact.models import Issue, Meeting, Participant, Stage, Visibility, VoteKind
 
@@ -70,29 +71,111 @@ def counts_for(meeting: Meeting) -> dict[int, int]:
     return tallies(meeting.id, vote_kind(meeting))
 
 
-def snapshot(meeting: Meeting, viewer: Participant | None, *, watching: int) -> dict[str, Any]:
-    """SNAPSHOT for one viewer: public issues, plus everything for staff, plus the viewer's own posts."""
-    is_staff = viewer is not None and viewer.is_staff
-    query = (
+@dataclass(frozen=True)
+class PublicView:
+    """What every resident's SNAPSHOT shares: the meeting, its public issues (counts as read, no
+    `my_vote`) and the last meeting's priorities to review. Built once, it can serve a whole join
+    storm (pact/live/snapshots.py decides for how long)."""
+
+    meeting: dict[str, Any]
+    stage: Stage
+    issues: list[dict[str, Any]]
+    review: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class ViewerPart:
+    """What only this resident sees: their votes, their own posts (with why one was held), their verdicts."""
+
+    votes: frozenset[int] = frozenset()
+    own: tuple[dict[str, Any], ...] = ()
+    verdicts: dict[int, str] = field(default_factory=dict)
+
+
+NEWCOMER = ViewerPart()  # a resident who has just joined by name has none of these yet
+
+
+def _issues_in_order(meeting: Meeting):
+    return (
         select(Issue)
         .where(Issue.meeting_id == meeting.id)
         .options(joinedload(Issue.author), joinedload(Issue.answer))  # one query: a join storm is costly
         .order_by(Issue.created_at, Issue.id)
     )
+
+
+def public_view(meeting: Meeting) -> PublicView:
     counts = tallies_by_kind(meeting.id)
     support = counts[VoteKind.SUPPORT]
     current = support if meeting.stage is not Stage.VOTING else counts[VoteKind.PRIORITY]
-    mine = my_votes(meeting, viewer, vote_kind(meeting)) if viewer is not None else set()
+    issues = [
+        issue_data(issue, current.get(issue.id, 0), support=support.get(issue.id, 0))
+        for issue in db.session.scalars(_issues_in_order(meeting).where(
+            Issue.visibility == Visibility.PUBLIC, Issue.merged_into_id.is_(None)))
+    ]
+    return PublicView(meeting_data(meeting), meeting.stage, issues, review_items(meeting, None))
+
+
+def viewer_part(meeting: Meeting, viewer: Participant) -> ViewerPart:
+    own = db.session.scalars(_issues_in_order(meeting).where(  # public, held or hidden; not merged away
+        Issue.participant_id == viewer.id,
+        (Issue.merged_into_id.is_(None)) | (Issue.visibility != Visibility.PUBLIC)))
+    return ViewerPart(
+        votes=frozenset(my_votes(meeting, viewer, vote_kind(meeting))),
+        own=tuple(issue_data(issue, 0, for_author=True) for issue in own),
+        verdicts=my_verdicts(viewer),
+    )
+
+
+def resident_snapshot(view: PublicView, part: ViewerPart | None, *, watching: int) -> dict[str, Any]:
+    """SNAPSHOT for a resident (`part`) or an anonymous watcher (None): the shared view, with the
+    resident's own posts in their place (held or hidden ones too) and `my_vote` on every issue."""
+    own = {data["id"]: data for data in part.own} if part is not None else {}
     issues = []
-    for issue in db.session.scalars(query):
-        own = viewer is not None and issue.participant_id == viewer.id
-        if not (issue.is_public or is_staff or (own and issue.visibility is not Visibility.PUBLIC)):
-            continue
-        issues.append(issue_data(
-            issue, current.get(issue.id, 0), support=support.get(issue.id, 0),
-            my_vote=(issue.id in mine) if viewer is not None else None,
-            for_staff=is_staff, for_author=own,
-        ))
+    for shared in view.issues:
+        data = dict(shared)
+        if shared["id"] in own:  # their own public post: the author's view, with the public counts
+            data = {**own.pop(shared["id"]), "votes": shared["votes"], "support": shared["support"]}
+        issues.append(data)
+    issues.extend(dict(data) for data in own.values())  # not public: only the author sees them
+    if own:
+        issues.sort(key=lambda data: (data["created_at"] or "", data["id"]))
+    if part is not None:
+        for data in issues:
+            data["my_vote"] = data["id"] in part.votes
+    review = view.review
+    if part is not None and part.verdicts:
+        review = [{**item, "my_verdict": part.verdicts.get(item["id"])} for item in review]
+    return {"meeting": view.meeting, "issues": issues, "presence": {"watching": watching}, "review": review}
+
+
+def with_counts(state: dict[str, Any], counts: dict[int, int] | None) -> dict[str, Any]:
+    """Put the counts the room was last sent into a SNAPSHOT (None: keep the counts it was built
+    with). Issues the counts do not name have none: only public issues are counted."""
+    if counts is None:
+        return state
+    voting = state["meeting"]["stage"] == Stage.VOTING.value
+    for data in state["issues"]:
+        data["votes"] = counts.get(data["id"], 0)
+        if not voting:
+            data["support"] = data["votes"]
+    return state
+
+
+def snapshot(meeting: Meeting, viewer: Participant | None, *, watching: int) -> dict[str, Any]:
+    """SNAPSHOT for one viewer, read now: public issues, plus everything for staff, plus the viewer's own posts."""
+    if viewer is None or not viewer.is_staff:
+        part = viewer_part(meeting, viewer) if viewer is not None else None
+        return resident_snapshot(public_view(meeting), part, watching=watching)
+    counts = tallies_by_kind(meeting.id)
+    support = counts[VoteKind.SUPPORT]
+    current = support if meeting.stage is not Stage.VOTING else counts[VoteKind.PRIORITY]
+    mine = my_votes(meeting, viewer, vote_kind(meeting))
+    issues = [
+        issue_data(issue, current.get(issue.id, 0), support=support.get(issue.id, 0), my_vote=issue.id in mine,
+                   for_staff=True, for_author=issue.participant_id == viewer.id)
+        for issue in db.session.scalars(_issues_in_order(meeting))
+    ]
     return {"meeting": meeting_data(meeting), "issues": issues, "presence": {"watching": watching},
             "review": review_items(meeting, viewer)}
 

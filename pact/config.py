@@ -23,6 +23,8 @@ class Defaults:
     # Large rooms and several processes (docs/deploy.md, docs/performance.md)
     COALESCE_TALLIES = True  # off: a `tallies` broadcast per vote (only for benchmarks; collapses at ~500 clients)
     BROADCAST_BUDGET = 6000  # tally/presence messages per second one process may spend per room
+    SNAPSHOT_TTL = 2.0  # seconds one read of a meeting may serve joins (while no public event says otherwise)
+    GROUP_COMMIT_WINDOW = 0.0  # seconds a batch of votes or joins waits for company (0: what queued meanwhile)
     PRESENCE_INTERVAL = 1.0  # seconds between `presence` broadcasts at most (grows with room size)
     PRESENCE_TTL = 15  # seconds after which a silent process's watchers stop counting (crash)
     LISTEN_BACKLOG = 4096  # gevent server: pending connections the kernel queues (50 makes 2,000 joins take 15 s)
@@ -50,9 +52,11 @@ class Defaults:
     PROXY_FIX = 0  # how many trusted proxies set X-Forwarded-For/-Proto/-Host (then cookies are Secure over HTTPS)
     # Database connection pool. A live meeting runs many short events at once; SQLAlchemy's default
     # (5 + 10 overflow, 30 s wait) queued votes for seconds under load (docs/performance.md).
-    DB_POOL_SIZE = 20
-    DB_MAX_OVERFLOW = 30
-    DB_POOL_TIMEOUT = 10  # seconds to wait for a connection before answering `unavailable`
+    # A fixed pool: overflow connections were opened and closed again and again in a join storm,
+    # each costing a PostgreSQL backend start on the same cores; 10 keeps one process's core busy.
+    DB_POOL_SIZE = 10
+    DB_MAX_OVERFLOW = 0
+    DB_POOL_TIMEOUT = 30  # seconds to wait for a connection before answering `unavailable`
     SQLITE_BUSY_TIMEOUT_MS = 15000
     SQLITE_IMMEDIATE = True  # take SQLite's write lock at BEGIN (see pact/database.py)
 

@@ -12,14 +12,24 @@ def init_live(app: Flask) -> None:
     from pact.live import handlers  # noqa: F401  (registers events)
     from pact.live import moderation_handlers  # noqa: F401  (moderate, mute, remove, set_moderation, reply)
     from pact.live import closing_handlers  # noqa: F401  (shortlist, merge, close, verdict)
+    from pact.live.manager import JsonPacket, client_manager
     from pact.live.registry import RoomRegistry
+    from pact.live.snapshots import SnapshotCache
     from pact.live.ticker import Ticker
+    from pact.live.group_commit import GroupCommit
+    from pact.meetings.participants import admit_newcomers
+    from pact.meetings.voting import cast_support_votes
+    from pact.models import utcnow
 
     origins = app.config.get("CORS_ALLOWED_ORIGINS") or None  # None → same origin as the page only
+    snapshots = SnapshotCache(ttl=app.config["SNAPSHOT_TTL"])
+    queue = app.config.get("MESSAGE_QUEUE") or None
     socketio.init_app(
         app,
         async_mode=app.config["ASYNC_MODE"],
-        message_queue=app.config.get("MESSAGE_QUEUE") or None,
+        message_queue=queue,
+        client_manager=client_manager(queue, snapshots.observe),
+        serializer=JsonPacket,  # JSON only: skips a walk of every payload looking for bytes
         cors_allowed_origins=origins,
         max_http_buffer_size=app.config["MAX_HTTP_BUFFER_SIZE"],
         ping_interval=app.config["PING_INTERVAL"],
@@ -30,5 +40,21 @@ def init_live(app: Flask) -> None:
         logger=False,
         engineio_logger=False,
     )
+    # Every event runs in a request context made from the socket's handshake (path /socket.io/),
+    # and Flask matches that path against the app's routes each time: without a route of its own,
+    # each event built a NotFound exception first. Engine.IO answers this path before Flask does.
+    app.add_url_rule("/socket.io/", endpoint="socketio", view_func=_not_here)
+    app.extensions["pact_snapshots"] = snapshots
     app.extensions["pact_ticker"] = Ticker(app)
+    window = app.config["GROUP_COMMIT_WINDOW"]
+    app.extensions["pact_support_votes"] = GroupCommit(lambda votes: cast_support_votes(votes, now=utcnow()),
+                                                       window=window)
+    app.extensions["pact_newcomers"] = GroupCommit(lambda joins: admit_newcomers(joins, now=utcnow()),
+                                                   window=window)
     app.extensions["pact_room_registry"] = RoomRegistry(app.config.get("MESSAGE_QUEUE") or None)
+
+
+def _not_here():
+    from flask import abort
+
+    abort(404)

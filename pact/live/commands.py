@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import logging
-from dataclasses import dataclass
 from typing import Any, Callable
 
 from flask import current_app, request, session
@@ -29,17 +28,42 @@ log = logging.getLogger(__name__)
 
 SESSION_PARTICIPANT = "participant_id"
 SESSION_MEETING = "meeting_id"
+SESSION_RESIDENT = "resident"
 
 Result = tuple[dict[str, Any], list[Callable[[], None]]]
 
 
-@dataclass
 class Context:
-    """Who is acting in which meeting, freshly loaded from the database for this event."""
+    """Who is acting in which meeting. The socket's session names them; `participant` and `meeting`
+    are loaded fresh from the database (and every check re-run) on first use in this event, so a
+    command that needs only the ids (a resident's vote on the hot path) never loads them."""
 
-    meeting: Meeting
-    participant: Participant
-    sid: str
+    def __init__(self, sid: str) -> None:
+        self.sid = sid
+
+    @property
+    def participant_id(self) -> int:
+        participant_id = session.get(SESSION_PARTICIPANT)
+        if participant_id is None:
+            raise DomainError("not_joined", "Join the meeting first.")
+        return participant_id
+
+    @property
+    def meeting_id(self) -> int:
+        return self.participant.meeting_id if session.get(SESSION_MEETING) is None else session[SESSION_MEETING]
+
+    @property
+    def is_resident(self) -> bool:
+        """The socket joined as a resident (staff commands always take the checked path)."""
+        return session.get(SESSION_RESIDENT) is True
+
+    @functools.cached_property
+    def participant(self) -> Participant:
+        return _load_participant(self.participant_id)
+
+    @property
+    def meeting(self) -> Meeting:
+        return self.participant.meeting
 
     @property
     def user(self):
@@ -55,10 +79,7 @@ def ticker():
     return current_app.extensions["pact_ticker"]
 
 
-def load_context() -> Context:
-    participant_id = session.get(SESSION_PARTICIPANT)
-    if participant_id is None:
-        raise DomainError("not_joined", "Join the meeting first.")
+def _load_participant(participant_id: int) -> Participant:
     # One query for both: every command needs the participant and its meeting.
     participant = db.session.get(Participant, participant_id, options=[joinedload(Participant.meeting)])
     if participant is None:
@@ -69,7 +90,7 @@ def load_context() -> Context:
         # The socket remembers a staff join; the database says the sign-in, role or beat is gone.
         raise DomainError("forbidden", "Your staff sign-in has ended or no longer covers this meeting. "
                                        "Reload the page to continue.")
-    return Context(meeting=participant.meeting, participant=participant, sid=request.sid)
+    return participant
 
 
 def _staff_access_holds(participant: Participant) -> bool:
@@ -100,8 +121,10 @@ def _failure(error: DomainError) -> dict[str, Any]:
     return error.as_ack()
 
 
-def command(event: str, fields: dict[str, Field], *, joined: bool = True):
-    """Register a `/meeting` command whose handler returns `(ack, sends)`."""
+def command(event: str, fields: dict[str, Field], *, joined: bool = True, lazy: bool = False):
+    """Register a `/meeting` command whose handler returns `(ack, sends)`. Joined commands get a
+    `Context`, loaded and checked before the handler runs unless `lazy` (the handler then loads it
+    only if it needs more than the ids)."""
 
     def decorate(fn: Callable[..., Result]):
         @functools.wraps(fn)
@@ -111,8 +134,13 @@ def command(event: str, fields: dict[str, Field], *, joined: bool = True):
                 if len(args) > 1:
                     raise DomainError("invalid_payload", "Send one object of named fields.")
                 data = parse(payload, fields)
-                ctx = load_context() if joined else None
-                ack, sends = fn(ctx, data) if joined else fn(data)
+                if joined:
+                    ctx = Context(request.sid)
+                    if not lazy:
+                        ctx.participant  # noqa: B018  (load and check who is acting before anything else)
+                    ack, sends = fn(ctx, data)
+                else:
+                    ack, sends = fn(data)
                 db.session.commit()
             except DomainError as error:
                 ack = _failure(error)

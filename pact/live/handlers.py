@@ -6,21 +6,23 @@ broadcast → ack. Who sends it and who receives what is in each docstring.
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Callable
 
 from flask import current_app, request, session
 from flask_login import current_user
 from flask_socketio import join_room
 
-from pact.extensions import socketio
+from pact.extensions import db, socketio
 from pact.live import NAMESPACE, broadcast, limits, rooms
-from pact.live.commands import SESSION_MEETING, SESSION_PARTICIPANT, Context, command, ticker
+from pact.live.commands import SESSION_MEETING, SESSION_PARTICIPANT, SESSION_RESIDENT, Context, command, ticker
 from pact.live.payloads import Field
 from pact.meetings import audit, issues, safeguarding, stages, voting
 from pact.meetings.errors import DomainError
-from pact.meetings.participants import admit, get_meeting, hash_secret
+from pact.meetings.participants import admit, get_meeting, hash_secret, newcomer
 from pact.meetings.permissions import require_moderator
-from pact.meetings.snapshot import issue_data, participant_data, snapshot
-from pact.models import Stage, utcnow
+from pact.meetings.snapshot import (NEWCOMER, ViewerPart, counts_for, issue_data, participant_data,
+                                    resident_snapshot, snapshot, viewer_part, with_counts)
+from pact.models import Meeting, Participant, ParticipantRole, Stage, utcnow
 
 DEVICE_COOKIE = "pact_device"
 SESSION_STAFF_USER = "staff_user_id"
@@ -28,6 +30,16 @@ SESSION_STAFF_USER = "staff_user_id"
 
 def registry():
     return current_app.extensions["pact_room_registry"]
+
+
+def snapshots():
+    return current_app.extensions["pact_snapshots"]
+
+
+def group_commit(name: str):
+    """`support_votes` or `newcomers`: see group_commit.py."""
+    return current_app.extensions[f"pact_{name}"]
+
 ISSUE_REF = {"issue_id": Field("int")}
 
 
@@ -40,6 +52,47 @@ def _posting_rules() -> dict:
 
 def _address() -> str:
     return hash_secret(request.remote_addr or "unknown")[:32]
+
+
+def _state_on_entry(meeting: Meeting, viewer: Participant | None, *, newcomer: bool = False) -> Callable[[], dict]:
+    """Read what this viewer's SNAPSHOT needs (in the command's transaction) and return the step
+    that completes it once the socket is in the meeting's room (see `_completed`).
+
+    Newcomers and anonymous watchers share the cached public view (snapshots.py) and get the counts
+    this process's room was last sent. A returning resident (resume, `sync`) or staff member gets
+    counts read now, as they may be returning because they missed something."""
+    sent_before = ticker().counts_sent(meeting.id)
+    if viewer is not None and viewer.is_staff:  # staff see everything: read for them alone
+        state = snapshot(meeting, viewer, watching=0)
+        return lambda: _completed(state, meeting.id, sent_before)
+    if viewer is None or newcomer:
+        return _resident_state(meeting.id, None if viewer is None else NEWCOMER)
+    return _resident_state(meeting.id, viewer_part(meeting, viewer), counts=counts_for(meeting),
+                           sent_before=sent_before)
+
+
+def _resident_state(meeting_id: int, part: ViewerPart | None, *, counts: dict[int, int] | None = None,
+                    sent_before: dict[int, int] | None = None) -> Callable[[], dict]:
+    cache = snapshots()
+    version, view = cache.view(meeting_id)
+
+    def finish() -> dict:
+        nonlocal version, view
+        if cache.version(meeting_id) != version:  # a public event reached the room after the view was read
+            version, view = cache.view(meeting_id)
+            db.session.rollback()  # a read: hold no transaction while sending
+        return _completed(with_counts(resident_snapshot(view, part, watching=0), counts), meeting_id, sent_before)
+
+    return finish
+
+
+def _completed(state: dict, meeting_id: int, sent_before: dict[int, int] | None) -> dict:
+    """Finish a SNAPSHOT for a socket that is now in the meeting's room (no wait since it entered):
+    presence, and the counts the room was last sent if they changed after `state`'s counts were
+    read. Every `tallies` from now on reaches this socket, so it misses no count."""
+    state["presence"] = {"watching": max(1, ticker().watching(meeting_id))}
+    sent = ticker().counts_sent(meeting_id)
+    return with_counts(state, sent) if sent is not sent_before else state
 
 
 @socketio.on("connect", namespace=NAMESPACE)
@@ -76,17 +129,33 @@ def join(data):
 
     Ack to the sender: participant, resume token, SNAPSHOT; `state` to the sender too; `presence`
     to the room (coalesced)."""
-    device = request.cookies.get(DEVICE_COOKIE)
-    limits.check("join", address=_address(), device=hash_secret(device) if device else None)
+    # `in` first: a missing key makes Werkzeug build an HTTP exception (80 µs, every join of a storm).
+    device = request.cookies[DEVICE_COOKIE] if DEVICE_COOKIE in request.cookies else None
+    device_hash, address_hash = (hash_secret(device) if device else None), _address()
+    limits.check("join", address=address_hash, device=device_hash)
+    if data.get("display_name") is not None and data.get("resume_token") is None and not current_user.is_authenticated:
+        # The storm case, a resident joining by name: group-committed, and no ORM at all.
+        joining, token = newcomer(data["meeting_id"], data["display_name"], device_hash=device_hash,
+                                  address_hash=address_hash)
+        participant_id = group_commit("newcomers").submit(joining)
+        if participant_id is not None:
+            participant = Participant(id=participant_id, display_name=joining.display_name,
+                                      role=ParticipantRole.RESIDENT, muted=False)
+            return _entering(data["meeting_id"], participant, token, _resident_state(data["meeting_id"], NEWCOMER))
+        # Refused: the checked path below says why (no such meeting, closed, removed from it).
     meeting = get_meeting(data["meeting_id"])
     participant, token = admit(
         meeting, user=current_user, display_name=data.get("display_name"), resume_token=data.get("resume_token"),
-        now=utcnow(), device_hash=hash_secret(device) if device else None, address_hash=_address(),
+        now=utcnow(), device_hash=device_hash, address_hash=address_hash,
     )
+    return _entering(meeting.id, participant, token, _state_on_entry(meeting, participant))
+
+
+def _entering(meeting_id: int, participant: Participant, token: str, finish_state: Callable[[], dict]):
+    """The ack of a join, and the step (after commit) that puts the socket in its rooms and sends `state`."""
+    ack = {"ok": True, "participant": participant_data(participant), "resume_token": token}
     presence, sid = ticker().presence, request.sid
-    state = snapshot(meeting, participant, watching=max(1, ticker().watching(meeting.id)))
-    ack = {"ok": True, "participant": participant_data(participant), "resume_token": token, "state": state}
-    meeting_id, participant_id, is_staff = meeting.id, participant.id, participant.is_staff
+    participant_id, is_staff = participant.id, participant.is_staff
 
     def enter() -> None:
         for room in (rooms.public(meeting_id), rooms.staff(meeting_id)):
@@ -95,8 +164,10 @@ def join(data):
         join_room(rooms.participant(participant_id))
         registry().add(rooms.participant(participant_id), sid)
         session[SESSION_PARTICIPANT], session[SESSION_MEETING] = participant_id, meeting_id
+        session[SESSION_RESIDENT] = not is_staff
         presence.add(sid, meeting_id, participant_id)
         ticker().ensure_running()
+        ack["state"] = state = finish_state()  # the ack is sent after this, so it carries the same SNAPSHOT
         broadcast.state_here(sid, state)
 
     return ack, [enter]
@@ -111,8 +182,8 @@ def watch(data):
     limits.check("join", address=_address())
     meeting = get_meeting(data["meeting_id"])
     presence, sid = ticker().presence, request.sid
-    state = snapshot(meeting, None, watching=max(1, ticker().watching(meeting.id)))
-    meeting_id = meeting.id
+    finish_state = _state_on_entry(meeting, None)
+    meeting_id, ack = meeting.id, {"ok": True}
 
     def enter() -> None:
         for room in (rooms.public(meeting_id), rooms.staff(meeting_id)):
@@ -120,15 +191,16 @@ def watch(data):
         join_room(rooms.public(meeting_id))
         presence.add(sid, meeting_id, f"watcher:{sid}")  # one anonymous person per socket
         ticker().ensure_running()
+        ack["state"] = finish_state()
 
-    return {"ok": True, "state": state}, [enter]
+    return ack, [enter]
 
 
 @command("sync", {})
 def sync(ctx: Context, _data):
     """Participant → server: "I may have missed something". Ack (and `state`) with a fresh SNAPSHOT."""
     limits.check("sync", participant=ctx.participant.id)
-    state = snapshot(ctx.meeting, ctx.participant, watching=ticker().watching(ctx.meeting.id))
+    state = _state_on_entry(ctx.meeting, ctx.participant)()  # already in the room
     return {"ok": True, "state": state}, []
 
 
@@ -145,11 +217,16 @@ def post_issue(ctx: Context, data):
     return ack, [broadcast.issue_posted(posted.issue)]
 
 
-@command("vote", ISSUE_REF)
+@command("vote", ISSUE_REF, lazy=True)
 def vote(ctx: Context, data):
     """Resident → server: support (live) or priority vote (voting). Ack to the voter; `tallies`
-    to the room, coalesced."""
-    limits.check("vote", participant=ctx.participant.id, address=_address())
+    to the room, coalesced.
+
+    A resident's support vote is group-committed (group_commit.py) without loading the ORM; any
+    vote that does not insert takes the full path below, which decides it and says why."""
+    limits.check("vote", participant=ctx.participant_id, address=_address())
+    if ctx.is_resident and group_commit("support_votes").submit((ctx.participant_id, data["issue_id"])):
+        return {"ok": True}, [broadcast.tallies_changed(ctx.meeting_id)]
     voting.cast_vote(ctx.meeting, ctx.participant, data["issue_id"], now=utcnow())
     return {"ok": True}, [broadcast.tallies_changed(ctx.meeting.id)]
 

@@ -19,3 +19,9 @@ def participant(participant_id: int) -> str:
 def user(user_id: int) -> str:
     """One staff account's sockets, for sign-out and role changes."""
     return f"user:{user_id}"
+
+
+def public_meeting(room: str) -> int | None:
+    """The meeting whose public room this is, or None for any other room."""
+    prefix, _, rest = room.partition(":")
+    return int(rest) if prefix == "meeting" and rest.isdigit() else None

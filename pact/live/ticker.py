@@ -10,7 +10,8 @@ of joins costs a few broadcasts, not one per join.
 Several processes (a message queue): each process sends tallies and presence to *its own* sockets
 only (`broadcast.*_here`), computed from the database and from Redis. A vote bumps the meeting's
 tally version in Redis (once per tick, not per vote); the other processes see the new version on
-their next tick and recount. So each process runs one count query per changed room per interval,
+their next tick and recount (and every RECOUNT_SECONDS anyway, in case a process died before
+telling). So each process runs one count query per changed room per interval,
 however many votes arrived or clients listen, and no message crosses Redis twice. If Redis is
 unreachable, each process recounts its rooms every interval (tallies stay right everywhere) and,
 when Redis answers again, asks its clients to resynchronise (they may have missed posts).
@@ -30,6 +31,7 @@ from pact.live.presence import Presence, SharedCounts
 log = logging.getLogger(__name__)
 IDLE_STOP_SECONDS = 5.0
 HEARTBEAT_SECONDS = 2.0
+RECOUNT_SECONDS = 5.0  # with several processes: recount every watched room this often, whatever Redis said
 
 
 class Ticker:
@@ -54,6 +56,7 @@ class Ticker:
         self._presence_due: dict[int, float] = {}
         self._published: dict[int, int] = {}  # this process's counts as last written to Redis
         self._next_heartbeat = 0.0
+        self._next_recount = 0.0
         self._peaks: dict[int, int] = {}
         self._running = False
         self._stopped = False
@@ -79,6 +82,11 @@ class Ticker:
     def watching(self, meeting_id: int) -> int:
         """Watchers across all processes as last read (this process's own count if higher)."""
         return max(self.presence.watching(meeting_id), self._totals.get(meeting_id, 0))
+
+    def counts_sent(self, meeting_id: int) -> dict[int, int] | None:
+        """The counts this process last sent the meeting's room (None before the first `tallies`).
+        A socket that has just entered the room gets these, then every change after them."""
+        return self._last_sent.get(meeting_id)
 
     def ensure_running(self) -> None:
         with self._lock:
@@ -182,6 +190,12 @@ class Ticker:
             return
         if heartbeat:
             self._next_heartbeat = now + HEARTBEAT_SECONDS
+        if now >= self._next_recount:
+            # A process that dies between committing votes and its next tick never bumps their
+            # version: without this, the other processes' rooms would keep the old counts.
+            self._next_recount = now + RECOUNT_SECONDS
+            with self._lock:
+                self._dirty |= watched
         self._published = dict(mine)
         recovered = not self.queue_ok
         self.queue_ok = True
@@ -197,6 +211,7 @@ class Ticker:
             from pact.live import broadcast
 
             log.warning("message queue reachable again; asking this process's clients to resynchronise")
+            self.app.extensions["pact_snapshots"].clear()  # events from other processes were lost
             _restart_queue_listener()
             for meeting_id in watched:
                 broadcast.resync_here(meeting_id)

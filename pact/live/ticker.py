@@ -3,8 +3,8 @@
 Votes only mark a meeting dirty. A background task wakes every TALLY_INTERVAL, reads each dirty
 meeting's counts with one query, and sends only the counts that changed since the last send. The
 interval grows with the room so a process stays within its message budget (messages = recipients
-× broadcasts): a room of `watching` people gets a tally at most every `watching / BROADCAST_BUDGET`
-seconds, and `presence` at most every PRESENCE_INTERVAL (also stretched by room size), so a storm
+× broadcasts): a room with `n` people on this process gets a tally at most every
+`n / BROADCAST_BUDGET` seconds, and `presence` at most every PRESENCE_INTERVAL (also stretched by room size), so a storm
 of joins costs a few broadcasts, not one per join.
 
 Several processes (a message queue): each process sends tallies and presence to *its own* sockets
@@ -26,6 +26,7 @@ import time
 from flask import Flask
 
 from pact.extensions import db, socketio
+from pact.live.memory import Trimmer
 from pact.live.presence import Presence, SharedCounts
 
 log = logging.getLogger(__name__)
@@ -43,6 +44,7 @@ class Ticker:
         self.budget: int = cfg.get("BROADCAST_BUDGET", 6000)
         self.presence_interval: float = cfg.get("PRESENCE_INTERVAL", 1.0)
         self.presence = Presence()
+        self.memory = Trimmer(cfg.get("MEMORY_TRIM_INTERVAL", 1.0))
         self.shared = SharedCounts(cfg["MESSAGE_QUEUE"], cfg.get("PRESENCE_TTL", 15)) if cfg.get("MESSAGE_QUEUE") else None
         self.queue_ok = True  # last known state of the shared Redis (health check reads it)
         self._lock = threading.Lock()
@@ -116,6 +118,7 @@ class Ticker:
                 continue
             if busy:
                 idle_since = time.monotonic()
+                self.memory.release()
             elif time.monotonic() - idle_since > IDLE_STOP_SECONDS:
                 with self._lock:
                     if not self._dirty and not self.presence.changed:
@@ -125,7 +128,9 @@ class Ticker:
             self._running = False
 
     def room_interval(self, meeting_id: int) -> float:
-        return max(self.interval, self.watching(meeting_id) / self.budget)
+        """The budget is this process's: it sends only to its own sockets, so count only those
+        (4,000 watchers over two processes are 2,000 recipients each, not 4,000)."""
+        return max(self.interval, self.presence.watching(meeting_id) / self.budget)
 
     def flush(self, *, force: bool = False, presence: bool = True) -> bool:
         """Send what is due; returns True when anything was pending."""
@@ -225,7 +230,8 @@ class Ticker:
                 self._announced.pop(meeting_id, None)
                 continue  # nobody here to tell
             announce[meeting_id] = self._announced[meeting_id] = total
-            self._presence_due[meeting_id] = now + max(self.presence_interval, 10 * total / self.budget)
+            local = self.presence.watching(meeting_id)
+            self._presence_due[meeting_id] = now + max(self.presence_interval, 10 * local / self.budget)
         return announce
 
     def _record_peak(self, meeting_id: int, watching: int) -> None:

@@ -20,8 +20,8 @@ from pact.meetings import audit, issues, safeguarding, stages, voting
 from pact.meetings.errors import DomainError
 from pact.meetings.participants import admit, get_meeting, hash_secret, newcomer
 from pact.meetings.permissions import require_moderator
-from pact.meetings.snapshot import (NEWCOMER, ViewerPart, counts_for, issue_data, participant_data,
-                                    resident_snapshot, snapshot, viewer_part, with_counts)
+from pact.meetings.snapshot import (PublicView, counts_for, issue_data, participant_data, resident_snapshot, snapshot,
+                                    viewer_part, with_counts)
 from pact.models import Meeting, Participant, ParticipantRole, Stage, utcnow
 
 DEVICE_COOKIE = "pact_device"
@@ -66,24 +66,46 @@ def _state_on_entry(meeting: Meeting, viewer: Participant | None, *, newcomer: b
         state = snapshot(meeting, viewer, watching=0)
         return lambda: _completed(state, meeting.id, sent_before)
     if viewer is None or newcomer:
-        return _resident_state(meeting.id, None if viewer is None else NEWCOMER)
-    return _resident_state(meeting.id, viewer_part(meeting, viewer), counts=counts_for(meeting),
-                           sent_before=sent_before)
+        return _shared_state(meeting.id, newcomer=viewer is not None)
+    part, counts = viewer_part(meeting, viewer), counts_for(meeting)
+    fresh = _current_view(meeting.id)
+
+    def finish() -> dict:
+        state = with_counts(resident_snapshot(fresh(), part, watching=0), counts)
+        return _completed(state, meeting.id, sent_before)
+
+    return finish
 
 
-def _resident_state(meeting_id: int, part: ViewerPart | None, *, counts: dict[int, int] | None = None,
-                    sent_before: dict[int, int] | None = None) -> Callable[[], dict]:
+def _shared_state(meeting_id: int, *, newcomer: bool) -> Callable[[], dict]:
+    """Newcomers (no votes or posts yet) and watchers: one SNAPSHOT for them all, its issues encoded
+    once per change of the view or of the counts (snapshots.py), so a join storm builds no issue
+    objects per joiner."""
+    fresh = _current_view(meeting_id)
+
+    def finish() -> dict:
+        view = fresh()
+        issues = snapshots().shared_issues(meeting_id, view, ticker().counts_sent(meeting_id), newcomer=newcomer)
+        return {"meeting": view.meeting, "issues": issues, "review": view.review,
+                "presence": {"watching": max(1, ticker().watching(meeting_id))}}
+
+    return finish
+
+
+def _current_view(meeting_id: int) -> Callable[[], PublicView]:
+    """Read the shared view now; the returned function, called once the socket is in the room,
+    gives it again, or reads it anew if a public event reached the room in between."""
     cache = snapshots()
     version, view = cache.view(meeting_id)
 
-    def finish() -> dict:
-        nonlocal version, view
-        if cache.version(meeting_id) != version:  # a public event reached the room after the view was read
-            version, view = cache.view(meeting_id)
-            db.session.rollback()  # a read: hold no transaction while sending
-        return _completed(with_counts(resident_snapshot(view, part, watching=0), counts), meeting_id, sent_before)
+    def fresh() -> PublicView:
+        if cache.version(meeting_id) == version:
+            return view
+        _, again = cache.view(meeting_id)
+        db.session.rollback()  # a read: hold no transaction while sending
+        return again
 
-    return finish
+    return fresh
 
 
 def _completed(state: dict, meeting_id: int, sent_before: dict[int, int] | None) -> dict:
@@ -141,7 +163,7 @@ def join(data):
         if participant_id is not None:
             participant = Participant(id=participant_id, display_name=joining.display_name,
                                       role=ParticipantRole.RESIDENT, muted=False)
-            return _entering(data["meeting_id"], participant, token, _resident_state(data["meeting_id"], NEWCOMER))
+            return _entering(data["meeting_id"], participant, token, _shared_state(data["meeting_id"], newcomer=True))
         # Refused: the checked path below says why (no such meeting, closed, removed from it).
     meeting = get_meeting(data["meeting_id"])
     participant, token = admit(

@@ -21,9 +21,11 @@ import threading
 import time
 from collections import defaultdict
 
+import orjson
+
 from pact.extensions import db
 from pact.live import rooms
-from pact.meetings.snapshot import PublicView, public_view
+from pact.meetings.snapshot import NEWCOMER, PublicView, public_view, resident_snapshot, with_counts
 from pact.models import Meeting
 
 UNCHANGING_EVENTS = frozenset({"tallies", "presence"})  # counts travel separately; presence is not content
@@ -36,6 +38,7 @@ class SnapshotCache:
         self._versions: defaultdict[int, int] = defaultdict(int)
         self._views: dict[int, tuple[int, float, PublicView]] = {}  # meeting → (version, built at, view)
         self._building: dict[int, threading.Lock] = {}
+        self._encoded: dict[tuple[int, bool], tuple[PublicView, dict | None, orjson.Fragment]] = {}
 
     def observe(self, event: str, room: str | None) -> None:
         """Every event delivered to a room on this process passes here (see manager.py)."""
@@ -46,6 +49,8 @@ class SnapshotCache:
             with self._lock:
                 self._versions[meeting_id] += 1
                 self._views.pop(meeting_id, None)
+                for newcomer in (True, False):
+                    self._encoded.pop((meeting_id, newcomer), None)
 
     def clear(self) -> None:
         """Forget every view (the message queue was down: events from other processes were lost)."""
@@ -53,6 +58,7 @@ class SnapshotCache:
             for meeting_id in list(self._views):
                 self._versions[meeting_id] += 1
             self._views.clear()
+            self._encoded.clear()
 
     def version(self, meeting_id: int) -> int:
         return self._versions[meeting_id]
@@ -76,6 +82,21 @@ class SnapshotCache:
                 if self._versions[meeting_id] == version:
                     self._views[meeting_id] = (version, time.monotonic(), built)
             return version, built
+
+    def shared_issues(self, meeting_id: int, view: PublicView, counts: dict[int, int] | None, *,
+                      newcomer: bool) -> orjson.Fragment:
+        """The issues of a newcomer's (`my_vote` all false) or a watcher's SNAPSHOT, with `counts`
+        (None: the view's own), encoded once for everyone until the view or the counts change."""
+        key = (meeting_id, newcomer)
+        with self._lock:
+            held = self._encoded.get(key)
+        if held is not None and held[0] is view and held[1] is counts:
+            return held[2]
+        state = with_counts(resident_snapshot(view, NEWCOMER if newcomer else None, watching=0), counts)
+        encoded = orjson.Fragment(orjson.dumps(state["issues"]))
+        with self._lock:
+            self._encoded[key] = (view, counts, encoded)
+        return encoded
 
     def _held(self, meeting_id: int) -> tuple[int, PublicView] | None:
         with self._lock:

@@ -14,8 +14,11 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
-def create_app(test_config: dict[str, Any] | None = None) -> Flask:
-    """Build the app: config layers, extensions, blueprints, live handlers, CLI."""
+def create_app(test_config: dict[str, Any] | None = None, *, migrations: bool = True) -> Flask:
+    """Build the app: config layers, extensions, blueprints, live handlers, CLI.
+
+    `migrations=False` leaves out Flask-Migrate (the `flask db` commands): Alembic is 12 MB that a
+    server process never uses (pact.serve_gevent; migrations run before it starts)."""
     app = Flask(
         __name__,
         instance_path=str(PROJECT_ROOT / "instance"),
@@ -32,12 +35,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from pact import cli, database, security
     from pact.auth import auth_bp, init_login
-    from pact.extensions import csrf, db, migrate
+    from pact.extensions import csrf, db
     from pact.live import init_live
     from pact.views import register_views
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True, compare_type=True)
+    if migrations:
+        from flask_migrate import Migrate
+
+        Migrate(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     init_login(app)
     database.init_database(app)

@@ -27,6 +27,8 @@ class Defaults:
     GROUP_COMMIT_WINDOW = 0.0  # seconds a batch of votes or joins waits for company (0: what queued meanwhile)
     PRESENCE_INTERVAL = 1.0  # seconds between `presence` broadcasts at most (grows with room size)
     PRESENCE_TTL = 15  # seconds after which a silent process's watchers stop counting (crash)
+    MEMORY_TRIM_INTERVAL = 1.0  # seconds between handing freed heap pages back while busy (0: never); live/memory.py
+    SOCKET_READ_BUFFER = 2048  # gevent server: read buffer per connection (gevent's default is 8 KB)
     LISTEN_BACKLOG = 4096  # gevent server: pending connections the kernel queues (50 makes 2,000 joins take 15 s)
     MAX_CONNECTIONS = 10000  # gevent server: connections served at once; more wait in the backlog
     MAX_ISSUE_LENGTH = 1000

@@ -1,6 +1,6 @@
-"""Extensions, created unbound; `create_app` binds them."""
+"""Extensions, created unbound; `create_app` binds them. (Flask-Migrate is bound there too, but
+imported only where the `flask db` commands can be used: see `create_app`.)"""
 from flask_login import LoginManager
-from flask_migrate import Migrate
 from flask_socketio import SocketIO
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
@@ -8,7 +8,6 @@ from flask_wtf import CSRFProtect
 from pact.models.base import Base
 
 db = SQLAlchemy(model_class=Base)
-migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 socketio = SocketIO()

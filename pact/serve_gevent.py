@@ -22,7 +22,7 @@ def main() -> None:
     from pact import create_app
     from pact.server import serve_gevent
 
-    serve_gevent(create_app(), host=args.host, port=args.port)
+    serve_gevent(create_app(migrations=False), host=args.host, port=args.port)
 
 
 if __name__ == "__main__":

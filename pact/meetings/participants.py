@@ -83,12 +83,14 @@ def admit_newcomers(newcomers: Sequence[Newcomer], *, now: datetime) -> list[int
     admitted = [n for n in newcomers if n.meeting_id in open_ids and (n.meeting_id, n.device_hash) not in banned]
     ids: dict[str, int] = {}
     if admitted:
-        rows = db.session.execute(insert(Participant.__table__).values([
-            {"meeting_id": n.meeting_id, "display_name": n.display_name, "role": ParticipantRole.RESIDENT,
-             "token_hash": n.token_hash, "device_hash": n.device_hash, "address_hash": n.address_hash,
-             "muted": False, "removed": False, "joins": 1, "created_at": now, "last_seen_at": now}
-            for n in admitted
-        ]).returning(Participant.__table__.c.id, Participant.__table__.c.token_hash))
+        table = Participant.__table__
+        rows = db.session.execute(  # one statement compiled once, rows sent as one multi-row INSERT
+            insert(table).returning(table.c.id, table.c.token_hash),
+            [{"meeting_id": n.meeting_id, "display_name": n.display_name, "role": ParticipantRole.RESIDENT,
+              "token_hash": n.token_hash, "device_hash": n.device_hash, "address_hash": n.address_hash,
+              "muted": False, "removed": False, "joins": 1, "created_at": now, "last_seen_at": now}
+             for n in admitted],
+        )
         ids = {token_hash: participant_id for participant_id, token_hash in rows}
     return [ids.get(n.token_hash) for n in newcomers]
 

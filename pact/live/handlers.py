@@ -54,19 +54,20 @@ def _address() -> str:
     return hash_secret(request.remote_addr or "unknown")[:32]
 
 
-def _state_on_entry(meeting: Meeting, viewer: Participant | None, *, newcomer: bool = False) -> Callable[[], dict]:
+def _state_on_entry(meeting: Meeting, viewer: Participant | None) -> Callable[[], dict]:
     """Read what this viewer's SNAPSHOT needs (in the command's transaction) and return the step
     that completes it once the socket is in the meeting's room (see `_completed`).
 
-    Newcomers and anonymous watchers share the cached public view (snapshots.py) and get the counts
-    this process's room was last sent. A returning resident (resume, `sync`) or staff member gets
-    counts read now, as they may be returning because they missed something."""
+    Anonymous watchers share the cached public view (snapshots.py) and get the counts this
+    process's room was last sent, like newcomers (`_shared_state`, from `join`'s fast path). A
+    returning resident (resume, `sync`) or staff member gets counts read now, as they may be
+    returning because they missed something."""
     sent_before = ticker().counts_sent(meeting.id)
     if viewer is not None and viewer.is_staff:  # staff see everything: read for them alone
         state = snapshot(meeting, viewer, watching=0)
         return lambda: _completed(state, meeting.id, sent_before)
-    if viewer is None or newcomer:
-        return _shared_state(meeting.id, newcomer=viewer is not None)
+    if viewer is None:
+        return _shared_state(meeting.id, newcomer=False)
     part, counts = viewer_part(meeting, viewer), counts_for(meeting)
     fresh = _current_view(meeting.id)
 

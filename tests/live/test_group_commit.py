@@ -2,7 +2,6 @@
 arrive together share a batch, each gets its own answer, and a failed batch writes nothing."""
 import threading
 
-import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 

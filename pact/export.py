@@ -13,7 +13,6 @@ import xml.etree.ElementTree as ET
 from datetime import datetime, timedelta, timezone
 from typing import Any, Iterable
 
-import icalendar
 
 CSV_COLUMNS = [
     ("beat", "Beat"), ("meeting_date", "Meeting date"), ("meeting_title", "Meeting"), ("position", "Position"),
@@ -77,6 +76,8 @@ def _utc(value: datetime) -> datetime:
 
 def calendar_ics(beat: dict[str, str], meetings: Iterable[dict[str, Any]], *, host: str, now: datetime) -> bytes:
     """An iCalendar feed of a beat's upcoming meetings (RFC 5545), one VEVENT per meeting."""
+    import icalendar  # here, not at the top: ~3 MB that a live server process rarely needs
+
     cal = icalendar.Calendar()
     cal.add("prodid", "-//PACT Live//Beat meetings//EN")
     cal.add("version", "2.0")

@@ -2,7 +2,8 @@
 who joins while nothing the public can see has changed.
 
 Two thousand residents joining at once used to cost two thousand full reads of the meeting (24 s
-on one process, docs/performance.md); now they cost one read and an in-memory copy each.
+on one process, docs/performance.md); now they cost one read, and newcomers share one encoded
+list of issues per change of the view or of the counts (`shared_issues`).
 
 When is a shared `PublicView` still right? The cache watches every event this process delivers to
 a meeting's public room (`manager.py`): any event but `tallies` and `presence` means the public

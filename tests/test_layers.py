@@ -53,3 +53,22 @@ def test_every_server_emit_lives_in_broadcast():
     assert _emits(package / "live" / "broadcast.py")  # the check can see an emit
     offenders = [hit for path in package.rglob("*.py") if path.name != "broadcast.py" for hit in _emits(path)]
     assert offenders == []
+
+
+def test_only_the_three_boundaries_commit():
+    """HTTP (views/unit_of_work.py), Socket.IO (live/commands.py) and the CLI (cli.py) own the
+    transaction; a view or service that commits or rolls back itself breaks "a refusal changes
+    nothing". The batch writer and the ticker are Socket.IO-side boundaries of their own."""
+    package = DOMAIN.parent
+    boundaries = {"views/unit_of_work.py", "live/commands.py", "cli.py", "live/group_commit.py", "live/ticker.py",
+                  "demo.py", "live/handlers.py"}
+    offenders = []
+    for path in sorted(package.rglob("*.py")):
+        rel = path.relative_to(package).as_posix()
+        if rel.startswith("migrations/") or rel in boundaries:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
+                    node.func.attr in ("commit", "rollback"):
+                offenders.append(f"{rel}:{node.lineno}")
+    assert offenders == []

@@ -15,6 +15,7 @@ from pact.live import broadcast, limits
 from pact.meetings.errors import DomainError
 from pact.meetings.participants import hash_secret
 from pact.models import StaffSession, User, utcnow
+from pact.views.unit_of_work import after_commit
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -46,7 +47,6 @@ def login():
             return render_template("auth/login.html", form=form), 401
         token = secrets.token_urlsafe(32)
         db.session.add(StaffSession(user=user, token_hash=hash_secret(token)))
-        db.session.commit()
         session.clear()
         session[SESSION_KEY] = token
         login_user(user)
@@ -65,10 +65,9 @@ def logout():
         row = db.session.scalar(select(StaffSession).where(StaffSession.token_hash == hash_secret(token)))
         if row is not None and row.revoked_at is None:
             row.revoked_at = utcnow()
-            db.session.commit()
     logout_user()
     session.clear()
     if user_id is not None:
-        broadcast.staff_signed_out(user_id)
+        after_commit(lambda: broadcast.staff_signed_out(user_id))
     flash("You have signed out.", "success")
     return redirect(url_for("public.home"))

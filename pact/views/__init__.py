@@ -10,6 +10,9 @@ def register_views(app: Flask) -> None:
     from pact.views.public import public_bp
     from pact.views.staff import staff_bp
     from pact.views.reports import reports_bp
+    from pact.views.unit_of_work import init_unit_of_work
+
+    init_unit_of_work(app)
 
     app.register_blueprint(health_bp)
     app.register_blueprint(public_bp)

@@ -17,6 +17,7 @@ from pact.live import broadcast
 from pact.meetings import accounts
 from pact.meetings.errors import DomainError
 from pact.models import Beat, Role, User, utcnow
+from pact.views.unit_of_work import after_commit, discard
 
 admin_bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -90,11 +91,10 @@ def create_beat():
     if form.validate_on_submit():
         try:
             beat = accounts.create_beat(admin, form.slug.data, form.name.data, now=utcnow())
-            db.session.commit()
             flash(f"Created the beat {beat.name} ({beat.slug}).", "success")
             return redirect(url_for("admin.index"))
         except DomainError as error:
-            db.session.rollback()
+            discard()
             (form.slug if error.code in ("invalid_slug", "duplicate") else form.name).errors.append(error.message)
     return _overview(beat_form=form, status=400)
 
@@ -110,11 +110,10 @@ def create_staff():
         try:
             user = accounts.create_staff(admin, form.email.data, role=form.role.data, password=form.password.data,
                                          display_name=form.display_name.data or None, beat_slugs=slugs, now=utcnow())
-            db.session.commit()
             flash(f"Created the {user.role.value} account {user.email}.", "success")
             return redirect(url_for("admin.index"))
         except DomainError as error:
-            db.session.rollback()
+            discard()
             field = {"invalid_email": form.email, "duplicate": form.email, "weak_password": form.password,
                      "invalid_role": form.role}.get(error.code, form.display_name)
             field.errors = [*field.errors, error.message]
@@ -137,15 +136,14 @@ def account(user_id: int):
 
 
 def _apply(target: User, change, done: str):
-    """Run one change; on success commit, close the account's sockets if access narrowed, and go back."""
+    """Run one change; once committed, close the account's sockets if access narrowed; go back."""
     try:
         narrowed = change()
-        db.session.commit()
     except DomainError as error:
-        db.session.rollback()
+        discard()
         return _account_page(db.session.get(User, target.id), 400, error=error.message)
     if narrowed:
-        broadcast.staff_access_changed(target.id)()
+        after_commit(broadcast.staff_access_changed(target.id))
     flash(done, "success")
     return redirect(url_for("admin.account", user_id=target.id))
 
@@ -192,6 +190,5 @@ def reactivate(user_id: int):
     if not form.validate_on_submit():
         return _account_page(target, 400)
     accounts.set_active(admin, target, True, now=utcnow())
-    db.session.commit()
     flash(f"Reactivated {target.email}. They can sign in again.", "success")
     return redirect(url_for("admin.account", user_id=target.id))

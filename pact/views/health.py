@@ -24,8 +24,6 @@ def _database_ok() -> bool:
     except Exception:
         current_app.logger.warning("health check: database did not answer", exc_info=True)
         return False
-    finally:
-        db.session.rollback()
 
 
 def _queue_state() -> str:

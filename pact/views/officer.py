@@ -6,13 +6,13 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField, TextAreaField
 
-from pact.extensions import db
 from pact.meetings import progress, reporting
 from pact.meetings.errors import DomainError, forbidden, http_status
 from pact.meetings.permissions import can_moderate
 from pact.meetings.priorities import get_priority
 from pact.meetings.summary import priority_data, progress_data
 from pact.models import ProgressStatus, Role, utcnow
+from pact.views.unit_of_work import discard
 
 officer_bp = Blueprint("officer", __name__, url_prefix="/officer")
 
@@ -53,9 +53,8 @@ def priority(priority_id: int):
     if form.validate_on_submit():
         try:
             progress.post_progress(item, form.status.data, form.note.data, user=current_user, now=utcnow())
-            db.session.commit()
         except DomainError as exc:
-            db.session.rollback()
+            discard()
             error, status = exc.message, http_status(exc)
         else:
             flash("Progress saved. It now shows on the beat page under \u201cyou said, we did\u201d.", "success")

@@ -9,7 +9,6 @@ from flask import Blueprint, Response, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from pact import export
-from pact.extensions import db
 from pact.meetings import audit, reporting, summary
 from pact.meetings.errors import DomainError, forbidden
 from pact.meetings.permissions import can_moderate, can_see_beat
@@ -64,7 +63,6 @@ def priorities_csv():
     audit.record("export_csv", now=utcnow(), user=current_user, beat_id=filters.beats[0].id if len(filters.beats) == 1 else None,
                  target=("beats " + ",".join(b.slug for b in filters.beats))[:120],
                  reason=f"{len(rows)} rows, from {filters.date_from or 'start'} to {filters.date_to or 'now'}")
-    db.session.commit()
     name = filters.beats[0].slug if len(filters.beats) == 1 else "beats"
     return download(export.priorities_csv(rows), "text/csv", f"{name}-priorities-{utcnow():%Y-%m-%d}.csv")
 
@@ -78,7 +76,6 @@ def meeting_json(meeting_id: int):
         raise forbidden("Only staff of this beat can export the complete meeting.")
     data = summary.meeting_export(meeting)
     audit.record("export_meeting", now=utcnow(), user=current_user, meeting=meeting, target=f"meeting {meeting.id}")
-    db.session.commit()
     return download(export.json_text(data), "application/json", f"meeting-{meeting.id}.json")
 
 

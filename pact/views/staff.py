@@ -10,7 +10,6 @@ import io
 from flask import Blueprint, Response, render_template
 from flask_login import current_user, login_required
 
-from pact.extensions import db
 from pact.meetings import audit
 from pact.meetings.errors import forbidden
 from pact.meetings.permissions import can_see_beat
@@ -71,7 +70,6 @@ def audit_download(meeting_id: int):
     rows = audit.rows_for(meeting)
     audit.record("export_audit", now=utcnow(), user=current_user._get_current_object(), meeting=meeting,
                  target=f"meeting:{meeting.id}")
-    db.session.commit()
     response = Response(audit_csv(rows), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="meeting-{meeting.id}-audit.csv"'
     response.headers["Cache-Control"] = "no-store"

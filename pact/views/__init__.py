@@ -7,6 +7,7 @@ def register_views(app: Flask) -> None:
     from pact.views.health import health_bp
     from pact.views.inspector import inspector_bp
     from pact.views.officer import officer_bp
+    from pact.views.places import places_bp
     from pact.views.public import public_bp
     from pact.views.reports import reports_bp
     from pact.views.staff import staff_bp
@@ -16,6 +17,7 @@ def register_views(app: Flask) -> None:
 
     app.register_blueprint(health_bp)
     app.register_blueprint(public_bp)
+    app.register_blueprint(places_bp)
     app.register_blueprint(staff_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(reports_bp)

@@ -46,6 +46,9 @@ class Defaults:
     SAFEGUARDING_WORDS: list[str] = [  # hold a post for review; "word*" also matches words it begins
         "fuck*", "shit*", "cunt*", "wank*", "twat*", "bastard*", "dickhead*", "bellend*", "nonce*", "paedo*",
         "pedo*", "slag*", "scum*", "snitch*",
+        # threats aimed at officers or residents (safeguarding `word_list`; docs/safeguarding.md)
+        "i know where you live", "watch your back", "coming to you", "you're dead", "your days are numbered",
+        "get what's coming", "burn your house", "petrol through your door", "kill you",
     ]
     SAFEGUARDING_MESSAGES: dict[str, str] = {}  # hold code → the force's own wording (see safeguarding.MESSAGES)
     SAFEGUARDING_REPLIES: list[dict[str, str]] = []  # [{"key", "label", "text"}…]; [] → safeguarding.REPLIES

@@ -124,7 +124,8 @@ def _word_pattern(words: tuple[str, ...]) -> re.Pattern[str] | None:
     for word in words:
         stem = fold(word.strip())
         prefix = stem.endswith("*")
-        stem = re.escape(stem.rstrip("*").strip()).replace(r"\ ", r"\s+")
+        stem = "".join(rf"[{ch}*#@!_.]" if ch in "aeiou" else re.escape(ch) for ch in stem.rstrip("*").strip())
+        stem = stem.replace(r"\ ", r"\s+")  # "f*cking", "c#nt": a masked vowel still matches
         if stem:
             parts.append(rf"{stem}\w*" if prefix else stem)
     if not parts:

@@ -41,6 +41,8 @@ nhs street high bus night monday tuesday wednesday thursday friday saturday sund
 april june july august september october november december christmas easter pact i the a it we they
 """.split())
 
+PLACE_WORDS = frozenset("road street lane avenue close drive way crescent court place terrace gardens grove park "
+                        "square hill green estate centre school college church station bridge rd st ave".split())
 _TITLE = re.compile(r"\b(?:mr|mrs|ms|miss|mx|dr)\.?\s+[a-z][\w'-]+", re.IGNORECASE)
 _CALLED = re.compile(r"\b(?:called|named|name is|name's|known as|goes by)\s+[a-z][\w'-]+", re.IGNORECASE)
 _CAPITALISED_PAIR = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-z'-]+)\s+([A-Z][a-z'-]+)\b")
@@ -51,8 +53,9 @@ WRONGDOING = re.compile(r"\b(?:" + "|".join((
     r"wife beater|drunk|arsonist|fraudster|scammer|criminal|crook|druggie|junkie|abuser|predator|bully)",
     r"stole", r"steals?", r"stealing", r"nick(?:ed|s|ing)\b", r"robb?(?:ed|s|ing)\b", r"burgl", r"mugged",
     r"broke into", r"breaks into", r"break(?:s|ing)? in", r"set fire", r"torched", r"vandalis", r"smashed",
-    r"keyed", r"slashed", r"fly-?tip", r"sells? (?:drugs|weed|coke|stolen|fags|vapes|booze)",
-    r"selling (?:drugs|weed|coke|stolen|fags|vapes|booze)", r"supply(?:ing)?", r"supplies",
+    r"keyed", r"slashed", r"fly[- ]?tip",
+    r"sell(?:s|ing)? (?:\w+ )?(?:drugs|weed|coke|stolen|fags|vapes|booze|fake|counterfeit|cigarettes|tobacco|knives)",
+    r"claim(?:s|ing) benefits", r"cash in hand", r"driv(?:es|ing) drunk", r"'n dwyn", r"'n delio", r"'n gwerthu", r"supply(?:ing)?", r"supplies",
     r"grows? (?:weed|cannabis)", r"growing (?:weed|cannabis)", r"(?:beats|hits|abuses|slaps|batters) (?:his|her|their|"
     r"the)", r"abus(?:es|ing|ed)", r"touch(?:ed|ing) (?:kids|children|girls|boys)", r"groom(?:s|ing|ed)",
     r"flash(?:es|ing|ed)", r"expos(?:es|ing|ed) (?:himself|herself)", r"drink ?driv", r"drives? drunk",
@@ -78,7 +81,7 @@ def _names_person(sentence: str) -> bool:
         if low in NOT_PEOPLE:
             continue
         following = words[i + 1].group(0).lower() if i + 1 < len(words) else ""
-        if following in NOT_PEOPLE:
+        if following in PLACE_WORDS:
             continue  # "Mill Lane", "Kelly Street": a place
         if low in FIRST_NAMES or (low in AMBIGUOUS_NAMES and word[0].isupper() and (i > 0 or following[:1].isupper())):
             return True

@@ -17,11 +17,12 @@ PUBLIC_NUMBERS = frozenset({"999", "112", "101", "111", "116123", "08005551111",
                             "03001233333", "08088020202", "0300123233"})
 
 _PLUS = re.compile(r"\b00\s*44\b")
+_LETTER_O = re.compile(r"(?<=\d)[oO]+(?=[\d\s])")  # "07700 9OO 123"
 
 
 def has_phone_number(text: str) -> bool:
     """A UK (or +country) phone number in any form: spaced, dotted, bracketed, +44/0044, or in words."""
-    text = _PLUS.sub("+44", spoken_digits(text))
+    text = _PLUS.sub("+44", _LETTER_O.sub(lambda m: "0" * len(m.group(0)), spoken_digits(text)))
     for match in phonenumbers.PhoneNumberMatcher(text, "GB", leniency=phonenumbers.Leniency.POSSIBLE):
         digits = re.sub(r"\D", "", match.raw_string)
         if digits in PUBLIC_NUMBERS or len(digits) < 10:
@@ -76,12 +77,13 @@ def _age_identifier(two: str) -> bool:
     return 2 <= age <= _RECENT_AGE or 51 <= age <= _RECENT_AGE + 50
 
 
-def _is_plate(compact: str, *, cued: bool, shouted: bool) -> bool:
+def _is_plate(compact: str, *, cued: bool, shouted: bool, letters_upper: bool) -> bool:
     if m := _PLATE_CURRENT.fullmatch(compact):
         return _age_identifier(m.group(1)) and m.group(2) not in COMMON_WORDS
     for pattern in (_PLATE_PREFIX, _PLATE_SUFFIX):
         if m := pattern.fullmatch(compact):
-            return m.group(1) not in COMMON_WORDS
+            # "A470 bob", "the A38 all day": an old-style plate is written in capitals, or after "reg".
+            return m.group(1) not in COMMON_WORDS and (cued or letters_upper)
     if (m := _PLATE_NI.fullmatch(compact)) and (cued or shouted) and m.group(1) not in COMMON_WORDS:
         return True
     return cued and bool(_PLATE_DATELESS.fullmatch(compact)) and not compact.isdigit()
@@ -104,8 +106,10 @@ def has_vehicle_registration(text: str) -> bool:
                 break
             raw = text[first.start():end]
             has_digit, has_alpha = any(c.isdigit() for c in compact), any(c.isalpha() for c in compact)
+            letters = "".join(c for c in raw if c.isalpha())
             if len(compact) >= 2 and has_digit and has_alpha and _is_plate(
-                    compact.upper(), cued=cued, shouted=raw.isupper() and not text.isupper()):
+                    compact.upper(), cued=cued, shouted=raw.isupper() and not text.isupper(),
+                    letters_upper=letters.isupper() or raw.isalnum()):
                 return True
     return False
 
@@ -114,21 +118,25 @@ def has_vehicle_registration(text: str) -> bool:
 _STREET_WORDS = (r"road|rd|street|st|avenue|ave|lane|ln|close|cl|drive|dr|way|crescent|cres|court|ct|place|pl|"
                  r"terrace|gardens|gdns|grove|mews|row|walk|square|sq|parade|rise|green|hill|view|vale|wharf|yard|"
                  r"park|heights|fold|croft|meadow|meadows|chase|gate|boulevard|broadway|end|side|bank|brow|"
-                 r"heol|ffordd|stryd|lon|cilgant")
+                 r"approach|heol|ffordd|stryd|lon|cilgant")
 _NOT_A_NAME = (r"on|in|at|by|near|along|down|up|from|to|and|or|the|of|outside|opposite|behind|off|past|into|onto|"
                r"cars?|vans?|kids?|people|times?|houses?|homes?|mins?|minutes?|hours?|hrs?|years?|yrs?|days?|weeks?|"
                r"months?|bus|buses|lorries|lorry|bikes?|youths?|lads?|of|am|pm|mph|miles?|metres?|yards?|percent|"
                r"per|are|were|is|was|have|had|every|each|more|less|new|speed|bins?|lights?|street ?lights?|"
                r"potholes?|trees?|dogs?|calls?|reports?|incidents?|burglaries|crimes?|arrests?")
 STREET = re.compile(
-    rf"(?<![\w/:.£$-])\d{{1,4}}[a-z]?(?:\s?-\s?\d{{1,4}})?,?\s+(?:(?!(?:{_NOT_A_NAME})\b)[A-Za-z'\-]+\s+){{1,3}}"
+    rf"(?<![\w/:.£$-])(?:\d{{1,4}}/)?\d{{1,4}}[a-z]?(?:\s?-\s?\d{{1,4}})?,?\s+(?:(?!(?:{_NOT_A_NAME})\b)[A-Za-z'\-]+\s+){{1,3}}"
     rf"(?:{_STREET_WORDS})\b",
     re.IGNORECASE,
 )
 FLAT = re.compile(r"\b(?:flat|apartment|apt|unit|house|number|no\.?|num)\s*\d{1,4}[a-z]?\b.{0,40}?\b"
                   rf"(?:{_STREET_WORDS}|house|court|tower|block|building|lodge)\b", re.IGNORECASE)
-NUMBERED_NEIGHBOUR = re.compile(r"\b(?:at|lives? at|from|in)\s+(?:number|no\.?|num|#)\s*\d{1,4}[a-z]?\b",
-                                re.IGNORECASE)
+NUMBERED_NEIGHBOUR = re.compile(
+    r"\b(?:at|lives? at|from|in)\s+(?:number|no\.?|num|nr|#)\s*\d{1,4}[a-z]?\b"
+    r"|\b(?:number|no\.?|num|nr) \d{1,4}[a-z]? (?:is|are|keep|keeps|has|have|had|was|were|let|lets|play|plays|park|"
+    r"parks|shout|shouts|deal|deals)\b", re.IGNORECASE)
+WELSH_STREET = re.compile(r"(?<![\w/:.£$-])\d{1,4}[a-z]?,? (?:heol|stryd|ffordd|lon|rhodfa|cilgant|maes|clos|the "
+                          rf"(?:{_STREET_WORDS}))\b", re.IGNORECASE)
 POSTCODE = re.compile(
     r"(?<![A-Za-z0-9])(?:[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?|GIR)\s*\d[ABD-HJLNP-UW-Z]{2}(?![A-Za-z0-9])",
     re.IGNORECASE,
@@ -137,5 +145,5 @@ POSTCODE = re.compile(
 
 def has_street_address(text: str) -> bool:
     """A house or flat number with a street ("14 Mill Lane", "flat 3 Tower House", "at number 12"), or a full postcode."""
-    return bool(STREET.search(text) or FLAT.search(text) or NUMBERED_NEIGHBOUR.search(text)
+    return bool(STREET.search(text) or WELSH_STREET.search(text) or FLAT.search(text) or NUMBERED_NEIGHBOUR.search(text)
                 or POSTCODE.search(text))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 # Text-speak, so the rules are written once: "rn" → "right now", "sum1" → "someone".
-_TEXT_SPEAK = [(re.compile(rf"\b{short}\b"), long) for short, long in (
+_TEXT_SPEAK = [(re.compile(rf"(?<!')\b(?:{short})\b"), long) for short, long in (
     ("rn", "right now"), ("atm", "at the moment"), (r"sum1|some1|sum1e|som1", "someone"), (r"2nite|tonite|2night",
      "tonight"), (r"pls|plz|plez", "please"), ("ppl", "people"), ("im", "i'm"), ("cant", "can't"), ("dont", "don't"),
     ("wont", "won't"), ("ive", "i've"), ("u", "you"), ("ur", "your"), ("r", "are"), ("n", "and"), ("ther", "there"),
@@ -48,10 +48,13 @@ NOW = _any(
     r"hurry", r"help (?:me|us|her|him)\b", r"urgent(?:ly)?", r"now[!.?]*$", r"now(?= ?[!.,;?]| please| help| outside| "
     r"behind| near| by the| in the| on the| at the| and i| i can| they)", r"just now", r"tonight .{0,20}(?:now|right)",
     r"outside (?:my|our|the) (?:house|door|window|flat|home) now", r"nawr", r"rwan", r"ar hyn o bryd", r"ar unwaith",
-    r"dewch yn gyflym", r"helpwch", r"ar y funud",
+    r"dewch yn gyflym", r"helpwch", r"ar y funud", r"just (?:been )?\w+(?:ed|en)\b", r"(?:is|are) spreading",
+    r"someone help", r"please help",
 )
 DANGER = _any(
-    r"(?:try|trying|tried|tries) (?:car )?(?:door|doors|handles|door handles|cars)", r"break(?:ing)? in", r"breaking into",
+    r"(?:try|trying|tried|tries) (?:\w+ ){0,4}(?:doors?|handles|cars|windows)", r"trying to get in", r"stolen",
+    r"snatch", r"drunk driv", r"swerving", r"hammer", r"(?:someone|somebody|a man|intruder|they|he)(?: is|'s| are)? in "
+    r"(?:my|our|the) (?:shed|garden|house|garage|loft|flat|yard|back garden|kitchen)", r"break(?:ing)? in", r"breaking into",
     r"kicking (?:the |my |a |her |his )?doors?(?: in)?", r"smash(?:ing|es)?", r"fight(?:ing)?", r"brawl", r"punch(?:ing)?",
     r"kick(?:ing)? (?:him|her|someone|a man|a woman|the)", r"hitting", r"beating", r"attack(?:ing|ed)?",
     r"assault(?:ing|ed)?", r"stab(?:bing|bed)?", r"shoot(?:ing)?", r"shots?", r"knife", r"knives", r"machete", r"gun",
@@ -67,7 +70,18 @@ STRONG = _any(
     r"strangled|choked|punched|kicked|held|hurt|abused|dragged|chased)",
     rf"{_WHO} (?:is |are |'s |'re |has |have |has been |'s been |got |just )?(?:been )?(?:hurt|injured|bleeding|stabbed|"
     r"shot|collapsed|unconscious|knocked out|not breathing|hit by a car)",
-    r"there(?: is|'s| are) (?:a )?(?:fire|flames|smoke)", r"(?:is|are|'s|'re) on fire", r"(?:house|flat|car|van|"
+    r"there(?: is|'s| are) (?:a )?(?:fire|flames|smoke)", r"(?:is|are|'s|'re) on fire",
+    r"flames (?:coming|pouring)", r"smoke (?:coming|pouring)", r"is burning",
+    r"shots? (?:fired|being fired)", r"gunshots?", r"gunfire", r"armed (?:man|men|gang|robbers?|person|robbery)",
+    r"(?:with|has|have|got|holding|waving|carrying|pulled) an? (?:knife|gun|machete|blade|weapon|firearm|crossbow)",
+    r"being (?:broken into|burgled|robbed|set on fire|smashed up)", r"lying (?:in|on) the (?:road|pavement|floor|"
+    r"ground|street|path)", r"unconscious", r"collapsed", r"fallen and (?:can't|cannot|can not) get up",
+    r"(?:has|have) fallen (?:off|from|in|into|down)?", r"(?:fallen |fell |is |are |'s )(?:in|into) the (?:canal|river|"
+    r"water|sea|lake|reservoir|dock)", r"hit by a (?:car|van|bus|lorry|train|bike)", r"(?:has |just )?(?:hit|knocked "
+    r"(?:down|over)) (?:someone|somebody|a (?:man|woman|child|kid|boy|girl|cyclist|pedestrian))",
+    r"(?:is|are|'s|'re) following (?:me|us|my)", r"threatening (?:people|someone|me|us|him|her|them) with",
+    r"gas (?:leak|is leaking|main)", r"smell(?:ing)? (?:of )?gas", r"ambulance needed", r"needs? an ambulance",
+    r"set .{1,30}on fire", r"(?:house|flat|car|van|"
     r"shed|building|bins?) (?:is |are )?(?:on fire|alight|burning)", r"set(?:ting)? (?:fire|light) to",
     r"setting .{1,30}(?:alight|on fire)", r"not breathing", r"won't wake up", r"can't breathe",
     rf"{_WHO} (?:with|has|has got|'s got|waving|carrying|holding|pulled) (?:a |an )?(?:knife|gun|machete|blade|"
@@ -84,7 +98,7 @@ STRONG = _any(
     r"beating|strangling|choking|attacking|punching|kicking) (?:her|him|me|them|us|my)",
     r"hear (?:her|him|them|someone|a woman|a man|a child|kids?) (?:screaming|crying|being)",
     r"mae tan", r"ar dan", r"mae rhywun wedi (?:brifo|anafu|cael ei|cael ei thrywanu|cwympo|llewygu)",
-    r"ddim yn anadlu", r"yn cael (?:ei|eu) (?:guro|churo|daro|tharo|cam-drin|ymosod)", r"yn ymosod ar",
+    r"ddim yn anadlu", r"(?:yn|'n) cael (?:ei|eu) (?:guro|churo|daro|tharo|cam-drin|ymosod)", r"yn ymosod ar",
     r"(?:plentyn|mab|merch|bachgen|babi) .{0,20}ar goll", r"ffoniwch ambiwlans", r"angen ambiwlans",
     r"gyda chyllell", r"cyllell gyda", r"yn torri i mewn", r"mae .{0,20} yn (?:curo|taro|ymladd) ",
 )
@@ -117,6 +131,17 @@ WELFARE = _any(
     r"(?:here|around|alive) (?:tomorrow|much longer|by)", r"want to die", r"wish i (?:was|were) dead",
     r"(?:haven't|hasn't|have not|has not|not) (?:been )?(?:seen|heard from) .{0,40}(?:for|in) (?:days|a week|weeks|ages)",
     r"(?:no|without) (?:heating|food|water) .{0,40}(?:elderly|old|\d\d|disabled|poorly|ill)", r"being neglected",
+    r"wants? to die", r"cut(?:s|ting)? (?:myself|himself|herself|themselves)", r"kill(?:ing)? (?:myself|himself|"
+    r"herself|themselves)", r"(?:take|taking|took) (?:my|his|her|their) (?:own )?life", r"end(?:ing)? (?:my|his|her|"
+    r"their) (?:own )?life", r"(?:feel like|thinking (?:of|about)|going to|want to|decided to|ready to|gonna|about to) "
+    r"end(?:ing)? it", r"(?:won't|will not|not going to) be (?:here|around|alive) (?:tomorrow|much longer|by|next)",
+    r"nothing (?:left )?to live for", r"no reason to (?:go on|live|carry on|be here)", r"(?:standing|stood|sat|sitting)"
+    r" on (?:the|a) (?:bridge|ledge|roof|edge|railway|tracks|cliff)", r"rather be dead", r"(?:on (?:her|his|their) own|"
+    r"alone) for days", r"without (?:food|heating) for days", r"rope (?:ready|is ready)", r"got (?:the|my) (?:tablets|"
+    r"pills) (?:here|ready)", r"if i (?:was|were) gone", r"disappear for good", r"not safe (?:on my own|alone|with "
+    r"myself)", r"top (?:myself|himself|herself|themselves)", r"(?:drive|crash|walk) (?:into|in to|in front of) an? "
+    r"(?:wall|tree|train|bus|lorry)", r"in front of a (?:train|bus|lorry)", r"(?:not|isn't|no longer) worth living",
+    r"kill yourself",
     r"lladd fy hun", r"hunanladdiad", r"hunan[- ]?niweidio", r"niweidio fy hun", r"diweddu fy mywyd",
     r"rhoi diwedd ar fy mywyd", r"dod a'r cyfan i ben", r"methu mynd ymlaen", r"dim pwynt byw", r"ddim eisiau byw",
     r"eisiau marw", r"isio marw",

@@ -12,6 +12,7 @@ from sqlalchemy import insert, select
 from pact.extensions import db
 from pact.meetings.errors import DomainError, forbidden
 from pact.meetings.lookup import find
+from pact.meetings.names import check_resident_name
 from pact.meetings.permissions import can_moderate, can_see_beat
 from pact.meetings.text import clean_text
 from pact.models import Meeting, Participant, ParticipantRole, Role, Stage, User
@@ -61,7 +62,7 @@ class Newcomer:
 def newcomer(meeting_id: int, display_name: object, *, device_hash: str | None = None,
              address_hash: str | None = None) -> tuple[Newcomer, str]:
     """Check the name and issue a resume token; returns the newcomer and the token (shown once)."""
-    name = clean_text(display_name, field="display name", max_length=NAME_LIMIT, multiline=False)
+    name = check_resident_name(clean_text(display_name, field="display name", max_length=NAME_LIMIT, multiline=False))
     token, token_hash = _new_token()
     return Newcomer(meeting_id, name, token_hash, device_hash, address_hash), token
 

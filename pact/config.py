@@ -13,6 +13,7 @@ class Defaults:
     SECRET_KEY: str | None = None
     DATABASE_URL: str | None = None  # None → SQLite file in instance/
     MESSAGE_QUEUE: str | None = None
+    BASE_URL: str | None = None  # the public address (pact/urls.py); None → http://127.0.0.1:$PORT (development)
     DEMO = True
     RATE_LIMITS = True
     # Flask-SocketIO: threading mode by default (simple-websocket); gevent for big rooms.

@@ -5,7 +5,7 @@ are attachments that are never cached; staff downloads are recorded in the audit
 """
 from __future__ import annotations
 
-from flask import Blueprint, Response, render_template, request, url_for
+from flask import Blueprint, Response, render_template, request
 from flask_login import current_user, login_required
 
 from pact import export
@@ -13,6 +13,7 @@ from pact.meetings import audit, reporting, summary
 from pact.meetings.errors import DomainError, forbidden
 from pact.meetings.permissions import can_moderate, can_see_beat
 from pact.models import Stage, utcnow
+from pact.urls import absolute_url, uid_domain
 from pact.views.public import get_beat, get_meeting_or_404
 
 reports_bp = Blueprint("reports", __name__)
@@ -84,9 +85,9 @@ def calendar(slug: str):
     """Public: the beat's upcoming meetings as an iCalendar feed."""
     beat = get_beat(slug)
     meetings = [{"id": m.id, "title": m.title, "starts_at": m.starts_at,
-                 "url": url_for("public.room", meeting_id=m.id, _external=True)}
+                 "url": absolute_url("public.room", meeting_id=m.id)}
                 for m in summary.upcoming_meetings(beat, now=utcnow())]
-    body = export.calendar_ics({"slug": beat.slug, "name": beat.name}, meetings, host=request.host, now=utcnow())
+    body = export.calendar_ics({"slug": beat.slug, "name": beat.name}, meetings, host=uid_domain(), now=utcnow())
     return feed(body, "text/calendar")
 
 
@@ -94,18 +95,18 @@ def calendar(slug: str):
 def atom(slug: str):
     """Public: the beat's published summaries and progress updates as an Atom feed."""
     beat = get_beat(slug)
-    beat_url = url_for("public.beat", slug=beat.slug, _external=True)
+    beat_url = absolute_url("public.beat", slug=beat.slug)
     entries = []
     for item in summary.feed_items(beat):
         if item["kind"] == "summary":
-            link = url_for("reports.summary", meeting_id=item["meeting_id"], _external=True)
+            link = absolute_url("reports.summary", meeting_id=item["meeting_id"])
             entry_id = link
         else:
             link = f"{beat_url}#priority-{item['priority_id']}"
             entry_id = f"{beat_url}#progress-{item['update_id']}"
         entries.append({**item, "id": entry_id, "link": link})
     head = {"id": beat_url, "title": f"{beat.name}: PACT priorities and progress", "link": beat_url,
-            "self_link": url_for("reports.atom", slug=beat.slug, _external=True), "updated": beat.created_at,
+            "self_link": absolute_url("reports.atom", slug=beat.slug), "updated": beat.created_at,
             "author": f"{beat.name} neighbourhood team",
             "subtitle": "What residents raised, what the meeting agreed, and what was done."}
     return feed(export.feed_atom(head, entries), "application/atom+xml")

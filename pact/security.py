@@ -40,11 +40,16 @@ def trust_proxies(app: Flask) -> None:
 
 
 def init_security(app: Flask) -> None:
+    from pact.scheduling.streams import frame_sources
+
     app.session_interface = SessionInterface()
+    # Stream embeds (pact/scheduling/streams.py): only the configured providers may be framed.
+    frames = " ".join(frame_sources(app.config.get("STREAM_PROVIDERS") or ())) or "'none'"
+    csp = f"{CSP}; frame-src {frames}"
 
     @app.after_request
     def _headers(response):
-        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("Content-Security-Policy", csp)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")

@@ -15,7 +15,7 @@ def test_create_beat_user_and_meeting(app):
     result = run(app, "users", "create", "pc@example.org", "--role", "officer", "--beat", "riverside-north",
                  env={"PACT_PASSWORD": "a long enough password"})
     assert result.exit_code == 0, result.output
-    result = run(app, "meetings", "create", "riverside-north", "--title", "December PACT", "--starts", "2026-12-01T19:00")
+    result = run(app, "meetings", "create", "riverside-north", "--title", "December PACT", "--starts", "2030-12-01T19:00")
     assert result.exit_code == 0, result.output
     meeting_id = int(result.output.strip().splitlines()[-1])
     meeting = db.session.get(Meeting, meeting_id)
@@ -36,7 +36,7 @@ def test_refusals_are_clear_and_change_nothing(app, beat):
     assert "at least 10" in run(app, "users", "create", "a@example.org", "--role", "officer", "--password", "short").output
     assert "does not exist" in run(app, "users", "create", "b@example.org", "--role", "officer", "--beat", "nowhere",
                                    "--password", "long enough pass").output
-    assert "does not exist" in run(app, "meetings", "create", "nowhere", "--title", "T", "--starts", "2026-12-01T19:00").output
+    assert "does not exist" in run(app, "meetings", "create", "nowhere", "--title", "T", "--starts", "2030-12-01T19:00").output
     bad_date = run(app, "meetings", "create", beat.slug, "--title", "T", "--starts", "next tuesday")
     assert bad_date.exit_code != 0 and "2026-12-01T19:00" in bad_date.output
     assert db.session.scalar(select(User.id)) is None

@@ -177,7 +177,7 @@ def update_meeting(meeting: Meeting, details: MeetingDetails, *, user: User | No
     clean = clean_details(details)
     before = _snapshot(meeting)
     wanted = {f.name: getattr(clean, f.name) for f in fields(MeetingDetails)}
-    changed = [name for name, value in wanted.items() if getattr(meeting, name) != value]
+    changed = [name for name, value in wanted.items() if not _same(getattr(meeting, name), value)]
     if not changed:
         return []
     if meeting.stage is not Stage.SCHEDULED:
@@ -201,6 +201,13 @@ def update_meeting(meeting: Meeting, details: MeetingDetails, *, user: User | No
     if rescheduled:
         hooks.rescheduled(meeting, before=before, now=now)
     return changed
+
+
+def _same(old: object, new: object) -> bool:
+    """Forms carry times to the minute: a stored time with seconds is unchanged if the minute matches."""
+    if isinstance(old, datetime) and isinstance(new, datetime):
+        return old.replace(second=0, microsecond=0) == new.replace(second=0, microsecond=0)
+    return old == new
 
 
 def cancel_meeting(meeting: Meeting, reason: object, *, user: User | None, now: datetime) -> Meeting:

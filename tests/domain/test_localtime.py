@@ -90,3 +90,13 @@ def test_dates_the_uk_way():
 def test_an_unknown_zone_stops_the_start():
     with pytest.raises(RuntimeError, match="PACT_TIMEZONE"):
         localtime.zone("Europe/Londn")
+
+
+def test_pact_timezone_decides_what_people_read_and_type(app_config):
+    from tests.conftest import fresh_app
+
+    with fresh_app(app_config | {"TIMEZONE": "America/New_York"}, empty=False) as other, other.app_context():
+        assert localtime.zone().key == "America/New_York"
+        assert localtime.parse_local("2030-07-02T19:00") == utc(2030, 7, 2, 23, 0)
+        assert localtime.when(utc(2030, 7, 2, 23, 0)) == "Tuesday 2 July 2030, 7pm"
+    assert localtime.zone().key == "Europe/London"  # the default

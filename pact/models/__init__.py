@@ -14,11 +14,11 @@ from pact.models.enums import (
 )
 from pact.models.issue import Answer, Issue, Vote
 from pact.models.meeting import Meeting, Participant
-from pact.models.priority import Priority, PriorityVerdict, ProgressUpdate
+from pact.models.priority import Priority, PriorityCorrection, PriorityVerdict, ProgressUpdate
 from pact.models.user import StaffSession, User
 
 __all__ = [
     "AuditEntry", "Answer", "Base", "Beat", "Issue", "Meeting", "ModerationMode", "Participant",
-    "ParticipantRole", "Priority", "PriorityVerdict", "ProgressStatus", "ProgressUpdate", "Role",
+    "ParticipantRole", "Priority", "PriorityCorrection", "PriorityVerdict", "ProgressStatus", "ProgressUpdate", "Role",
     "StaffSession", "Stage", "User", "Verdict", "Visibility", "Vote", "VoteKind", "beat_staff", "utcnow",
 ]

@@ -7,6 +7,7 @@ def register_views(app: Flask) -> None:
     from pact.views.inspector import inspector_bp
     from pact.views.officer import officer_bp
     from pact.views.admin import admin_bp
+    from pact.views.corrections import corrections_bp
     from pact.views.public import public_bp
     from pact.views.staff import staff_bp
     from pact.views.reports import reports_bp
@@ -21,3 +22,4 @@ def register_views(app: Flask) -> None:
     app.register_blueprint(reports_bp)
     app.register_blueprint(officer_bp)
     app.register_blueprint(inspector_bp)
+    app.register_blueprint(corrections_bp)

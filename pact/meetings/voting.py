@@ -66,8 +66,8 @@ def insert_support_votes(
     """The hot path of a live meeting: support votes for many (participant_id, issue_id) pairs in one
     statement. A pair is inserted only if its voter may vote now (neither removed nor muted, and,
     with `residents_only`, not staff), the voter's meeting is scheduled or live, the issue is public
-    in that meeting and not the voter's own, and the voter has not voted for it yet. Returns the pairs inserted; the caller
-    finds out why any other pair was refused (see `cast_vote`)."""
+    in that meeting and not the voter's own, and the voter has not voted for it yet. Returns the
+    pairs inserted; the caller finds out why any other pair was refused (see `cast_vote`)."""
     pairs = list(dict.fromkeys(wanted))
     if not pairs:
         return set()

@@ -13,6 +13,7 @@ def init_live(app: Flask) -> None:
         closing_handlers,  # noqa: F401  (shortlist, merge, close, verdict)
         handlers,  # noqa: F401  (registers events)
         moderation_handlers,  # noqa: F401  (moderate, mute, remove, set_moderation, reply)
+        suggest_handlers,  # noqa: F401  (suggest)
     )
     from pact.live.group_commit import GroupCommit
     from pact.live.manager import JsonPacket, client_manager

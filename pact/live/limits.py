@@ -25,6 +25,7 @@ DEFAULT_LIMITS: dict[str, tuple[int, float]] = {
     "post:address": (60, 60.0),
     "vote:participant": (60, 10.0),
     "vote:address": (2000, 10.0),
+    "suggest:participant": (30, 60.0),  # "support this one instead" while a resident types (debounced)
 }
 
 

@@ -7,6 +7,7 @@ def register_views(app: Flask) -> None:
     from pact.views.health import health_bp
     from pact.views.inspector import inspector_bp
     from pact.views.officer import officer_bp
+    from pact.views.corrections import corrections_bp
     from pact.views.places import places_bp
     from pact.views.public import public_bp
     from pact.views.reports import reports_bp
@@ -28,3 +29,4 @@ def register_views(app: Flask) -> None:
     app.register_blueprint(officer_bp)
     app.register_blueprint(inspector_bp)
     app.register_blueprint(sharing_bp)
+    app.register_blueprint(corrections_bp)

@@ -6,12 +6,14 @@ from pact.models.enums import (
     ModerationMode,
     ParticipantRole,
     ProgressStatus,
+    ReferralStatus,
     Role,
     Stage,
     Verdict,
     Visibility,
     VoteKind,
 )
+from pact.models.evidence import BeatPopulation, MeetingViewer, PulseAnswer, Referral
 from pact.models.issue import Answer, Issue, Vote
 from pact.models.meeting import Meeting, Participant
 from pact.models.priority import Priority, PriorityVerdict, ProgressUpdate
@@ -22,3 +24,4 @@ __all__ = [
     "ParticipantRole", "Priority", "PriorityVerdict", "ProgressStatus", "ProgressUpdate", "Role",
     "StaffSession", "Stage", "User", "Verdict", "Visibility", "Vote", "VoteKind", "beat_staff", "utcnow",
 ]
+__all__ += ["BeatPopulation", "MeetingViewer", "PulseAnswer", "Referral", "ReferralStatus"]

@@ -1,0 +1,142 @@
+"""Attendance per meeting: watching, joining, posting, voting, first-timers, answers, holds.
+
+Every figure is computed for many meetings at once with grouped queries (the evidence page shows
+hundreds). People are counted by the pseudonymous browser key (the `pact_device` cookie's SHA-256
+hash stored on the participant), never by account, name or address.
+"""
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Select, distinct, func, select, union
+
+from pact.extensions import db
+from pact.models import (
+    Answer, Issue, Meeting, MeetingViewer, Participant, ParticipantRole, Visibility, Vote,
+)
+
+
+@dataclass
+class Attendance:
+    """One meeting's attendance figures (counts of people or of issues)."""
+
+    meeting_id: int
+    peak_watching: int = 0
+    unique_watched: int = 0
+    participants: int = 0
+    first_time_participants: int = 0
+    returning_participants: int = 0
+    posted: int = 0
+    voted: int = 0
+    issues_raised: int = 0
+    issues_answered: int = 0
+    minutes_to_answer: list[float] = field(default_factory=list)
+    holds: dict[str, int] = field(default_factory=dict)
+    hidden_posts: int = 0
+
+    @property
+    def share_answered(self) -> float | None:
+        return self.issues_answered / self.issues_raised if self.issues_raised else None
+
+    @property
+    def median_minutes_to_answer(self) -> float | None:
+        return round(statistics.median(self.minutes_to_answer), 1) if self.minutes_to_answer else None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "meeting_id": self.meeting_id, "peak_watching": self.peak_watching, "unique_watched": self.unique_watched,
+            "participants": self.participants, "first_time_participants": self.first_time_participants,
+            "returning_participants": self.returning_participants, "posted": self.posted, "voted": self.voted,
+            "issues_raised": self.issues_raised, "issues_answered": self.issues_answered,
+            "share_answered": self.share_answered, "median_minutes_to_answer": self.median_minutes_to_answer,
+            "holds": dict(sorted(self.holds.items())), "holds_total": sum(self.holds.values()),
+            "hidden_posts": self.hidden_posts,
+        }
+
+
+def _grouped(query: Select) -> dict[int, int]:
+    return {meeting_id: n for meeting_id, n in db.session.execute(query)}
+
+
+def _residents(ids: Select):
+    return (Participant.meeting_id.in_(ids), Participant.role == ParticipantRole.RESIDENT)
+
+
+def _returning(ids: Select, beat_ids: list[int]) -> dict[int, int]:
+    """Residents whose browser key joined an earlier meeting of the same beat.
+
+    The key's cookie lives 365 days in the browser and is not renewed, so "earlier" reaches back a
+    year at most; a browser without the cookie counts as a first-timer."""
+    seen = (
+        select(Participant.meeting_id, Participant.device_hash, Meeting.beat_id, Meeting.starts_at)
+        .join(Meeting, Meeting.id == Participant.meeting_id)
+        .where(Meeting.beat_id.in_(beat_ids), Participant.role == ParticipantRole.RESIDENT,
+               Participant.device_hash.is_not(None))
+        .distinct().subquery()
+    )
+    earlier = func.lag(seen.c.meeting_id).over(partition_by=(seen.c.beat_id, seen.c.device_hash),
+                                               order_by=(seen.c.starts_at, seen.c.meeting_id))
+    ordered = select(seen.c.meeting_id, earlier.label("earlier")).subquery()
+    return _grouped(select(ordered.c.meeting_id, func.count()).where(
+        ordered.c.earlier.is_not(None), ordered.c.meeting_id.in_(ids)).group_by(ordered.c.meeting_id))
+
+
+def meeting_attendance(meetings: list[Meeting]) -> dict[int, Attendance]:
+    """Attendance for each of `meetings` (any stage), keyed by meeting id."""
+    if not meetings:
+        return {}
+    ids = select(Meeting.id).where(Meeting.id.in_([m.id for m in meetings]))
+    figures = {m.id: Attendance(m.id, peak_watching=m.peak_watching) for m in meetings}
+    resident = select(Participant.id).where(*_residents(ids))
+
+    joined = _grouped(select(Participant.meeting_id, func.count()).where(*_residents(ids))
+                      .group_by(Participant.meeting_id))
+    devices = union(
+        select(MeetingViewer.meeting_id, MeetingViewer.device_hash).where(MeetingViewer.meeting_id.in_(ids)),
+        select(Participant.meeting_id, Participant.device_hash).where(*_residents(ids),
+                                                                     Participant.device_hash.is_not(None)),
+    ).subquery()
+    keyed = _grouped(select(devices.c.meeting_id, func.count()).group_by(devices.c.meeting_id))
+    keyless = _grouped(select(Participant.meeting_id, func.count()).where(
+        *_residents(ids), Participant.device_hash.is_(None)).group_by(Participant.meeting_id))
+    returning = _returning(ids, sorted({m.beat_id for m in meetings}))
+    posted = _grouped(select(Issue.meeting_id, func.count(distinct(Issue.participant_id))).where(
+        Issue.meeting_id.in_(ids), Issue.participant_id.in_(resident)).group_by(Issue.meeting_id))
+    voted = _grouped(select(Issue.meeting_id, func.count(distinct(Vote.participant_id)))
+                     .join(Vote, Vote.issue_id == Issue.id)
+                     .where(Issue.meeting_id.in_(ids), Vote.participant_id.in_(resident)).group_by(Issue.meeting_id))
+    for meeting_id, item in figures.items():
+        item.participants = joined.get(meeting_id, 0)
+        item.unique_watched = keyed.get(meeting_id, 0) + keyless.get(meeting_id, 0)
+        item.returning_participants = returning.get(meeting_id, 0)
+        item.first_time_participants = item.participants - item.returning_participants
+        item.posted, item.voted = posted.get(meeting_id, 0), voted.get(meeting_id, 0)
+    _issue_figures(ids, resident, figures)
+    return figures
+
+
+def _issue_figures(ids: Select, resident: Select, figures: dict[int, Attendance]) -> None:
+    """Issues raised (residents' public, unmerged posts), answered, time to answer, holds, hidden."""
+    raised = db.session.execute(
+        select(Issue.meeting_id, Issue.created_at, Answer.created_at)
+        .outerjoin(Answer, Answer.issue_id == Issue.id)
+        .where(Issue.meeting_id.in_(ids), Issue.participant_id.in_(resident),
+               Issue.visibility == Visibility.PUBLIC, Issue.merged_into_id.is_(None)))
+    for meeting_id, posted_at, answered_at in raised:
+        item = figures[meeting_id]
+        item.issues_raised += 1
+        if answered_at is not None:
+            item.issues_answered += 1
+            item.minutes_to_answer.append(max(0.0, (answered_at - posted_at).total_seconds() / 60))
+    holds: dict[int, dict[str, int]] = defaultdict(dict)
+    for meeting_id, code, n in db.session.execute(
+            select(Issue.meeting_id, Issue.hold_reason, func.count()).where(
+                Issue.meeting_id.in_(ids), Issue.hold_reason.is_not(None)).group_by(Issue.meeting_id, Issue.hold_reason)):
+        holds[meeting_id][code] = n
+    hidden = _grouped(select(Issue.meeting_id, func.count()).where(
+        Issue.meeting_id.in_(ids), Issue.visibility == Visibility.HIDDEN).group_by(Issue.meeting_id))
+    for meeting_id, item in figures.items():
+        item.holds, item.hidden_posts = holds.get(meeting_id, {}), hidden.get(meeting_id, 0)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, distinct, func, select, union
@@ -140,3 +141,14 @@ def _issue_figures(ids: Select, resident: Select, figures: dict[int, Attendance]
         Issue.meeting_id.in_(ids), Issue.visibility == Visibility.HIDDEN).group_by(Issue.meeting_id))
     for meeting_id, item in figures.items():
         item.holds, item.hidden_posts = holds.get(meeting_id, {}), hidden.get(meeting_id, 0)
+
+
+def record_viewer(meeting_id: int, device_hash: str, *, now: datetime) -> None:
+    """Remember that this browser watched the meeting (once per meeting; repeats change nothing)."""
+    table = MeetingViewer.__table__
+    values = {"meeting_id": meeting_id, "device_hash": device_hash, "first_seen_at": now}
+    if db.engine.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    db.session.execute(insert(table).values(**values).on_conflict_do_nothing())

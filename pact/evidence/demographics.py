@@ -123,3 +123,8 @@ def participation_profile(meeting_ids: list[int], beat_ids: list[int]) -> dict[s
         "districts": sorted(((d, n) for d, n in districts.items() if n >= SMALL_NUMBER), key=lambda x: (-x[1], x[0])),
         "districts_withheld": sum(1 for n in districts.values() if n < SMALL_NUMBER),
     }
+
+
+def parse_about(raw_district: object, raw_age_band: object) -> dict[str, str | None]:
+    """The optional `join` fields, checked: {"postcode_district", "age_band"} (None where skipped)."""
+    return {"postcode_district": parse_district(raw_district), "age_band": parse_age_band(raw_age_band)}

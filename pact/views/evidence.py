@@ -139,3 +139,9 @@ def _audit(action: str, filters: reporting.Filters, n: int) -> None:
     audit.record(action, now=utcnow(), user=current_user, beat_id=filters.beats[0].id if len(filters.beats) == 1 else None,
                  target=("beats " + ",".join(b.slug for b in filters.beats))[:120],
                  reason=f"{n} rows, from {filters.date_from or 'start'} to {filters.date_to or 'now'}")
+
+
+@evidence_bp.get("/evidence/privacy")
+def privacy():
+    """Public: what the evidence features ask residents, why, and how long the browser key is kept."""
+    return render_template("evidence/privacy.html")

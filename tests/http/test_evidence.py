@@ -156,3 +156,25 @@ def test_officer_refers_an_issue_and_residents_see_it(app, world, staff_client, 
     other = signed_in(app, "pc.hill@example.org")
     assert other.post(f"/referrals/{referral.id}/status",
                       data={"status": "open", "csrf_token": csrf_token(other, "/inspector/evidence")}).status_code == 403
+
+
+# --- population import (CLI) -------------------------------------------------------------------
+
+def test_population_import_from_the_command_line(app, beat, tmp_path):
+    from pact.models import BeatPopulation
+
+    good = tmp_path / "population.csv"
+    good.write_text("\ufeffbeat,age_band,share\n" + "".join(
+        f"riverside,{band},{share}\n" for band, share in
+        zip(["16-24", "25-34", "35-44", "45-54", "55-64", "65-74", "75+"], ["14%", "18%", "16%", "16%", "14%", "12%", "10%"])),
+        encoding="utf-8")
+    result = app.test_cli_runner().invoke(args=["population", "import", str(good)])
+    assert result.exit_code == 0, result.output
+    assert "Imported 7 age bands for beat riverside." in result.output
+    shares = {p.age_band: p.share for p in db.session.scalars(select(BeatPopulation))}
+    assert shares["75+"] == pytest.approx(0.10) and len(shares) == 7
+    bad = tmp_path / "bad.csv"
+    bad.write_text("beat,age_band,share\nriverside,75+,0.3\n", encoding="utf-8")
+    result = app.test_cli_runner().invoke(args=["population", "import", str(bad)])
+    assert result.exit_code == 1 and "add up to 0.30" in result.output and "[invalid_csv]" in result.output
+    assert len(list(db.session.scalars(select(BeatPopulation)))) == 7  # unchanged

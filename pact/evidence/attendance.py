@@ -6,18 +6,22 @@ hash stored on the participant), never by account, name or address.
 """
 from __future__ import annotations
 
+import json
 import statistics
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, distinct, func, select, union
+from sqlalchemy import Select, delete, distinct, func, select, union
 
 from pact.extensions import db
 from pact.models import (
-    Answer, Issue, Meeting, MeetingViewer, Participant, ParticipantRole, Visibility, Vote,
+    Answer, Issue, Meeting, MeetingFigures, MeetingViewer, Participant, ParticipantRole, Stage, Visibility, Vote, utcnow,
 )
+
+FIGURES_VERSION = 1  # raise when a figure is counted differently: stored figures are then counted again
+CHUNK = 250  # closed meetings counted per round of queries
 
 
 @dataclass
@@ -37,6 +41,8 @@ class Attendance:
     minutes_to_answer: list[float] = field(default_factory=list)
     holds: dict[str, int] = field(default_factory=dict)
     hidden_posts: int = 0
+    age_bands: dict[str, int] = field(default_factory=dict)  # optional join answers (demographics.py)
+    districts: dict[str, int] = field(default_factory=dict)
 
     @property
     def share_answered(self) -> float | None:
@@ -86,7 +92,52 @@ def _returning(ids: Select, beat_ids: list[int]) -> dict[int, int]:
 
 
 def meeting_attendance(meetings: list[Meeting]) -> dict[int, Attendance]:
-    """Attendance for each of `meetings` (any stage), keyed by meeting id."""
+    """Attendance for each of `meetings` (any stage), keyed by meeting id.
+
+    A closed meeting's figures no longer change, so they are counted once and kept in
+    `meeting_figures` (FIGURES_VERSION says how they were counted); open meetings are counted now."""
+    closed = [m for m in meetings if m.stage is Stage.CLOSED]
+    figures = _stored([m.id for m in closed])
+    missing = [m for m in closed if m.id not in figures]
+    for start in range(0, len(missing), CHUNK):
+        counted = count_attendance(missing[start:start + CHUNK])
+        _store(counted)
+        figures.update(counted)
+    figures.update(count_attendance([m for m in meetings if m.stage is not Stage.CLOSED]))
+    for meeting in meetings:  # the room raises the peak live, even after counting
+        figures[meeting.id].peak_watching = meeting.peak_watching
+    return figures
+
+
+def _stored(meeting_ids: list[int]) -> dict[int, Attendance]:
+    if not meeting_ids:
+        return {}
+    rows = db.session.execute(select(MeetingFigures.meeting_id, MeetingFigures.data).where(
+        MeetingFigures.meeting_id.in_(meeting_ids), MeetingFigures.version == FIGURES_VERSION))
+    return {meeting_id: Attendance(**json.loads(data)) for meeting_id, data in rows}
+
+
+def _store(figures: dict[int, Attendance]) -> None:
+    """Keep closed meetings' figures; a row another request stored meanwhile wins."""
+    if not figures:
+        return
+    rows = [{"meeting_id": mid, "version": FIGURES_VERSION, "data": json.dumps(asdict(item)), "computed_at": utcnow()}
+            for mid, item in figures.items()]
+    db.session.execute(delete(MeetingFigures).where(MeetingFigures.meeting_id.in_(list(figures)),
+                                                    MeetingFigures.version != FIGURES_VERSION))
+    db.session.execute(_insert().values(rows).on_conflict_do_nothing())
+
+
+def _insert():
+    if db.engine.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(MeetingFigures.__table__)
+
+
+def count_attendance(meetings: list[Meeting]) -> dict[int, Attendance]:
+    """Count attendance from the participant, issue and vote rows (see `meeting_attendance`)."""
     if not meetings:
         return {}
     ids = select(Meeting.id).where(Meeting.id.in_([m.id for m in meetings]))
@@ -116,6 +167,11 @@ def meeting_attendance(meetings: list[Meeting]) -> dict[int, Attendance]:
         item.first_time_participants = item.participants - item.returning_participants
         item.posted, item.voted = posted.get(meeting_id, 0), voted.get(meeting_id, 0)
     _issue_figures(ids, resident, figures)
+    for column, name in ((Participant.age_band, "age_bands"), (Participant.postcode_district, "districts")):
+        for meeting_id, value, n in db.session.execute(
+                select(Participant.meeting_id, column, func.count()).where(*_residents(ids), column.is_not(None))
+                .group_by(Participant.meeting_id, column)):
+            getattr(figures[meeting_id], name)[value] = n
     return figures
 
 
@@ -145,10 +201,9 @@ def _issue_figures(ids: Select, resident: Select, figures: dict[int, Attendance]
 
 def record_viewer(meeting_id: int, device_hash: str, *, now: datetime) -> None:
     """Remember that this browser watched the meeting (once per meeting; repeats change nothing)."""
-    table = MeetingViewer.__table__
-    values = {"meeting_id": meeting_id, "device_hash": device_hash, "first_seen_at": now}
     if db.engine.dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    db.session.execute(insert(table).values(**values).on_conflict_do_nothing())
+    values = {"meeting_id": meeting_id, "device_hash": device_hash, "first_seen_at": now}
+    db.session.execute(insert(MeetingViewer.__table__).values(**values).on_conflict_do_nothing())

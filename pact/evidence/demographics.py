@@ -10,15 +10,18 @@ import io
 import re
 from collections import Counter
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, Iterable
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 
 from pact.evidence import SMALL_NUMBER
 from pact.extensions import db
 from pact.meetings.directory import find_beat
 from pact.meetings.errors import DomainError
-from pact.models import BeatPopulation, Participant, ParticipantRole
+from pact.models import BeatPopulation
+
+if TYPE_CHECKING:
+    from pact.evidence.attendance import Attendance
 
 AGE_BANDS = ("16-24", "25-34", "35-44", "45-54", "55-64", "65-74", "75+")
 DISTRICT = re.compile(r"^[A-Z]{1,2}[0-9][0-9A-Z]?$")  # the outward code: LS6, SW1A, M1
@@ -103,14 +106,13 @@ def population_shares(beat_ids: list[int]) -> dict[str, float]:
     return {band: totals[band] / len(beats) for band in AGE_BANDS}
 
 
-def participation_profile(meeting_ids: list[int], beat_ids: list[int]) -> dict[str, Any]:
+def participation_profile(attendances: Iterable[Attendance], beat_ids: list[int]) -> dict[str, Any]:
     """Age bands and districts of residents who took part vs the population; small numbers withheld."""
-    where = (Participant.meeting_id.in_(meeting_ids), Participant.role == ParticipantRole.RESIDENT)
-    bands = dict(db.session.execute(select(Participant.age_band, func.count()).where(
-        *where, Participant.age_band.is_not(None)).group_by(Participant.age_band)).all()) if meeting_ids else {}
-    districts = dict(db.session.execute(select(Participant.postcode_district, func.count()).where(
-        *where, Participant.postcode_district.is_not(None)).group_by(Participant.postcode_district)).all()) \
-        if meeting_ids else {}
+    bands: Counter[str] = Counter()
+    districts: Counter[str] = Counter()
+    for item in attendances:
+        bands.update(item.age_bands)
+        districts.update(item.districts)
     answered = sum(bands.values())
     population = population_shares(beat_ids)
     shown = answered >= SMALL_NUMBER

@@ -109,7 +109,7 @@ def evidence_report(filters: Filters, *, today: date, partners: Mapping[str, str
         "total": _combine(rows, list(atts.values()), list(fts.values()), list(pulses.values())),
         "referrals": [referral_row(r, partners) for r in referrals],
         "open_referrals": open_by_partner(referrals, partners),
-        "profile": participation_profile(ids, [b.id for b in filters.beats]),
+        "profile": participation_profile(atts.values(), [b.id for b in filters.beats]),
         "small_number": SMALL_NUMBER, "today": today,
     }
 

@@ -13,7 +13,7 @@ from pact.models.enums import (
     Visibility,
     VoteKind,
 )
-from pact.models.evidence import BeatPopulation, MeetingViewer, PulseAnswer, Referral
+from pact.models.evidence import BeatPopulation, MeetingFigures, MeetingViewer, PulseAnswer, Referral
 from pact.models.issue import Answer, Issue, Vote
 from pact.models.meeting import Meeting, Participant
 from pact.models.priority import Priority, PriorityVerdict, ProgressUpdate
@@ -24,4 +24,4 @@ __all__ = [
     "ParticipantRole", "Priority", "PriorityVerdict", "ProgressStatus", "ProgressUpdate", "Role",
     "StaffSession", "Stage", "User", "Verdict", "Visibility", "Vote", "VoteKind", "beat_staff", "utcnow",
 ]
-__all__ += ["BeatPopulation", "MeetingViewer", "PulseAnswer", "Referral", "ReferralStatus"]
+__all__ += ["BeatPopulation", "MeetingFigures", "MeetingViewer", "PulseAnswer", "Referral", "ReferralStatus"]

@@ -74,3 +74,15 @@ class BeatPopulation(Base):
     share: Mapped[float] = mapped_column(Float)
     imported_at: Mapped[datetime] = mapped_column(default=utcnow)
 
+
+
+class MeetingFigures(Base):
+    """A closed meeting's attendance figures, computed once (pact/evidence/attendance.py): the evidence
+    page reads 2,500 of these instead of re-counting 500,000 participants on every view."""
+
+    __tablename__ = "meeting_figures"
+
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True)
+    version: Mapped[int]  # FIGURES_VERSION when computed: a change in how figures are counted recomputes them
+    data: Mapped[str] = mapped_column(Text)  # JSON of attendance.Attendance
+    computed_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -142,7 +142,7 @@ def test_participation_profile_withholds_small_numbers(beat):
                                                  ["20%", "20%", "15%", "15%", "10%", "10%", "10%"]))
     assert import_population(rows, now=TODAY_START) == {"riverside": 7}
     db.session.flush()
-    profile = participation_profile([meeting.id], [beat.id])
+    profile = participation_profile(attendance.meeting_attendance([meeting]).values(), [beat.id])
     bands = {b["band"]: b for b in profile["bands"]}
     assert profile["answered"] == 6 and bands["65-74"]["count"] == 5 and bands["65-74"]["share"] == pytest.approx(5 / 6)
     assert bands["16-24"]["count"] is None and bands["16-24"]["population_share"] == pytest.approx(0.2)
@@ -167,3 +167,22 @@ def test_population_import_refusals(beat, text, fragment):
 from datetime import datetime, timezone  # noqa: E402
 
 TODAY_START = datetime(2026, 12, 2, 10, tzinfo=timezone.utc)
+
+
+def test_closed_meetings_are_counted_once_and_kept(scripted):
+    from pact.models import MeetingFigures
+
+    first, second, _, _ = scripted
+    assert first.stage is Stage.CLOSED and second.stage is Stage.LIVE
+    attendance.meeting_attendance([first, second])
+    stored = {row.meeting_id for row in db.session.scalars(select(MeetingFigures))}
+    assert stored == {first.id}  # the open meeting is counted afresh each time
+    first.peak_watching = 99
+    join(second, "Late", "late")
+    again = attendance.meeting_attendance([first, second])
+    assert again[first.id].participants == 3 and again[first.id].peak_watching == 99
+    assert again[second.id].participants == 4
+    assert again[first.id].as_dict() == attendance.count_attendance([first])[first.id].as_dict() | {"peak_watching": 99}
+
+
+from sqlalchemy import select  # noqa: E402

@@ -80,6 +80,16 @@ def upgrade():
                                 ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("beat_id", "age_band", name=op.f("pk_beat_populations")),
     )
+    op.create_table(
+        "meeting_figures",
+        sa.Column("meeting_id", sa.Integer(), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("data", sa.Text(), nullable=False),
+        sa.Column("computed_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(["meeting_id"], ["meetings.id"], name=op.f("fk_meeting_figures_meeting_id_meetings"),
+                                ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("meeting_id", name=op.f("pk_meeting_figures")),
+    )
     with op.batch_alter_table("participants") as batch:
         batch.add_column(sa.Column("postcode_district", sa.String(length=4), nullable=True))
         batch.add_column(sa.Column("age_band", sa.String(length=8), nullable=True))
@@ -92,6 +102,7 @@ def downgrade():
     with op.batch_alter_table("participants") as batch:
         batch.drop_column("age_band")
         batch.drop_column("postcode_district")
+    op.drop_table("meeting_figures")
     op.drop_table("beat_populations")
     op.drop_table("meeting_viewers")
     op.drop_index(op.f("ix_referrals_meeting_id"), table_name="referrals")

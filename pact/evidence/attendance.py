@@ -72,7 +72,7 @@ def _residents(ids: Select):
     return (Participant.meeting_id.in_(ids), Participant.role == ParticipantRole.RESIDENT)
 
 
-def _returning(ids: Select, beat_ids: list[int]) -> dict[int, int]:
+def _returning(ids: Select, beat_ids: list[int], until: datetime) -> dict[int, int]:
     """Residents whose browser key joined an earlier meeting of the same beat.
 
     The key's cookie lives 365 days in the browser and is not renewed, so "earlier" reaches back a
@@ -80,7 +80,7 @@ def _returning(ids: Select, beat_ids: list[int]) -> dict[int, int]:
     seen = (
         select(Participant.meeting_id, Participant.device_hash, Meeting.beat_id, Meeting.starts_at)
         .join(Meeting, Meeting.id == Participant.meeting_id)
-        .where(Meeting.beat_id.in_(beat_ids), Participant.role == ParticipantRole.RESIDENT,
+        .where(Meeting.beat_id.in_(beat_ids), Meeting.starts_at <= until, Participant.role == ParticipantRole.RESIDENT,
                Participant.device_hash.is_not(None))
         .distinct().subquery()
     )
@@ -98,7 +98,8 @@ def meeting_attendance(meetings: list[Meeting]) -> dict[int, Attendance]:
     `meeting_figures` (FIGURES_VERSION says how they were counted); open meetings are counted now."""
     closed = [m for m in meetings if m.stage is Stage.CLOSED]
     figures = _stored([m.id for m in closed])
-    missing = [m for m in closed if m.id not in figures]
+    # By beat, so each round's first-timer look-back reads few beats' participants.
+    missing = sorted((m for m in closed if m.id not in figures), key=lambda m: (m.beat_id, m.starts_at, m.id))
     for start in range(0, len(missing), CHUNK):
         counted = count_attendance(missing[start:start + CHUNK])
         _store(counted)
@@ -154,7 +155,7 @@ def count_attendance(meetings: list[Meeting]) -> dict[int, Attendance]:
     keyed = _grouped(select(devices.c.meeting_id, func.count()).group_by(devices.c.meeting_id))
     keyless = _grouped(select(Participant.meeting_id, func.count()).where(
         *_residents(ids), Participant.device_hash.is_(None)).group_by(Participant.meeting_id))
-    returning = _returning(ids, sorted({m.beat_id for m in meetings}))
+    returning = _returning(ids, sorted({m.beat_id for m in meetings}), max(m.starts_at for m in meetings))
     posted = _grouped(select(Issue.meeting_id, func.count(distinct(Issue.participant_id))).where(
         Issue.meeting_id.in_(ids), Issue.participant_id.in_(resident)).group_by(Issue.meeting_id))
     voted = _grouped(select(Issue.meeting_id, func.count(distinct(Vote.participant_id)))

@@ -178,3 +178,11 @@ def test_population_import_from_the_command_line(app, beat, tmp_path):
     result = app.test_cli_runner().invoke(args=["population", "import", str(bad)])
     assert result.exit_code == 1 and "add up to 0.30" in result.output and "[invalid_csv]" in result.output
     assert len(list(db.session.scalars(select(BeatPopulation)))) == 7  # unchanged
+
+
+def test_partners_come_from_configuration():
+    from pact.config import load_environment
+
+    config = {"REFERRAL_PARTNERS": {"council": "the council"}}
+    load_environment(config, {"PACT_REFERRAL_PARTNERS": '{"water": "the water company"}'})
+    assert config["REFERRAL_PARTNERS"] == {"water": "the water company"}

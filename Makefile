@@ -89,3 +89,7 @@ bench-duplicates: install
 
 clean:
 	rm -rf $(VENV) .pytest_cache node_modules
+
+# The evidence page at scale (docs/evidence.md): 50 beats x two years on PostgreSQL, its own database.
+bench-evidence: install-test
+	$(BIN)/python bench/evidence.py $(BENCH_ARGS)

@@ -397,7 +397,8 @@
     e.preventDefault();
     var name = els.name.value.trim();
     if (!name) { els.joinError.textContent = "Enter a display name to join."; els.name.focus(); return; }
-    join({ display_name: name }).then(function (ack) {
+    var about = window.PACT.aboutMe ? window.PACT.aboutMe() : {};  // optional fields (pulse.js)
+    join(Object.assign({ display_name: name }, about)).then(function (ack) {
       if (ack.ok) { store(nameKey, name); els.text.focus(); }
       else { els.joinError.textContent = ack.message; els.name.setAttribute("aria-invalid", "true"); els.name.focus(); }
     });

@@ -11,6 +11,7 @@ def init_live(app: Flask) -> None:
     from pact.extensions import socketio
     from pact.live import (
         closing_handlers,  # noqa: F401  (shortlist, merge, close, verdict)
+        evidence_handlers,  # noqa: F401  (pulse)
         handlers,  # noqa: F401  (registers events)
         moderation_handlers,  # noqa: F401  (moderate, mute, remove, set_moderation, reply)
         suggest_handlers,  # noqa: F401  (suggest)

@@ -16,6 +16,8 @@ from pact.extensions import db, socketio
 from pact.live import NAMESPACE, broadcast, limits, rooms
 from pact.live.commands import SESSION_MEETING, SESSION_PARTICIPANT, SESSION_RESIDENT, Context, command, ticker
 from pact.live.payloads import Field
+from pact.evidence import demographics
+from pact.evidence.attendance import record_viewer
 from pact.live.services import services
 from pact.meetings import audit, issues, safeguarding, stages, voting
 from pact.meetings.errors import DomainError
@@ -156,7 +158,8 @@ def on_unknown(event, *_args):
 
 
 @command("join", {"meeting_id": Field("int"), "display_name": Field("str", required=False),
-                  "resume_token": Field("str", required=False)}, joined=False)
+                  "resume_token": Field("str", required=False), "postcode_district": Field("str?", required=False),
+                  "age_band": Field("str?", required=False)}, joined=False)
 def join(data):
     """Resident (name or resume token) or signed-in staff → server.
 
@@ -166,10 +169,11 @@ def join(data):
     device = request.cookies[DEVICE_COOKIE] if DEVICE_COOKIE in request.cookies else None
     device_hash, address_hash = (hash_secret(device) if device else None), _address()
     limits.check("join", address=address_hash, device=device_hash)
+    about = demographics.parse_about(data.get("postcode_district"), data.get("age_band"))
     if data.get("display_name") is not None and data.get("resume_token") is None and not current_user.is_authenticated:
         # The storm case, a resident joining by name: group-committed, and no ORM at all.
         joining, token = newcomer(data["meeting_id"], data["display_name"], device_hash=device_hash,
-                                  address_hash=address_hash)
+                                  address_hash=address_hash, **about)
         participant_id = group_commit("newcomers").submit(joining)
         if participant_id is not None:
             participant = Participant(id=participant_id, display_name=joining.display_name,
@@ -179,7 +183,7 @@ def join(data):
     meeting = get_meeting(data["meeting_id"])
     participant, token = admit(
         meeting, user=current_user, display_name=data.get("display_name"), resume_token=data.get("resume_token"),
-        now=utcnow(), device_hash=device_hash, address_hash=address_hash,
+        now=utcnow(), device_hash=device_hash, address_hash=address_hash, about=about,
     )
     return _entering(meeting.id, participant, token, _state_on_entry(meeting, participant))
 
@@ -214,6 +218,8 @@ def watch(data):
     watching. Joining later (with a name or token) replaces the watcher with the participant."""
     limits.check("join", address=_address())
     meeting = get_meeting(data["meeting_id"])
+    if DEVICE_COOKIE in request.cookies:  # unique people who watched (pact/evidence/attendance.py)
+        record_viewer(meeting.id, hash_secret(request.cookies[DEVICE_COOKIE]), now=utcnow())
     presence, sid = ticker().presence, request.sid
     finish_state = _state_on_entry(meeting, None)
     meeting_id, ack = meeting.id, {"ok": True}

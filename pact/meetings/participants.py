@@ -57,14 +57,17 @@ class Newcomer:
     token_hash: str
     device_hash: str | None = None
     address_hash: str | None = None
+    postcode_district: str | None = None  # optional, anonymous (pact/evidence/demographics.py)
+    age_band: str | None = None
 
 
 def newcomer(meeting_id: int, display_name: object, *, device_hash: str | None = None,
-             address_hash: str | None = None) -> tuple[Newcomer, str]:
+             address_hash: str | None = None, postcode_district: str | None = None,
+             age_band: str | None = None) -> tuple[Newcomer, str]:
     """Check the name and issue a resume token; returns the newcomer and the token (shown once)."""
     name = check_resident_name(clean_text(display_name, field="display name", max_length=NAME_LIMIT, multiline=False))
     token, token_hash = _new_token()
-    return Newcomer(meeting_id, name, token_hash, device_hash, address_hash), token
+    return Newcomer(meeting_id, name, token_hash, device_hash, address_hash, postcode_district, age_band), token
 
 
 def admit_newcomers(newcomers: Sequence[Newcomer], *, now: datetime) -> list[int | None]:
@@ -89,7 +92,8 @@ def admit_newcomers(newcomers: Sequence[Newcomer], *, now: datetime) -> list[int
             insert(table).returning(table.c.id, table.c.token_hash),
             [{"meeting_id": n.meeting_id, "display_name": n.display_name, "role": ParticipantRole.RESIDENT,
               "token_hash": n.token_hash, "device_hash": n.device_hash, "address_hash": n.address_hash,
-              "muted": False, "removed": False, "joins": 1, "created_at": now, "last_seen_at": now}
+              "muted": False, "removed": False, "joins": 1, "created_at": now, "last_seen_at": now,
+              "postcode_district": n.postcode_district, "age_band": n.age_band}
              for n in admitted],
         )
         ids = {token_hash: participant_id for participant_id, token_hash in rows}
@@ -98,12 +102,14 @@ def admit_newcomers(newcomers: Sequence[Newcomer], *, now: datetime) -> list[int
 
 def join_resident(
     meeting: Meeting, display_name: object, *, now: datetime, device_hash: str | None = None,
-    address_hash: str | None = None,
+    address_hash: str | None = None, about: dict[str, str | None] | None = None,
 ) -> tuple[Participant, str]:
-    """Create a resident participant; returns it with its resume token (shown to the client once)."""
+    """Create a resident participant; returns it with its resume token (shown to the client once).
+    `about` carries the optional, already checked postcode district and age band."""
     if meeting.stage is Stage.CLOSED:
         raise DomainError("wrong_stage", "This meeting has closed. Its summary is on the beat page.", stage="closed")
-    joining, token = newcomer(meeting.id, display_name, device_hash=device_hash, address_hash=address_hash)
+    joining, token = newcomer(meeting.id, display_name, device_hash=device_hash, address_hash=address_hash,
+                              **(about or {}))
     _check_device(meeting, device_hash)
     (participant_id,) = admit_newcomers([joining], now=now)
     if participant_id is None:  # closed since it was read
@@ -178,6 +184,7 @@ def require_active(participant: Participant, *, doing: str) -> None:
 def admit(
     meeting: Meeting, *, user: User | None, display_name: object = None, resume_token: object = None,
     now: datetime, device_hash: str | None = None, address_hash: str | None = None,
+    about: dict[str, str | None] | None = None,
 ) -> tuple[Participant, str]:
     """Decide who is joining: staff of this beat by their sign-in, else a resident by token or name."""
     if user is not None and getattr(user, "is_authenticated", False) and (
@@ -187,7 +194,8 @@ def admit(
     if resume_token is not None:
         return resume_participant(meeting, resume_token, now=now)
     if display_name is not None:
-        return join_resident(meeting, display_name, now=now, device_hash=device_hash, address_hash=address_hash)
+        return join_resident(meeting, display_name, now=now, device_hash=device_hash, address_hash=address_hash,
+                             about=about)
     if user is not None and getattr(user, "is_authenticated", False):
         raise forbidden("Your account is not assigned to this beat. Give a display name to watch as a resident.")
     raise DomainError("invalid_payload", "To join, give a display_name (or the resume_token you were given).")

@@ -6,12 +6,14 @@ from pact.models.enums import (
     ModerationMode,
     ParticipantRole,
     ProgressStatus,
+    ReferralStatus,
     Role,
     Stage,
     Verdict,
     Visibility,
     VoteKind,
 )
+from pact.models.evidence import BeatPopulation, MeetingFigures, MeetingViewer, PulseAnswer, Referral
 from pact.models.issue import Answer, Issue, Vote
 from pact.models.meeting import Meeting, Participant
 from pact.models.place import BeatBoundary, Postcode
@@ -24,3 +26,4 @@ __all__ = [
     "ProgressUpdate", "Role",
     "StaffSession", "Stage", "User", "Verdict", "Visibility", "Vote", "VoteKind", "beat_staff", "utcnow",
 ]
+__all__ += ["BeatPopulation", "MeetingFigures", "MeetingViewer", "PulseAnswer", "Referral", "ReferralStatus"]

@@ -11,6 +11,8 @@ def register_views(app: Flask) -> None:
     from pact.views.places import places_bp
     from pact.views.public import public_bp
     from pact.views.reports import reports_bp
+    from pact.views.evidence import evidence_bp
+    from pact.views.referrals import referrals_bp
     from pact.views.sharing import sharing_bp
     from pact.views.staff import staff_bp
     from pact.views.unit_of_work import init_unit_of_work
@@ -30,3 +32,5 @@ def register_views(app: Flask) -> None:
     app.register_blueprint(inspector_bp)
     app.register_blueprint(sharing_bp)
     app.register_blueprint(corrections_bp)
+    app.register_blueprint(evidence_bp)
+    app.register_blueprint(referrals_bp)

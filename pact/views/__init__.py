@@ -10,6 +10,7 @@ def register_views(app: Flask) -> None:
     from pact.views.public import public_bp
     from pact.views.staff import staff_bp
     from pact.views.reports import reports_bp
+    from pact.views.subscriptions import subscriptions_bp
     from pact.views.unit_of_work import init_unit_of_work
 
     init_unit_of_work(app)
@@ -21,3 +22,4 @@ def register_views(app: Flask) -> None:
     app.register_blueprint(reports_bp)
     app.register_blueprint(officer_bp)
     app.register_blueprint(inspector_bp)
+    app.register_blueprint(subscriptions_bp)

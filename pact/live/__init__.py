@@ -12,6 +12,7 @@ def init_live(app: Flask) -> None:
     from pact.live import handlers  # noqa: F401  (registers events)
     from pact.live import moderation_handlers  # noqa: F401  (moderate, mute, remove, set_moderation, reply)
     from pact.live import closing_handlers  # noqa: F401  (shortlist, merge, close, verdict)
+    from pact.live import notify_handlers  # noqa: F401  (notify_when_answered: e-mail when answered)
     from pact.live.manager import JsonPacket, client_manager
     from pact.live.registry import RoomRegistry
     from pact.live.snapshots import SnapshotCache

@@ -16,6 +16,8 @@ from pact.extensions import db, socketio
 from pact.live import NAMESPACE, broadcast, limits, rooms
 from pact.live.commands import SESSION_MEETING, SESSION_PARTICIPANT, SESSION_RESIDENT, Context, command, ticker
 from pact.live.payloads import Field
+from pact import notifications
+from pact.delivery import dispatch_soon
 from pact.meetings import audit, issues, safeguarding, stages, voting
 from pact.meetings.errors import DomainError
 from pact.meetings.participants import admit, get_meeting, hash_secret, newcomer
@@ -267,7 +269,8 @@ def answer(ctx: Context, data):
     """Officer of the beat → server. Ack to the officer; `issue_updated` (with the answer) to the room."""
     issue = issues.answer_issue(ctx.meeting, data["issue_id"], data["text"], user=ctx.user, now=utcnow())
     votes = voting.issue_votes(issue, voting.vote_kind(ctx.meeting))
-    return {"ok": True}, [broadcast.issue_updated(issue, votes)]
+    mailed = notifications.issue_answered(issue, utcnow())  # the author asked for an e-mail
+    return {"ok": True}, [broadcast.issue_updated(issue, votes)] + ([dispatch_soon] if mailed else [])
 
 
 @command("set_stage", {"stage": Field("str")})
@@ -278,7 +281,11 @@ def set_stage(ctx: Context, data):
     if target not in (Stage.LIVE, Stage.VOTING):
         raise DomainError("invalid_payload", "set_stage takes 'live' or 'voting'; use 'close' to close the meeting.")
     changed = stages.change_stage(ctx.meeting, target, now=utcnow())
+    mailed = None
     if changed:
         audit.record("set_stage", now=utcnow(), user=ctx.user, meeting=ctx.meeting, target=f"meeting:{ctx.meeting.id}",
                      reason=target.value)
-    return {"ok": True, "stage": target.value}, [broadcast.stage_changed(ctx.meeting)] if changed else []
+        if target is Stage.LIVE:
+            mailed = notifications.meeting_live(ctx.meeting, utcnow())  # "live now" to reminder subscribers
+    sends = [broadcast.stage_changed(ctx.meeting)] if changed else []
+    return {"ok": True, "stage": target.value}, sends + ([dispatch_soon] if mailed else [])

@@ -11,6 +11,7 @@ def register_views(app: Flask) -> None:
     from pact.views.staff import staff_bp
     from pact.views.reports import reports_bp
     from pact.views.subscriptions import subscriptions_bp
+    from pact.auth.passwords import passwords_bp
     from pact.views.unit_of_work import init_unit_of_work
 
     init_unit_of_work(app)
@@ -23,3 +24,4 @@ def register_views(app: Flask) -> None:
     app.register_blueprint(officer_bp)
     app.register_blueprint(inspector_bp)
     app.register_blueprint(subscriptions_bp)
+    app.register_blueprint(passwords_bp)

@@ -6,13 +6,15 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField, TextAreaField
 
+from pact import notifications
+from pact.delivery import dispatch_soon
 from pact.meetings import progress, reporting
 from pact.meetings.errors import DomainError, forbidden, http_status
 from pact.meetings.permissions import can_moderate
 from pact.meetings.priorities import get_priority
 from pact.meetings.summary import priority_data, progress_data
 from pact.models import ProgressStatus, Role, utcnow
-from pact.views.unit_of_work import discard
+from pact.views.unit_of_work import after_commit, discard
 
 officer_bp = Blueprint("officer", __name__, url_prefix="/officer")
 
@@ -52,7 +54,9 @@ def priority(priority_id: int):
     error, status = None, 200
     if form.validate_on_submit():
         try:
-            progress.post_progress(item, form.status.data, form.note.data, user=current_user, now=utcnow())
+            update = progress.post_progress(item, form.status.data, form.note.data, user=current_user, now=utcnow())
+            if notifications.progress_posted(update, utcnow()):  # to the beat's progress subscribers
+                after_commit(dispatch_soon)
         except DomainError as exc:
             discard()
             error, status = exc.message, http_status(exc)

@@ -71,8 +71,7 @@ def pending_batches(event_id: int | None, *, now: datetime, overdue: timedelta =
 
 def _claim(ids: list[int], now: datetime) -> list[int]:
     claimed = db.session.scalars(
-        update(MailDelivery).where(MailDelivery.id.in_(ids), MailDelivery.state == DeliveryState.PENDING,
-                                   MailDelivery.next_attempt_at <= now)
+        update(MailDelivery).where(MailDelivery.id.in_(ids), MailDelivery.state == DeliveryState.PENDING)
         .values(state=DeliveryState.SENDING, claimed_at=now).returning(MailDelivery.id)
     ).all()
     db.session.commit()

@@ -53,11 +53,12 @@ def test_double_opt_in_sends_only_the_confirmation_until_the_link_is_followed(ap
     # Not confirmed yet: a meeting going live sends nothing to this address.
     from pact import notifications
 
+    beat_id = beat.id
     with app.app_context():
         from pact.meetings.directory import schedule_meeting
         from pact.models import Beat, utcnow
 
-        meeting = schedule_meeting(db.session.get(Beat, beat.id), "December PACT", utcnow())
+        meeting = schedule_meeting(db.session.get(Beat, beat_id), "December PACT", utcnow())
         notifications.meeting_live(meeting, utcnow())
         db.session.commit()
     deliver(app)
@@ -138,8 +139,9 @@ def test_one_click_unsubscribe_then_nothing_more_arrives(app, client, beat, smtp
     from pact.models import Beat, Meeting, utcnow
 
     confirmed(app, client, beat, smtp)
+    beat_id = beat.id
     with app.app_context():
-        meeting = schedule_meeting(db.session.get(Beat, beat.id), "December PACT", utcnow())
+        meeting = schedule_meeting(db.session.get(Beat, beat_id), "December PACT", utcnow())
         notifications.meeting_live(meeting, utcnow())
         db.session.commit()
         meeting_id = meeting.id

@@ -2,6 +2,7 @@
 refuse for a while (a 451 "try again later", as a busy or greylisting server says)."""
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import threading
@@ -18,9 +19,12 @@ class Inbox:
         self.messages: list[EmailMessage] = []
         self.refuse = 0  # refuse this many DATA commands with 451 before accepting again
         self.refused = 0
+        self.delay = 0.0  # seconds each message takes to accept (a slow server, to stop a batch midway)
         self.lock = threading.Lock()
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802  (aiosmtpd's hook name)
+        if self.delay:
+            await asyncio.sleep(self.delay)
         with self.lock:
             if self.refuse > 0:
                 self.refuse -= 1

@@ -1,10 +1,11 @@
 """The mail worker's transactions: fan an event out into deliveries, send a batch, sweep.
 
-The idempotency key is the delivery row, unique per (event, address hash). A worker claims a
+The idempotency key is the delivery row, unique per (event, address hash). A worker claims one
 delivery (pending → sending) in its own commit before the SMTP conversation and marks it sent in
 another right after, so a second worker, a retried job or a restart never sends it again. A worker
-that dies between the two leaves it `sending`; the sweep marks those `unknown` and never resends
-them: at most one copy, and everything still pending is sent once the worker is back.
+that dies between the two leaves that one message `sending`; the sweep marks it `unknown` after
+10 minutes and never resends it: at most one copy, and everything still pending is sent once the
+worker is back.
 """
 from __future__ import annotations
 
@@ -69,29 +70,28 @@ def pending_batches(event_id: int | None, *, now: datetime, overdue: timedelta =
     return [ids[i:i + size] for i in range(0, len(ids), size)]
 
 
-def _claim(ids: list[int], now: datetime) -> list[int]:
+def _claim(delivery_id: int, now: datetime) -> bool:
+    """Take one delivery for sending, in its own commit: no other worker can take it now."""
     claimed = db.session.scalars(
-        update(MailDelivery).where(MailDelivery.id.in_(ids), MailDelivery.state == DeliveryState.PENDING)
+        update(MailDelivery).where(MailDelivery.id == delivery_id, MailDelivery.state == DeliveryState.PENDING)
         .values(state=DeliveryState.SENDING, claimed_at=now).returning(MailDelivery.id)
     ).all()
     db.session.commit()
-    return sorted(claimed)
+    return bool(claimed)
 
 
 def _retry_delay(attempts: int) -> timedelta:
     return timedelta(seconds=float(current_app.config["MAIL_RETRY_DELAY"]) * (2 ** max(0, attempts - 1)))
 
 
-def send_batch(ids: list[int], *, now: datetime | None = None) -> datetime | None:
-    """Send the deliveries of this batch still pending; returns when to try the rest again (or None)."""
-    cfg = current_app.config
-    claimed = _claim(ids, now or utcnow())
-    if not claimed:
-        return None
-    transport = open_transport(cfg, current_app.instance_path)
-    retry_at = None
+def send_batch(ids: list[int]) -> datetime | None:
+    """Send the deliveries of this batch still pending, one claim at a time (so a worker killed
+    midway leaves at most the one in flight unsettled); returns when to try the rest again, or None."""
+    transport = open_transport(current_app.config, current_app.instance_path)
     try:
-        for position, delivery_id in enumerate(claimed):
+        for position, delivery_id in enumerate(sorted(ids)):
+            if not _claim(delivery_id, utcnow()):
+                continue  # sent, skipped or taken by another worker already
             delivery = db.session.get(MailDelivery, delivery_id)
             event = db.session.get(MailEvent, delivery.event_id)
             recipient = find_recipient(event, delivery.recipient_id)
@@ -102,9 +102,8 @@ def send_batch(ids: list[int], *, now: datetime | None = None) -> datetime | Non
             try:
                 transport.send(compose(event, recipient, now=utcnow()))
             except TemporaryFailure as exc:
-                retry_at = _defer(delivery, claimed[position + 1:], str(exc))
                 log.warning("mail %s to %s deferred: %s", event.kind.value, mask(recipient.email), exc)
-                break
+                return _defer(delivery, sorted(ids)[position + 1:], str(exc))
             except PermanentFailure as exc:
                 delivery.state, delivery.last_error = DeliveryState.FAILED, str(exc)[:300]
                 log.warning("mail %s to %s refused: %s", event.kind.value, mask(recipient.email), exc)
@@ -115,23 +114,23 @@ def send_batch(ids: list[int], *, now: datetime | None = None) -> datetime | Non
             db.session.commit()
     finally:
         transport.close()
-    return retry_at
+    return None
 
 
 def _defer(delivery: MailDelivery, rest: list[int], error: str) -> datetime | None:
-    """A temporary failure: this one counts an attempt; the batch's rest goes back untouched."""
+    """A temporary failure: this one counts an attempt; the rest of the batch waits as long."""
     cfg = current_app.config
     delivery.attempts += 1
     delivery.last_error = error[:300]
-    retry_at: datetime | None = utcnow() + _retry_delay(delivery.attempts)
+    retry_at = utcnow() + _retry_delay(delivery.attempts)
     if delivery.attempts >= int(cfg["MAIL_MAX_ATTEMPTS"]):
         delivery.state = DeliveryState.FAILED
     else:
         delivery.state, delivery.next_attempt_at = DeliveryState.PENDING, retry_at
     if rest:
         db.session.execute(update(MailDelivery).where(MailDelivery.id.in_(rest),
-                                                      MailDelivery.state == DeliveryState.SENDING)
-                           .values(state=DeliveryState.PENDING, next_attempt_at=retry_at, claimed_at=None))
+                                                      MailDelivery.state == DeliveryState.PENDING)
+                           .values(next_attempt_at=retry_at))
     db.session.commit()
     return retry_at if delivery.state is DeliveryState.PENDING or rest else None
 

@@ -13,13 +13,13 @@ from wtforms.validators import Length
 
 from pact.auth import SESSION_KEY
 from pact.delivery import dispatch_soon
-from pact.delivery.compose import local_time
-from pact.delivery.links import absolute_url
+from pact import localtime
 from pact.live import broadcast, limits
 from pact.meetings import accounts, passwords
 from pact.meetings.errors import DomainError, http_status
 from pact.meetings.participants import hash_secret
 from pact.models import TokenPurpose, utcnow
+from pact.urls import absolute_url
 from pact.views.unit_of_work import after_commit, discard
 
 passwords_bp = Blueprint("passwords", __name__)
@@ -148,5 +148,5 @@ def admin_reset(user_id: int):
         return redirect(url_for("admin.account", user_id=user_id))
     after_commit(dispatch_soon)
     link = absolute_url("passwords.reset", token=passwords.token_link(token))
-    response = render_template("admin/reset_link.html", target=target, link=link, expires=local_time(token.expires_at))
+    response = render_template("admin/reset_link.html", target=target, link=link, expires=localtime.when(token.expires_at))
     return response, 200, {"Cache-Control": "no-store"}

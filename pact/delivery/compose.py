@@ -8,18 +8,17 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import current_app, render_template
 
-from pact import export
-from pact.delivery.links import absolute_url, public_host
+from pact import export, localtime
 from pact.extensions import db
 from pact.meetings.summary import meeting_summary
 from pact.models import Beat, Issue, MailEvent, MailKind, Meeting, ProgressUpdate, TokenPurpose
 from pact.notifications import subscriptions
 from pact.notifications.recipients import Recipient
 from pact.notifications.subscriptions import TOPIC_LABELS
+from pact.urls import absolute_url, uid_domain
 
 SUBJECTS = {
     MailKind.CONFIRM: "Confirm your e-mails about {beat}",
@@ -37,15 +36,8 @@ SUBJECTS = {
 
 
 def local_time(value: datetime | None) -> str:
-    """"Tuesday 6 July 2027, 7pm" in PACT_TIMEZONE (to give way to pact/localtime.py when it lands)."""
-    if value is None:
-        return ""
-    local = value.astimezone(ZoneInfo(current_app.config.get("TIMEZONE") or "Europe/London"))
-    hour = local.hour % 12 or 12
-    clock = f"{hour}{'' if local.minute == 0 else f':{local.minute:02d}'}{'am' if local.hour < 12 else 'pm'}"
-    if (local.hour, local.minute) == (12, 0):
-        clock = "midday"
-    return f"{local:%A} {local.day} {local:%B %Y}, {clock}"
+    """"Tuesday 6 July 2027, 7pm" in PACT_TIMEZONE."""
+    return localtime.when(value)
 
 
 def local_date(value: str | date | None) -> str:
@@ -126,7 +118,7 @@ def _reminder_ics(meeting: Meeting, now: datetime) -> bytes:
     item = {"id": meeting.id, "title": meeting.title, "starts_at": meeting.starts_at,
             "url": absolute_url("public.room", meeting_id=meeting.id)}
     return export.calendar_ics({"slug": meeting.beat.slug, "name": meeting.beat.name}, [item],
-                               host=public_host(), now=now)
+                               host=uid_domain(), now=now)
 
 
 def compose(event: MailEvent, recipient: Recipient, *, now: datetime) -> EmailMessage:
@@ -138,13 +130,13 @@ def compose(event: MailEvent, recipient: Recipient, *, now: datetime) -> EmailMe
     message["From"] = current_app.config["MAIL_FROM"]
     message["To"] = Address(addr_spec=recipient.email)
     message["Date"] = format_datetime(now)
-    message["Message-ID"] = make_msgid(idstring=f"e{event.id}r{recipient.id}", domain=public_host().split(":")[0])
+    message["Message-ID"] = make_msgid(idstring=f"e{event.id}r{recipient.id}", domain=uid_domain())
     message["X-PACT-Key"] = f"{event.kind.value}-{event.id}-{recipient.id}"
     message["Auto-Submitted"] = "auto-generated"
     if "unsubscribe_url" in ctx and event.kind is not MailKind.CONFIRM:
         message["List-Unsubscribe"] = f"<{ctx['unsubscribe_url']}>"
         message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-        message["List-Id"] = f"PACT meetings, {ctx['beat_name']} <{event.beat_id}.beats.{public_host().split(':')[0]}>"
+        message["List-Id"] = f"PACT meetings, {ctx['beat_name']} <{event.beat_id}.beats.{uid_domain()}>"
     message.set_content(render_template(f"{template}.txt", **ctx))
     message.add_alternative(render_template(f"{template}.html", **ctx), subtype="html")
     if event.kind is MailKind.REMINDER and ctx.get("meeting") is not None:

@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 from pact.delivery.queue import drain, run_sweep
 from pact.extensions import db
 from pact.models import AccountToken, AuditEntry, StaffSession, User
-from tests.conftest import TEST_PASSWORD, csrf_token, sign_in
+from tests.helpers import TEST_PASSWORD, csrf_token, sign_in
 from tests.smtp_server import text_of
 
 NEW_PASSWORD = "a much longer new passphrase"

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from pact.delivery.queue import drain, run_sweep
 from pact.extensions import db
 from pact.models import AuditEntry, Subscription, SubscriptionState
-from tests.conftest import csrf_token
+from tests.helpers import csrf_token
 from tests.smtp_server import html_of, text_of
 
 ADDRESS = "resident@example.org"

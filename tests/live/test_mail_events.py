@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from pact.delivery.queue import drain, run_sweep
 from pact.extensions import db
 from pact.models import AnswerWatch, Beat, DeliveryState, MailDelivery, Stage, Subscription, utcnow
-from tests.conftest import call, received
+from tests.helpers import call, received
 from tests.smtp_server import html_of, text_of
 
 

@@ -1,7 +1,7 @@
 """E-mail: subscriptions, answer watches, mail events and deliveries, staff account links
 
 Revision ID: mail_notifications
-Revises: 0001_initial
+Revises: sched_meeting_schedule
 Create Date: 2026-12-01 10:54:09.562057
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'mail_notifications'
-down_revision = '0001_initial'
+down_revision = 'sched_meeting_schedule'
 branch_labels = None
 depends_on = None
 

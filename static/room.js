@@ -425,6 +425,7 @@
       els.text.value = ""; store(draftKey, null); updateCount();
       upsert(ack.issue);
       if (ack.message) showNotice(ack.message); else announce("Your issue was posted.");
+      (window.PACT.postedHooks || []).forEach(function (hook) { hook(ack.issue); });  // notify.js
     });
   });
   function setPostError(message) {

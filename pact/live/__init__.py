@@ -15,6 +15,7 @@ def init_live(app: Flask) -> None:
         handlers,  # noqa: F401  (registers events)
         moderation_handlers,  # noqa: F401  (moderate, mute, remove, set_moderation, reply)
         suggest_handlers,  # noqa: F401  (suggest)
+        notify_handlers,  # noqa: F401  (notify_when_answered: e-mail when answered)
     )
     from pact.live.group_commit import GroupCommit
     from pact.live.manager import JsonPacket, client_manager

@@ -18,6 +18,8 @@ from pact.live.commands import SESSION_MEETING, SESSION_PARTICIPANT, SESSION_RES
 from pact.live.payloads import Field
 from pact.evidence import demographics
 from pact.evidence.attendance import record_viewer
+from pact import notifications
+from pact.delivery import dispatch_soon
 from pact.live.services import services
 from pact.meetings import audit, issues, safeguarding, stages, voting
 from pact.meetings.errors import DomainError
@@ -283,7 +285,8 @@ def answer(ctx: Context, data):
     """Officer of the beat → server. Ack to the officer; `issue_updated` (with the answer) to the room."""
     issue = issues.answer_issue(ctx.meeting, data["issue_id"], data["text"], user=ctx.user, now=utcnow())
     votes = voting.issue_votes(issue, voting.vote_kind(ctx.meeting))
-    return {"ok": True}, [broadcast.issue_updated(issue, votes)]
+    mailed = notifications.issue_answered(issue, utcnow())  # the author asked for an e-mail
+    return {"ok": True}, [broadcast.issue_updated(issue, votes)] + ([dispatch_soon] if mailed else [])
 
 
 @command("set_stage", {"stage": Field("str")})
@@ -294,7 +297,11 @@ def set_stage(ctx: Context, data):
     if target not in (Stage.LIVE, Stage.VOTING):
         raise DomainError("invalid_payload", "set_stage takes 'live' or 'voting'; use 'close' to close the meeting.")
     changed = stages.change_stage(ctx.meeting, target, now=utcnow())
+    mailed = None
     if changed:
         audit.record("set_stage", now=utcnow(), user=ctx.user, meeting=ctx.meeting, target=f"meeting:{ctx.meeting.id}",
                      reason=target.value)
-    return {"ok": True, "stage": target.value}, [broadcast.stage_changed(ctx.meeting)] if changed else []
+        if target is Stage.LIVE:
+            mailed = notifications.meeting_live(ctx.meeting, utcnow())  # "live now" to reminder subscribers
+    sends = [broadcast.stage_changed(ctx.meeting)] if changed else []
+    return {"ok": True, "stage": target.value}, sends + ([dispatch_soon] if mailed else [])

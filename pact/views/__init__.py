@@ -15,6 +15,8 @@ def register_views(app: Flask) -> None:
     from pact.views.referrals import referrals_bp
     from pact.views.sharing import sharing_bp
     from pact.views.staff import staff_bp
+    from pact.views.subscriptions import subscriptions_bp
+    from pact.auth.passwords import passwords_bp
     from pact.views.unit_of_work import init_unit_of_work
 
     init_unit_of_work(app)
@@ -34,3 +36,5 @@ def register_views(app: Flask) -> None:
     app.register_blueprint(corrections_bp)
     app.register_blueprint(evidence_bp)
     app.register_blueprint(referrals_bp)
+    app.register_blueprint(subscriptions_bp)
+    app.register_blueprint(passwords_bp)

@@ -12,6 +12,7 @@ def init_live(app: Flask) -> None:
     from pact.live import handlers  # noqa: F401  (registers events)
     from pact.live import moderation_handlers  # noqa: F401  (moderate, mute, remove, set_moderation, reply)
     from pact.live import closing_handlers  # noqa: F401  (shortlist, merge, close, verdict)
+    from pact.live import routing
     from pact.live.manager import JsonPacket, client_manager
     from pact.live.registry import RoomRegistry
     from pact.live.snapshots import SnapshotCache
@@ -48,6 +49,7 @@ def init_live(app: Flask) -> None:
     # and Flask matches that path against the app's routes each time: without a route of its own,
     # each event built a NotFound exception first. Engine.IO answers this path before Flask does.
     app.add_url_rule("/socket.io/", endpoint="socketio", view_func=_not_here)
+    routing.tag_sessions(socketio.server.eio, app.config.get("NODE_ID"))  # HAProxy routes on it (deploy/)
     app.extensions["pact_snapshots"] = snapshots
     app.extensions["pact_ticker"] = Ticker(app)
     window = app.config["GROUP_COMMIT_WINDOW"]

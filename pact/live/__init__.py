@@ -13,6 +13,7 @@ def init_live(app: Flask) -> None:
         closing_handlers,  # noqa: F401  (shortlist, merge, close, verdict)
         evidence_handlers,  # noqa: F401  (pulse)
         handlers,  # noqa: F401  (registers events)
+        hybrid_handlers,  # noqa: F401  (room_size, room_count, raise_from_floor)
         moderation_handlers,  # noqa: F401  (moderate, mute, remove, set_moderation, reply)
         suggest_handlers,  # noqa: F401  (suggest)
         notify_handlers,  # noqa: F401  (notify_when_answered: e-mail when answered)

@@ -7,7 +7,7 @@ PORT ?= 5000
 FLASK := $(BIN)/flask --app wsgi
 export PORT
 
-.PHONY: bench-places run test install install-test install-browser migrate demo clean help bench-page run-cluster bench bench-duplicates install-cluster
+.PHONY: translations bench-places run test install install-test install-browser migrate demo clean help bench-page run-cluster bench bench-duplicates install-cluster
 .DEFAULT_GOAL := help
 
 help:
@@ -85,6 +85,13 @@ $(VENV)/.installed-bench: requirements-bench.txt requirements-test.txt requireme
 
 bench: $(VENV)/.installed-bench
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+# Languages (docs/translations.md): extract every marked string, merge it into each .po, compile the .mo.
+translations: install
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _l -c TRANSLATORS: --no-location --sort-output \
+	  -o pact/translations/messages.pot --project "PACT Live" --copyright-holder "PACT Live" .
+	$(BIN)/pybabel update -i pact/translations/messages.pot -d pact/translations --no-location --width 100
+	$(BIN)/pybabel compile -d pact/translations
 
 # "Find your beat": 10,000 lookups against 500 beat polygons (docs/places.md).
 bench-places: install

@@ -81,3 +81,8 @@ bench-page: install-test
 
 clean:
 	rm -rf $(VENV) .pytest_cache node_modules
+
+# Safeguarding: recall per category, precision, ordinary posts held, cost (docs/safeguarding.md)
+.PHONY: bench-safeguarding
+bench-safeguarding: install
+	$(BIN)/python -m bench.safeguarding $(BENCH_ARGS)

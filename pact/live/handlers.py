@@ -16,12 +16,21 @@ from pact.extensions import db, socketio
 from pact.live import NAMESPACE, broadcast, limits, rooms
 from pact.live.commands import SESSION_MEETING, SESSION_PARTICIPANT, SESSION_RESIDENT, Context, command, ticker
 from pact.live.payloads import Field
+from pact.live.services import services
 from pact.meetings import audit, issues, safeguarding, stages, voting
 from pact.meetings.errors import DomainError
 from pact.meetings.participants import admit, get_meeting, hash_secret, newcomer
 from pact.meetings.permissions import require_moderator
-from pact.meetings.snapshot import (PublicView, counts_for, issue_data, participant_data, resident_snapshot, snapshot,
-                                    viewer_part, with_counts)
+from pact.meetings.snapshot import (
+    PublicView,
+    counts_for,
+    issue_data,
+    participant_data,
+    resident_snapshot,
+    snapshot,
+    viewer_part,
+    with_counts,
+)
 from pact.models import Meeting, Participant, ParticipantRole, Stage, utcnow
 
 DEVICE_COOKIE = "pact_device"
@@ -29,16 +38,16 @@ SESSION_STAFF_USER = "staff_user_id"
 
 
 def registry():
-    return current_app.extensions["pact_room_registry"]
+    return services().registry
 
 
 def snapshots():
-    return current_app.extensions["pact_snapshots"]
+    return services().snapshots
 
 
 def group_commit(name: str):
     """`support_votes` or `newcomers`: see group_commit.py."""
-    return current_app.extensions[f"pact_{name}"]
+    return getattr(services(), name)
 
 ISSUE_REF = {"issue_id": Field("int")}
 

@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from pact.extensions import db
 from pact.models import AuditEntry, Issue, Meeting, ModerationMode, Participant, StaffSession, Stage, Visibility, utcnow
-from tests.conftest import call, received, sign_in
+from tests.helpers import call, received, sign_in
 
 
 def names(sock):

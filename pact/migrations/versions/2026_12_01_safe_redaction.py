@@ -1,13 +1,13 @@
 """safeguarding: redacted posts keep the original for staff; audit entries carry the hold code
 
 Revision ID: safe_redaction
-Revises: 0001_initial
+Revises: places_boundaries
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "safe_redaction"
-down_revision = "0001_initial"
+down_revision = "places_boundaries"
 branch_labels = None
 depends_on = None
 

@@ -208,3 +208,9 @@ def test_redact_publishes_the_edit_and_keeps_the_original_for_staff(meeting, off
     with pytest.raises(DomainError) as empty:
         moderation.moderate_issue(meeting, held.id, "redact", user=officer, now=utcnow(), raw_text="  ")
     assert empty.value.code == "empty"
+
+
+def test_the_default_policy_says_what_is_held_and_where_to_go():
+    text = " ".join(safeguarding.policy_paragraphs(None))
+    assert "personal details" in text and "999" in text and "116 123" in text and "audit log" in text
+    assert safeguarding.policy_paragraphs("One.\n\nTwo") == ["One.", "Two"]

@@ -86,16 +86,22 @@ def measure(set_name: str, show_misses: bool) -> dict:
 
 
 def memory() -> dict:
-    """Resident memory a fresh process gains by importing the checks and running one (KB)."""
-    code = ("import resource,sys;b=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss;"
-            "from pact.meetings.safeguarding import reasons;reasons('ring 07700 900123 AB12 CDE 14 Mill Lane');"
-            "print(b, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
-    before, after = map(int, subprocess.check_output([sys.executable, "-c", code], text=True).split())
-    base = ("import resource,sys;import pact.extensions,pact.models;b=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss;"
-            "from pact.meetings.safeguarding import reasons;reasons('ring 07700 900123 AB12 CDE 14 Mill Lane');"
-            "print(b, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
-    app_before, app_after = map(int, subprocess.check_output([sys.executable, "-c", base], text=True).split())
-    return {"bare_process_kb": after - before, "after_app_imports_kb": app_after - app_before}
+    """What the checks add to a server process that has already loaded the app (a fresh process):
+    resident memory (KB, from /proc) and Python allocations still held (tracemalloc, KB)."""
+    code = """
+import tracemalloc
+import pact.extensions, pact.models
+def rss():
+    return int(next(l for l in open('/proc/self/status') if l.startswith('VmRSS')).split()[1])
+before = rss()
+tracemalloc.start()
+from pact.meetings.safeguarding import reasons
+for text in ('ring 07700 900123 AB12 CDE 14 Mill Lane', '+33 1 23 45 67 89 jo at example dot com', 'mae tan nawr'):
+    reasons(text)
+print(before, rss(), tracemalloc.get_traced_memory()[0] // 1024)
+"""
+    before, after, traced = map(int, subprocess.check_output([sys.executable, "-c", code], text=True).split())
+    return {"rss_added_kb": after - before, "python_allocations_kb": traced}
 
 
 def print_report(report: dict) -> None:
@@ -122,8 +128,8 @@ def main() -> None:
     for report in reports:
         print_report(report)
     mem = memory()
-    print(f"\n  memory: +{mem['bare_process_kb'] / 1024:.1f} MB in a bare process, "
-          f"+{mem['after_app_imports_kb'] / 1024:.1f} MB in one that already loaded the app")
+    print(f"\n  memory added to a server process: {mem['rss_added_kb'] / 1024:.1f} MB resident, "
+          f"{mem['python_allocations_kb'] / 1024:.1f} MB of Python objects")
     RESULTS.mkdir(exist_ok=True)
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     out = RESULTS / f"safeguarding-{stamp}.json"

@@ -102,3 +102,31 @@ def test_redact_is_refused_for_hidden_posts_and_other_actions_take_no_text(conne
     assert call(officer, "moderate", {"issue_id": issue_id, "action": "hide"})["ok"]
     refused = call(officer, "moderate", {"issue_id": issue_id, "action": "redact", "text": "email me"})
     assert refused["error"] == "wrong_state"
+
+
+def test_joins_and_votes_never_pass_through_the_check(monkeypatch, resident):
+    from pact.meetings import safeguarding
+
+    alice, _ = resident("Alice")
+    issue_id = call(alice, "post_issue", {"text": "Potholes on the A38 near the school"})["issue"]["id"]
+    calls = []
+    monkeypatch.setattr(safeguarding, "check_post", lambda *a, **k: calls.append(a))
+    bob, _ = resident("Bob")
+    assert call(bob, "vote", {"issue_id": issue_id})["ok"]
+    assert call(bob, "unvote", {"issue_id": issue_id})["ok"]
+    assert calls == []
+
+
+def test_a_check_that_fails_holds_the_post_and_keeps_it(monkeypatch, resident, connect, meeting):
+    from pact.meetings import safeguarding
+
+    def broken(_text):
+        raise RuntimeError("a bug in a rule")
+
+    monkeypatch.setattr(safeguarding.personal, "has_phone_number", broken)
+    alice, _ = resident("Alice")
+    bob, _ = resident("Bob")
+    ack = call(alice, "post_issue", {"text": "Potholes on the A38 near the school"})
+    assert ack["ok"] and ack["hold"] == "check_failed" and ack["issue"]["status"] == "held"
+    assert [n for n, _ in received(bob) if n != "presence"] == []
+    assert "Potholes" in str(call(alice, "sync"))  # kept: the author still has it

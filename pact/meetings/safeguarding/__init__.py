@@ -148,7 +148,7 @@ def reasons(text: str, policy: Policy = DEFAULT) -> list[str]:
     )
     found = [code for code, check in checks if check()]
     pattern = _word_pattern(policy.words)
-    if pattern is not None and (pattern.search(fold(clean)) or pattern.search(clean.casefold())):
+    if pattern is not None and (pattern.search(fold(clean, normalised=True)) or pattern.search(clean.casefold())):
         found.append("word_list")
     return found
 

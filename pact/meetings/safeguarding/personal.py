@@ -67,6 +67,7 @@ _PLATE_SUFFIX = re.compile(r"([A-Z]{3})\d{1,3}[A-HJ-NP-Y]")
 _PLATE_NI = re.compile(r"([A-Z]{1,2}[IZ][A-Z]?)\d{1,4}")
 _PLATE_DATELESS = re.compile(r"[A-Z]{1,3}\d{1,4}|\d{1,4}[A-Z]{1,3}")
 _TOKEN = re.compile(r"[A-Za-z0-9]+")
+_HAS_DIGIT = re.compile(r"\d")
 _PLATE_CUE = re.compile(r"\b(?:reg|regs|registration|reg no|number plate|plate|plates|numberplate|index)\b",
                         re.IGNORECASE)
 _RECENT_AGE = 26  # the newest age identifier issued (September 2026 is 76)
@@ -92,10 +93,12 @@ def _is_plate(compact: str, *, cued: bool, shouted: bool, letters_upper: bool) -
 def has_vehicle_registration(text: str) -> bool:
     """A UK registration in any case, spacing or punctuation: current (AB12 CDE), prefix (A123 BCD),
     suffix (ABC 123D), and, after a word like "reg" or "plate", Northern Irish and dateless ones."""
+    if not _HAS_DIGIT.search(text):
+        return False
     tokens = list(_TOKEN.finditer(text))
+    shouting = text.isupper()
     for i, first in enumerate(tokens):
-        compact, end = "", first.start()
-        cued = bool(_PLATE_CUE.search(text, max(0, first.start() - 25), first.start()))
+        compact, end, cued = "", first.start(), None
         for token in tokens[i:i + 7]:
             gap = text[end:token.start()]
             if compact and (len(gap) > 2 or gap.strip(" .-")):
@@ -104,12 +107,14 @@ def has_vehicle_registration(text: str) -> bool:
             end = token.end()
             if len(compact) > 8:
                 break
+            if len(compact) < 2 or compact.isdigit() or compact.isalpha():
+                continue
+            if cued is None:
+                cued = bool(_PLATE_CUE.search(text, max(0, first.start() - 25), first.start()))
             raw = text[first.start():end]
-            has_digit, has_alpha = any(c.isdigit() for c in compact), any(c.isalpha() for c in compact)
             letters = "".join(c for c in raw if c.isalpha())
-            if len(compact) >= 2 and has_digit and has_alpha and _is_plate(
-                    compact.upper(), cued=cued, shouted=raw.isupper() and not text.isupper(),
-                    letters_upper=letters.isupper() or raw.isalnum()):
+            if _is_plate(compact.upper(), cued=cued, shouted=raw.isupper() and not shouting,
+                         letters_upper=letters.isupper() or raw.isalnum()):
                 return True
     return False
 

@@ -140,7 +140,8 @@ NUMBERED_NEIGHBOUR = re.compile(
     r"\b(?:at|lives? at|from|in)\s+(?:number|no\.?|num|nr|#)\s*\d{1,4}[a-z]?\b"
     r"|\b(?:number|no\.?|num|nr) \d{1,4}[a-z]? (?:is|are|keep|keeps|has|have|had|was|were|let|lets|play|plays|park|"
     r"parks|shout|shouts|deal|deals)\b", re.IGNORECASE)
-WELSH_STREET = re.compile(r"(?<![\w/:.£$-])\d{1,4}[a-z]?,? (?:heol|stryd|ffordd|lon|rhodfa|cilgant|maes|clos|the "
+WELSH_STREET = re.compile(r"(?<![\w/:.£$-])\d{1,4}[a-z]?,? (?:heol|stryd|ffordd|lon|rhodfa|cilgant|maes|clos|llys|"
+                          r"[A-Z][a-z]+(?:way|gate|field|fields|side|croft|dale|mead|wood|bury|ton)\b|the "
                           rf"(?:{_STREET_WORDS}))\b", re.IGNORECASE)
 POSTCODE = re.compile(
     r"(?<![A-Za-z0-9])(?:[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?|GIR)\s*\d[ABD-HJLNP-UW-Z]{2}(?![A-Za-z0-9])",

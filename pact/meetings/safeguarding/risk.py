@@ -49,7 +49,8 @@ NOW = _any(
     r"behind| near| by the| in the| on the| at the| and i| i can| they)", r"just now", r"tonight .{0,20}(?:now|right)",
     r"outside (?:my|our|the) (?:house|door|window|flat|home) now", r"nawr", r"rwan", r"ar hyn o bryd", r"ar unwaith",
     r"dewch yn gyflym", r"helpwch", r"ar y funud", r"just (?:been )?\w+(?:ed|en)\b", r"(?:is|are) spreading",
-    r"someone help", r"please help",
+    r"someone help", r"please help", r"omg", r"(?:'s|'re) spreading", r"the alarm is going", r"(?:driving|running) "
+    r"(?:away|off) now",
 )
 DANGER = _any(
     r"(?:try|trying|tried|tries) (?:\w+ ){0,4}(?:doors?|handles|cars|windows)", r"trying to get in", r"stolen",
@@ -62,7 +63,7 @@ DANGER = _any(
     r"burning", r"blaze", r"hurt", r"injur", r"bleed", r"blood", r"unconscious", r"collapsed", r"not moving",
     r"steal(?:ing)?", r"nicking", r"robb(?:ing|ery)", r"mugg(?:ing|ed)", r"looting", r"dealing", r"screaming",
     r"shouting for help", r"threaten", r"chasing", r"climbing (?:over|into|through|in)", r"in (?:my|our|the) garden",
-    r"prowl", r"lurking", r"torri i mewn", r"ymladd", r"ymosod", r"mwg", r"dwyn", r"curo", r"taro", r"brifo", r"gwaed",
+    r"prowl", r"lurking", r"forc(?:e|ing) (?:open|the|a|my|their|his|her)", r"siphon", r"dragging", r"torri i mewn", r"ymladd", r"ymosod", r"mwg", r"dwyn", r"curo", r"taro", r"brifo", r"gwaed",
     r"cyllell", r"gwn\b", r"ar goll", r"fandaleiddio",
 )
 STRONG = _any(
@@ -97,6 +98,18 @@ STRONG = _any(
     r"(?:he|she|they|partner|husband|wife|boyfriend|girlfriend|ex|dad|mum|son) (?:is|'s|are|'re) (?:hitting|"
     r"beating|strangling|choking|attacking|punching|kicking) (?:her|him|me|them|us|my)",
     r"hear (?:her|him|them|someone|a woman|a man|a child|kids?) (?:screaming|crying|being)",
+    r"(?:being|getting) (?:jumped|battered|hit|beaten|beat up|attacked|stabbed|mugged|robbed|kicked|punched|glassed|"
+    r"bottled|strangled|dragged|bundled|abducted|kidnapped|grabbed)", r"ablaze", r"in flames", r"engulfed",
+    r"trapped", r"stuck (?:on|in|under) (?:the )?(?:ice|water|river|mud|car|lift|rubble)", r"drowning",
+    r"(?:isn't|is not|not|aren't) (?:getting up|responding|moving)", r"unresponsive", r"hanging (?:off|from)",
+    r"(?:strangling|choking|hitting|beating|kicking|punching|stabbing|attacking|battering|dragging|grabbing) (?:me|us|"
+    r"her|him|them|someone|somebody|a (?:girl|boy|woman|man|child|kid|lad))\b",
+    r"pull(?:ed|s|ing)? an? (?:knife|blade|gun|weapon) on", r"(?:woman|girl|child|baby|someone|somebody) (?:is |'s )?"
+    r"screaming", r"screaming (?:he'll|she'll|he will|she will|that)", r"(?:is|'s|are|'re) bleeding",
+    r"wander(?:ing|ed)? (?:on|in|along|down|across) the (?:road|dual carriageway|motorway|bypass|street|railway)",
+    r"wandered (?:out|off|away)", r"(?:hit|knocked (?:down|over|off)|ran over|run over) (?:someone|somebody|(?:the|a|an|my"
+    r") (?:kid|child|man|woman|boy|girl|cyclist|pedestrian|person|lady|bloke|lad|old (?:man|lady|woman)))",
+    r"knocked off (?:their|his|her|a|my) bike",
     r"mae tan", r"ar dan", r"mae rhywun wedi (?:brifo|anafu|cael ei|cael ei thrywanu|cwympo|llewygu)",
     r"ddim yn anadlu", r"(?:yn|'n) cael (?:ei|eu) (?:guro|churo|daro|tharo|cam-drin|ymosod)", r"yn ymosod ar",
     r"(?:plentyn|mab|merch|bachgen|babi) .{0,20}ar goll", r"ffoniwch ambiwlans", r"angen ambiwlans",
@@ -141,7 +154,19 @@ WELFARE = _any(
     r"pills) (?:here|ready)", r"if i (?:was|were) gone", r"disappear for good", r"not safe (?:on my own|alone|with "
     r"myself)", r"top (?:myself|himself|herself|themselves)", r"(?:drive|crash|walk) (?:into|in to|in front of) an? "
     r"(?:wall|tree|train|bus|lorry)", r"in front of a (?:train|bus|lorry)", r"(?:not|isn't|no longer) worth living",
-    r"kill yourself",
+    r"kill yourself", r"(?:going|want|planning|about|gonna) to finish (?:it|myself|things)", r"finish (?:it|myself|"
+    r"things) (?:tonight|off|all)", r"(?:thinking|thought) (?:of|about) (?:jumping|ending|killing|taking|hanging|"
+    r"overdosing)", r"jumping (?:off|from|in front)", r"(?:bottle|box|packet|load|pile) of (?:pills|tablets|"
+    r"paracetamol)", r"(?:nobody|no one|no-one) (?:will|would|'ll|'d|is going to) (?:miss|notice|care)",
+    r"goodbye (?:messages?|notes?|letters?|posts?)", r"(?:be|'ll be) gone by (?:morning|tomorrow|tonight)",
+    r"never wake up", r"do something stupid", r"(?:drink|drinking|drinks) (?:till|until|himself|herself|myself) "
+    r"(?:he|she|i|they)?(?: )?(?:die|dies|to death)", r"no way out", r"this is the end", r"disappear (?:forever|for "
+    r"good)", r"stopped eating", r"end my (?:suffering|pain|misery)", r"keep (?:myself|himself|herself) safe",
+    r"(?:happier|better) (?:if|when) i (?:wasn't|was not|weren't|am not|'m not) (?:here|around|alive)",
+    r"won't come down", r"(?:hasn't|haven't|has not|not) (?:answered|opened|been out|come out|left) .{0,40}(?:days|"
+    r"a week|weeks)", r"milk (?:is )?still on the (?:step|doorstep)", r"(?:hasn't|has not|not) moved (?:all day|for "
+    r"hours|since)", r"(?:no|without) (?:heating|food|water|electric|electricity|gas) .{0,40}(?:elderly|old|\d\d|"
+    r"disabled|poorly|ill|confused)", r"ladd (?:fy|ei) hun", r"lladd ei hun",
     r"lladd fy hun", r"hunanladdiad", r"hunan[- ]?niweidio", r"niweidio fy hun", r"diweddu fy mywyd",
     r"rhoi diwedd ar fy mywyd", r"dod a'r cyfan i ben", r"methu mynd ymlaen", r"dim pwynt byw", r"ddim eisiau byw",
     r"eisiau marw", r"isio marw",

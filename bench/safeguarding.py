@@ -82,7 +82,8 @@ def measure(set_name: str, show_misses: bool) -> dict:
     held = [(c, codes) for c, _, codes in results if codes]
     report["precision"] = round(sum(1 for c, _ in held if c != "ordinary") / len(held), 3) if held else None
     report["ms_per_post"] = {"mean": round(statistics.mean(timings), 3), "median": round(statistics.median(timings), 3),
-                             "p99": round(sorted(timings)[int(len(timings) * 0.99) - 1], 3), "max": round(max(timings), 3)}
+                             "p99": round(sorted(timings)[int(len(timings) * 0.99) - 1], 3),
+                             "max": round(max(timings), 3)}
     return report
 
 

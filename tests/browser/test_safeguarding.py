@@ -95,3 +95,30 @@ def test_the_officers_queue_shows_the_emergency_first_with_an_alert(new_page, me
     watcher.goto(f"/meetings/{meeting.id}")
     expect(watcher.locator("#issues")).to_contain_text("about the parking")
     expect(watcher.locator("#issues")).not_to_contain_text("07700")
+
+
+def test_the_policy_page_and_the_workspace_holds_pass_axe(new_page, make_meeting, officer):
+    from pact.extensions import db
+    from pact.meetings import issues
+    from pact.meetings.participants import join_resident
+    from pact.models import Stage, utcnow
+
+    scheduled = make_meeting(stage=Stage.SCHEDULED, title="January PACT")
+    resident, _ = join_resident(scheduled, "Ann", now=utcnow())
+    issues.post_issue(scheduled, resident, EMERGENCY, now=utcnow())
+    db.session.commit()
+    page = new_page(SMALL_PHONE)
+    page.goto("/moderation-policy")
+    expect(page.get_by_role("heading", name="How we moderate posts")).to_be_visible()
+    expect(page.locator('a[href="tel:999"]')).to_be_visible()
+    axe_check(page, "moderation policy")
+    pc = new_page(DESKTOP)
+    sign_in(pc, officer.email)
+    pc.goto("/officer/")
+    expect(pc.get_by_role("heading", name="Held posts waiting (1)")).to_be_visible()
+    expect(pc.get_by_role("alert")).to_contain_text("1 emergency or welfare post is waiting")
+    axe_check(pc, "officer workspace with an emergency hold")
+    # A scheduled room's queue leads with it too.
+    pc.goto(f"/meetings/{scheduled.id}")
+    expect(pc.locator("#moderation-queue > li").first).to_have_attribute("data-hold", "emergency")
+    expect(pc.locator("#urgent-alert")).to_be_visible()

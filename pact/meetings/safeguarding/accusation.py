@@ -74,13 +74,15 @@ WRONGDOING = re.compile(r"\b(?:" + "|".join((
     r"broke into", r"breaks into", r"break(?:s|ing)? in", r"set fire", r"torched", r"vandalis", r"smashed",
     r"keyed", r"slashed", r"fly[- ]?tip",
     r"sell(?:s|ing)? (?:\w+ )?(?:drugs|weed|coke|stolen|fags|vapes|booze|fake|counterfeit|cigarettes|tobacco|knives)",
-    r"claim(?:s|ing) benefits", r"cash in hand", r"driv(?:es|ing) drunk", r"'n dwyn", r"'n delio", r"'n gwerthu", r"supply(?:ing)?", r"supplies",
+    r"claim(?:s|ing) benefits", r"cash in hand", r"driv(?:es|ing) drunk", r"'n dwyn", r"'n delio", r"'n gwerthu",
+    r"supply(?:ing)?", r"supplies",
     r"grows? (?:weed|cannabis)", r"growing (?:weed|cannabis)", r"(?:beats|hits|abuses|slaps|batters) (?:his|her|their|"
     r"the)", r"abus(?:es|ing|ed)", r"touch(?:ed|ing) (?:kids|children|girls|boys)", r"groom(?:s|ing|ed)",
     r"flash(?:es|ing|ed)", r"expos(?:es|ing|ed) (?:himself|herself)", r"drink ?driv", r"drives? drunk",
     r"drunk driving", r"no insurance", r"uninsured", r"no licence", r"fraud", r"on the fiddle", r"benefit cheat",
     r"carr(?:y|ies|ying) a (?:knife|blade|gun)", r"threaten(?:ed|s|ing)", r"assault(?:ed|s|ing)?", r"attack(?:ed|s)",
-    r"stabbed", r"(?<!who )(?<!what )did it", r"is behind (?:it|the|all)", r"responsible for (?:the|all)", r"the one (?:who|that|doing|"
+    r"stabbed", r"(?<!who )(?<!what )did it", r"is behind (?:it|the|all)", r"responsible for (?:the|all)",
+    r"the one (?:who|that|doing|"
     r"behind)", r"it was (?:him|her|them)", r"got away with", r"runs? (?:a|the) (?:drug|county line|brothel|cannabis)",
     r"county lines?", r"shoplift", r"poach", r"racing (?:his|her) (?:car|bike)", r"joyrid", r"burnt out",
     r"dumps? (?:rubbish|waste)", r"(?:should|needs to) be (?:arrested|locked up|nicked)", r"guilty",

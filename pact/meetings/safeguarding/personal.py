@@ -150,6 +150,6 @@ POSTCODE = re.compile(
 
 
 def has_street_address(text: str) -> bool:
-    """A house or flat number with a street ("14 Mill Lane", "flat 3 Tower House", "at number 12"), or a full postcode."""
+    """A house or flat number with a street ("14 Mill Lane", "flat 3 Tower House", "at number 12"), or a postcode."""
     return bool(STREET.search(text) or WELSH_STREET.search(text) or FLAT.search(text) or NUMBERED_NEIGHBOUR.search(text)
                 or POSTCODE.search(text))

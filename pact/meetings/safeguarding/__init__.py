@@ -101,13 +101,13 @@ class Policy:
 
     words: tuple[str, ...] = ()
     messages: Mapping[str, str] = field(default_factory=dict)
-    budget_ms: float = 250.0
+    budget_ms: float = 1000.0
 
     @classmethod
     def build(cls, words: Iterable[str] | None = None, messages: Mapping[str, str] | None = None,
               budget_ms: float | None = None) -> Policy:
         return cls(tuple(w for w in (words or ()) if isinstance(w, str) and w.strip()), dict(messages or {}),
-                   250.0 if budget_ms is None else float(budget_ms))
+                   1000.0 if budget_ms is None else float(budget_ms))
 
     def hold(self, code: str) -> Hold:
         return Hold(code, self.messages.get(code) or MESSAGES[code])

@@ -106,6 +106,11 @@ bench-duplicates: install
 clean:
 	rm -rf $(VENV) .pytest_cache node_modules
 
+# Safeguarding: recall per category, precision, ordinary posts held, cost (docs/safeguarding.md)
+.PHONY: bench-safeguarding
+bench-safeguarding: install
+	$(BIN)/python -m bench.safeguarding $(BENCH_ARGS)
+
 # The evidence page at scale (docs/evidence.md): 50 beats x two years on PostgreSQL, its own database.
 bench-evidence: install-test
 	$(BIN)/python bench/evidence.py $(BENCH_ARGS)

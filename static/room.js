@@ -424,12 +424,43 @@
         return;
       }
       setPostError("");
-      els.text.value = ""; store(draftKey, null); updateCount();
       upsert(ack.issue);
+      if (ack.hold) {  // held: the author's words stay in the form; an emergency gets nothing else to read
+        showHold(ack);
+        if (!URGENT_HOLDS[ack.hold]) (window.PACT.postedHooks || []).forEach(function (hook) { hook(ack.issue); });
+        return;
+      }
+      els.text.value = ""; store(draftKey, null); updateCount();
       if (ack.message) showNotice(ack.message); else announce("Your issue was posted.");
       (window.PACT.postedHooks || []).forEach(function (hook) { hook(ack.issue); });  // notify.js
     });
   });
+
+  // ---- a held post: why, and where to go instead, next to the form (safeguarding) ---------------
+  var holdBox = $("hold-message");
+  var URGENT_HOLDS = { emergency: true, welfare: true };
+  function telLink(number, label) {
+    var a = el("a", "tel-link", label); a.href = "tel:" + number; return a;
+  }
+  function showHold(ack) {
+    if (!holdBox) { showNotice(ack.message); return; }
+    var urgent = !!URGENT_HOLDS[ack.hold];
+    holdBox.textContent = "";
+    holdBox.className = "hold-message" + (urgent ? " hold-urgent" : "");
+    holdBox.setAttribute("role", urgent ? "alert" : "status");
+    holdBox.dataset.hold = ack.hold;
+    holdBox.appendChild(el("p", null, ack.message));
+    var links = el("p", "tel-links");
+    links.appendChild(telLink("999", "Call 999"));
+    if (ack.hold === "welfare") links.appendChild(telLink("116123", "Samaritans 116 123"));
+    links.appendChild(telLink("101", "Call 101"));
+    holdBox.appendChild(links);
+    holdBox.hidden = false;
+    if (urgent) holdBox.focus(); else announce(ack.message);
+  }
+  function clearHold() { if (holdBox && !holdBox.hidden) { holdBox.hidden = true; holdBox.textContent = ""; } }
+  els.text.addEventListener("input", clearHold);
+  els.postForm.addEventListener("submit", clearHold, true);
   function setPostError(message) {
     els.postError.textContent = message;
     if (message) { els.text.setAttribute("aria-invalid", "true"); els.text.focus(); }

@@ -135,6 +135,7 @@ def meeting_export(meeting: Meeting) -> dict[str, Any]:
         data = _issue_data(issue, support, priority, merged)
         data.update({"visibility": issue.visibility.value, "status": issue.status, "hold_reason": issue.hold_reason,
                      "moderation_reason": issue.moderation_reason, "merged_into": issue.merged_into_id,
+                     "original_text": issue.original_text,
                      "author_role": issue.author.role.value})
         issues.append(data)
     counts = verdict_counts([p.id for p in meeting.priorities])

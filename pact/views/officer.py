@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -16,6 +16,7 @@ from pact.meetings import progress, reporting
 from pact.meetings.errors import DomainError, forbidden, http_status, not_found
 from pact.meetings.permissions import can_moderate, is_staff_user
 from pact.meetings.priorities import get_priority
+from pact.meetings.safeguarding.queue import waiting_holds
 from pact.meetings.summary import priority_data, progress_data
 from pact.models import Beat, Meeting, ModerationMode, ProgressStatus, Role, Stage, utcnow
 from pact.scheduling import operations, queries
@@ -56,7 +57,9 @@ def workspace():
     _require_staff()
     now = utcnow()
     desk = queries.workspace(current_user, now=now, today=localtime.local(now).date())
-    return render_template("officer/workspace.html", desk=desk, now=now,
+    holds = waiting_holds(current_user, now=now,
+                          overdue_after=timedelta(minutes=current_app.config.get("SAFEGUARDING_OVERDUE_MINUTES", 5)))
+    return render_template("officer/workspace.html", desk=desk, now=now, holds=holds,
                            schedulable=[d.beat for d in desk.beats if operations.can_schedule(current_user, d.beat)])
 
 

@@ -14,6 +14,7 @@ from pact.meetings import summary
 from pact.meetings.errors import not_found
 from pact.meetings.permissions import can_moderate
 from pact.meetings.progress import review_items
+from pact.meetings.safeguarding import policy_paragraphs
 from pact.meetings.stages import STAGE_LABELS
 from pact.models import Beat, Meeting, Stage, utcnow
 
@@ -95,3 +96,10 @@ def room(meeting_id: int):
                             samesite="Lax", secure=request.is_secure)
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@public_bp.get("/moderation-policy")
+def moderation_policy():
+    """How posts are moderated and what is held; the force's wording from SAFEGUARDING_POLICY."""
+    return render_template("public/moderation_policy.html",
+                           paragraphs=policy_paragraphs(current_app.config.get("SAFEGUARDING_POLICY")))

@@ -4,8 +4,8 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, has_request_context, jsonify, render_template, request, session
-from flask_login import current_user
 from flask.sessions import SecureCookieSessionInterface
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix

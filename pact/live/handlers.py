@@ -17,6 +17,7 @@ from pact.live import NAMESPACE, broadcast, limits, rooms
 from pact.live.commands import SESSION_MEETING, SESSION_PARTICIPANT, SESSION_RESIDENT, Context, command, ticker
 from pact.live.payloads import Field
 from pact.meetings import audit, issues, safeguarding, stages, voting
+from pact.meetings.addresses import hash_address
 from pact.meetings.errors import DomainError
 from pact.meetings.participants import admit, get_meeting, hash_secret, newcomer
 from pact.meetings.permissions import require_moderator
@@ -51,7 +52,8 @@ def _posting_rules() -> dict:
 
 
 def _address() -> str:
-    return hash_secret(request.remote_addr or "unknown")[:32]
+    """The client's address as kept: keyed and rotated daily (pact/meetings/addresses.py)."""
+    return hash_address(request.remote_addr or "unknown", secret=current_app.config["SECRET_KEY"], day=utcnow().date())
 
 
 def _state_on_entry(meeting: Meeting, viewer: Participant | None) -> Callable[[], dict]:

@@ -10,7 +10,8 @@ def app_config(app_config):
 
 
 def directives(response):
-    return dict((part.strip().split(" ", 1) + [""])[:2] for part in response.headers["Content-Security-Policy"].split(";"))
+    parts = response.headers["Content-Security-Policy"].split(";")
+    return dict((part.strip().split(" ", 1) + [""])[:2] for part in parts)
 
 
 def test_the_live_socket_may_connect_to_this_app_only(client, meeting):

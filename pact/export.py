@@ -14,7 +14,6 @@ import xml.etree.ElementTree as ET
 from datetime import datetime, timedelta, timezone
 from typing import Any, Iterable
 
-
 CSV_COLUMNS = [
     ("beat", "Beat"), ("meeting_date", "Meeting date"), ("meeting_title", "Meeting"), ("position", "Position"),
     ("priority", "Priority"), ("votes", "Votes"), ("action", "Action promised"), ("owner", "Owner"),

@@ -9,9 +9,10 @@ from sqlalchemy import select, text
 
 from pact import create_app
 from pact.extensions import db
+from pact.live.services import services
 from pact.meetings.addresses import hash_address
 from pact.models import Participant
-from tests.conftest import call
+from tests.helpers import call
 
 
 def mode(path) -> int:
@@ -29,7 +30,7 @@ def sqlite_app(tmp_path):
 
     yield make
     for app in made:
-        app.extensions["pact_ticker"].stop()
+        services(app).ticker.stop()
         with app.app_context():
             db.engine.dispose()
 
@@ -72,7 +73,7 @@ def test_the_instance_folder_and_development_secret_are_private(tmp_path, monkey
         assert mode(instance / "secret_key") == 0o600
         assert mode(instance / "pact.sqlite3") == 0o600
     finally:
-        app.extensions["pact_ticker"].stop()
+        services(app).ticker.stop()
         with app.app_context():
             db.engine.dispose()
 

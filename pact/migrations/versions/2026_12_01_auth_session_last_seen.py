@@ -1,13 +1,13 @@
 """staff sign-ins remember when they were last used (idle timeout)
 
 Revision ID: auth_session_last_seen
-Revises: 0001_initial
+Revises: safe_redaction
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "auth_session_last_seen"
-down_revision = "0001_initial"
+down_revision = "safe_redaction"
 branch_labels = None
 depends_on = None
 

@@ -1,6 +1,7 @@
 """PACT Live: live, moderated police–community (PACT) meetings per beat."""
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 from typing import Any

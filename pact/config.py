@@ -70,6 +70,11 @@ class Defaults:
     DB_POOL_TIMEOUT = 30  # seconds to wait for a connection before answering `unavailable`
     SQLITE_BUSY_TIMEOUT_MS = 15000
     SQLITE_IMMEDIATE = True  # take SQLite's write lock at BEGIN (see pact/database.py)
+    # Time and streams (pact/localtime.py, pact/scheduling/streams.py)
+    TIMEZONE = "Europe/London"  # every time people read or type; storage stays UTC
+    # Stream providers the room may embed (and CSP frame-src allows): youtube, facebook, vimeo, and
+    # self-hosted "peertube:HOST" / "owncast:HOST". Any other stream link is shown as a plain link.
+    STREAM_PROVIDERS: list[str] = ["youtube", "facebook", "vimeo"]
 
 
 _BOOL_TRUE = {"1", "true", "yes", "on"}

@@ -56,8 +56,12 @@ def _is_staff_response() -> bool:
 
 
 def init_security(app: Flask) -> None:
+    from pact.scheduling.streams import frame_sources
+
     app.session_interface = SessionInterface()
-    csp = CSP.format(websocket=websocket_origin(app))
+    # Stream embeds (pact/scheduling/streams.py): only the configured providers may be framed.
+    frames = " ".join(frame_sources(app.config.get("STREAM_PROVIDERS") or ())) or "'none'"
+    csp = f"{CSP.format(websocket=websocket_origin(app))}; frame-src {frames}"
 
     @app.after_request
     def _headers(response):

@@ -51,7 +51,7 @@ def login():
         session[SESSION_KEY] = token
         login_user(user)
         flash(f"Signed in as {user.display_name}.", "success")
-        return redirect(_safe_next(request.args.get("next")) or url_for("public.home"))
+        return redirect(_safe_next(request.args.get("next")) or url_for("officer.workspace"))
     status = 400 if request.method == "POST" else 200
     return render_template("auth/login.html", form=form), status
 

@@ -11,9 +11,9 @@ from sqlalchemy import select, update
 
 from pact.extensions import db
 from pact.meetings import audit, directory
-from pact.meetings.participants import end_staff_tokens
 from pact.meetings.errors import DomainError, forbidden, not_found
 from pact.meetings.lookup import find
+from pact.meetings.participants import end_staff_tokens
 from pact.models import Beat, Role, StaffSession, User
 
 

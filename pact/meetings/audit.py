@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from pact.extensions import db
+from pact.localtime import iso
 from pact.models import AuditEntry, Meeting, Participant, User
 
 
@@ -49,7 +50,7 @@ COLUMNS = ("when", "who", "role", "action", "target", "reason", "hold")
 def rows_for(meeting: Meeting) -> list[dict[str, str]]:
     """The log as plain rows (data first; the adapter picks the format)."""
     return [
-        {"when": e.created_at.isoformat(timespec="seconds").replace("+00:00", "Z"), "who": e.actor_name,
+        {"when": iso(e.created_at), "who": e.actor_name,
          "role": e.actor_role, "action": e.action, "target": e.target or "", "reason": e.reason or "",
          "hold": e.hold_code or ""}
         for e in entries_for(meeting)

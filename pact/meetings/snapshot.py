@@ -8,13 +8,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from pact.extensions import db
+from pact.localtime import iso
 from pact.meetings.progress import my_verdicts, review_items
 from pact.meetings.voting import my_votes, tallies, tallies_by_kind, vote_kind
 from pact.models import Issue, Meeting, Participant, Stage, Visibility, VoteKind
-
-
-def iso(dt) -> str | None:
-    return dt.isoformat(timespec="seconds").replace("+00:00", "Z") if dt else None
+from pact.scheduling.streams import recognise
 
 
 def issue_data(issue: Issue, votes: int, *, support: int | None = None, my_vote: bool | None = None,
@@ -55,6 +53,14 @@ def redacted_issue(issue: Issue) -> dict[str, Any]:
             "support": 0, "status": issue.status, "shortlisted": False, "created_at": iso(issue.created_at), "answer": None}
 
 
+def stream_data(meeting: Meeting) -> dict[str, str | None] | None:
+    """SNAPSHOT's `stream`: the provider, the watch link, and the embed (None unless the provider is configured)."""
+    from flask import current_app
+
+    stream = recognise(meeting.stream_url, current_app.config.get("STREAM_PROVIDERS") or ())
+    return stream.as_data() if stream else None
+
+
 def meeting_data(meeting: Meeting) -> dict[str, Any]:
     return {
         "id": meeting.id,
@@ -63,6 +69,11 @@ def meeting_data(meeting: Meeting) -> dict[str, Any]:
         "beat_slug": meeting.beat.slug,
         "stage": meeting.stage.value,
         "starts_at": iso(meeting.starts_at),
+        "ends_at": iso(meeting.ends_at),
+        "stream": stream_data(meeting),
+        "venue": meeting.venue,
+        "dial_in": meeting.dial_in,
+        "cancel_reason": meeting.cancel_reason,
         "moderation": meeting.moderation.value,
         "votes_per_resident": meeting.votes_per_resident,
     }

@@ -3,6 +3,7 @@ the routes — who may download what, headers, bad input — with every file rea
 import csv
 import io
 import json
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -112,7 +113,9 @@ def test_summary_page_reads_without_javascript_and_hides_held_posts(client, clos
     response = client.get(f"/meetings/{closed_meeting.id}/summary")
     assert response.status_code == 200
     html = response.get_data(as_text=True)
-    assert "<script" not in html
+    # Everything reads without script; the one script only adds the Print button (hidden without it).
+    assert html.count("<script") == 1 and '<script src="/static/share.js">' in html
+    assert re.search(r'<button[^>]*data-print[^>]*hidden', html)
     assert "Riverside" in html and "Peak watching</dt><dd>17" in html
     assert "Residents who posted or voted</dt><dd>2" in html
     assert "Speed checks start Friday." in html and "Litter pick with the council" in html and "PCSO Khan" in html
@@ -252,7 +255,7 @@ def test_atom_feed_has_summaries_and_progress(client, closed_meeting, beat):
 def test_officer_posts_progress_through_a_csrf_form(staff_client, closed_meeting, beat):
     priority = closed_meeting.priorities[0]
     page = f"/officer/priorities/{priority.id}"
-    assert "Litter pick with the council" in staff_client.get("/officer/").get_data(as_text=True)
+    assert "Litter pick with the council" in staff_client.get("/officer/priorities").get_data(as_text=True)
     token = csrf_token(staff_client, page)
     refused = staff_client.post(page, data={"csrf_token": token, "status": "done", "note": "   "})
     assert refused.status_code == 400 and "is empty" in refused.get_data(as_text=True)

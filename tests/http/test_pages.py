@@ -118,7 +118,7 @@ def test_open_redirect_after_login_is_ignored(client, officer):
     token = csrf_token(client)
     response = client.post("/login?next=https://evil.example/", data={"email": officer.email, "password": TEST_PASSWORD,
                                                                      "csrf_token": token})
-    assert response.headers["Location"] == "/"
+    assert response.headers["Location"] == "/officer/"  # staff land in their workspace
 
 
 @pytest.mark.parametrize("path", ["/meetings/abc", "/meetings/-1"])

@@ -83,9 +83,9 @@ def _finish_config(app: Flask) -> None:
 
 def _private_instance(instance: Path) -> None:
     """instance/ (database, secret key, demo credentials, outbox) is for the app's own user only."""
-    if not instance.exists():
-        instance.mkdir(parents=True, mode=0o700)
-        instance.chmod(0o700)  # mkdir's mode is filtered by the umask
+    instance.mkdir(parents=True, exist_ok=True)
+    if instance.stat().st_mode & 0o077:  # new (mkdir's mode is filtered by the umask), or made before this rule
+        instance.chmod(0o700)
 
 
 def _development_secret(instance: Path) -> str:

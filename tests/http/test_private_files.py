@@ -62,6 +62,8 @@ def test_the_instance_folder_and_development_secret_are_private(tmp_path, monkey
     import pact
 
     instance = tmp_path / "instance"
+    instance.mkdir(mode=0o755)  # as `make run` left it before
+    instance.chmod(0o755)
     monkeypatch.setattr(pact, "PROJECT_ROOT", tmp_path)
     old = os.umask(0o022)
     try:

@@ -23,6 +23,9 @@ log = logging.getLogger(__name__)
 
 
 def serve(app: Flask, *, host: str, port: int) -> None:
+    from pact.delivery.worker import start_beside
+
+    start_beside(app)  # the mail worker, a process of its own (once: a gevent re-exec keeps it)
     mode = socketio.server.eio.async_mode
     if mode == "gevent":
         from gevent import monkey
@@ -105,6 +108,9 @@ def serve_gevent(app: Flask, *, host: str, port: int) -> None:
     from gevent import pywsgi
     from gevent.pool import Pool
 
+    from pact.delivery.worker import start_beside
+
+    start_beside(app)  # started directly (python -m pact.serve_gevent): its own mail worker
     cfg = app.config
     files = raise_file_limit()
     _pings_on_timers()

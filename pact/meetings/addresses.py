@@ -1,11 +1,14 @@
-"""Residents' network addresses, kept only as keyed, daily-rotated hashes (issue #11).
+"""Residents' network addresses, kept only as keyed, rotated hashes (issue #11).
 
 An unsalted SHA-256 of an IPv4 address is reversed by trying all 4 billion of them. Here the hash
-is an HMAC under a key derived from the server secret and the UTC day: without the secret nothing
-can be tried, and the same address gives unrelated hashes on different days, so stored hashes do
-not link one person's visits across days. They serve the per-address limits and moderation of a
-live meeting only, and are cleared from its participants when the meeting closes (`forget_addresses`).
-Whoever holds the secret can still test a guessed address against a hash of a known day: the
+is an HMAC under a key derived from the server secret and a *scope*, so without the secret nothing
+can be tried, and the same address gives unrelated hashes in different scopes:
+- the rate limits count per UTC day (`day_scope`): their windows are minutes long;
+- a participant's stored hash is per meeting (`meeting_scope`), so one person's visits to
+  different meetings do not link, and an officer's "bar this address for a while" holds across
+  midnight. It serves the meeting's limits and moderation only, and is cleared from its
+  participants when the meeting closes (`forget_addresses`).
+Whoever holds the secret can still test a guessed address against a hash of a known scope: the
 secret is the thing to protect (docs/security.md).
 """
 from __future__ import annotations
@@ -23,14 +26,22 @@ from pact.models import Participant
 HASH_LENGTH = 32  # hex characters: 128 bits, plenty to tell addresses apart
 
 
-@functools.lru_cache(maxsize=4)
-def _day_key(secret: str, day: date) -> bytes:
-    return hmac.new(secret.encode("utf-8"), b"pact-address-v1:" + day.isoformat().encode(), hashlib.sha256).digest()
+def day_scope(day: date) -> str:
+    return f"day:{day.isoformat()}"
 
 
-def hash_address(address: str, *, secret: str, day: date) -> str:
-    """The address as the app keeps it on `day` (UTC)."""
-    return hmac.new(_day_key(secret, day), address.encode("utf-8"), hashlib.sha256).hexdigest()[:HASH_LENGTH]
+def meeting_scope(meeting_id: int) -> str:
+    return f"meeting:{meeting_id}"
+
+
+@functools.lru_cache(maxsize=256)
+def _scope_key(secret: str, scope: str) -> bytes:
+    return hmac.new(secret.encode("utf-8"), b"pact-address-v1:" + scope.encode("utf-8"), hashlib.sha256).digest()
+
+
+def hash_address(address: str, *, secret: str, scope: str) -> str:
+    """The address as the app keeps it in `scope` (`day_scope(…)` or `meeting_scope(…)`)."""
+    return hmac.new(_scope_key(secret, scope), address.encode("utf-8"), hashlib.sha256).hexdigest()[:HASH_LENGTH]
 
 
 def forget_addresses(meeting_id: int) -> None:

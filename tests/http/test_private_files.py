@@ -2,7 +2,7 @@
 import hashlib
 import os
 import stat
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 from sqlalchemy import select, text
@@ -10,7 +10,7 @@ from sqlalchemy import select, text
 from pact import create_app
 from pact.extensions import db
 from pact.live.services import services
-from pact.meetings.addresses import hash_address
+from pact.meetings.addresses import day_scope, hash_address, meeting_scope
 from pact.models import Participant
 from tests.helpers import call
 
@@ -80,13 +80,15 @@ def test_the_instance_folder_and_development_secret_are_private(tmp_path, monkey
             db.engine.dispose()
 
 
-def test_address_hashes_are_keyed_and_change_every_day():
-    day = date(2026, 12, 1)
-    one = hash_address("203.0.113.7", secret="s1", day=day)
-    assert one == hash_address("203.0.113.7", secret="s1", day=day)
-    assert one != hash_address("203.0.113.7", secret="s2", day=day)  # no secret, no guessing
-    assert one != hash_address("203.0.113.7", secret="s1", day=day + timedelta(days=1))  # rotated daily
-    assert one != hash_address("203.0.113.8", secret="s1", day=day)
+def test_address_hashes_are_keyed_and_change_with_their_scope():
+    day = day_scope(date(2026, 12, 1))
+    one = hash_address("203.0.113.7", secret="s1", scope=day)
+    assert one == hash_address("203.0.113.7", secret="s1", scope=day)
+    assert one != hash_address("203.0.113.7", secret="s2", scope=day)  # no secret, no guessing
+    assert one != hash_address("203.0.113.7", secret="s1", scope=day_scope(date(2026, 12, 2)))  # rotated daily
+    assert hash_address("203.0.113.7", secret="s1", scope=meeting_scope(1)) != hash_address(
+        "203.0.113.7", secret="s1", scope=meeting_scope(2))  # visits to two meetings do not link
+    assert one != hash_address("203.0.113.8", secret="s1", scope=day)
     assert one not in hashlib.sha256(b"203.0.113.7").hexdigest()  # not the reversible unsalted SHA-256
 
 
@@ -95,9 +97,7 @@ def test_a_joining_residents_address_is_stored_keyed_and_forgotten_at_close(app,
     ack = call(sock, "join", {"meeting_id": meeting.id, "display_name": "Alice"})
     db.session.expire_all()
     stored = db.session.scalar(select(Participant.address_hash).where(Participant.id == ack["participant"]["id"]))
-    from pact.models import utcnow
-
-    assert stored == hash_address("127.0.0.1", secret=app.config["SECRET_KEY"], day=utcnow().date())
+    assert stored == hash_address("127.0.0.1", secret=app.config["SECRET_KEY"], scope=meeting_scope(meeting.id))
     assert stored not in hashlib.sha256(b"127.0.0.1").hexdigest()
     issue = call(sock, "post_issue", {"text": "Bins on Mill Lane"})["issue"]
     officer = connect(staff_client)

@@ -91,13 +91,13 @@ def _returning(ids: Select, beat_ids: list[int], until: datetime) -> dict[int, i
         ordered.c.earlier.is_not(None), ordered.c.meeting_id.in_(ids)).group_by(ordered.c.meeting_id))
 
 
-def meeting_attendance(meetings: list[Meeting]) -> dict[int, Attendance]:
+def meeting_attendance(meetings: list[Meeting], *, scope: Select | None = None) -> dict[int, Attendance]:
     """Attendance for each of `meetings` (any stage), keyed by meeting id.
 
     A closed meeting's figures no longer change, so they are counted once and kept in
     `meeting_figures` (FIGURES_VERSION says how they were counted); open meetings are counted now."""
     closed = [m for m in meetings if m.stage is Stage.CLOSED]
-    figures = _stored([m.id for m in closed])
+    figures = _stored([m.id for m in closed], scope)
     # By beat, so each round's first-timer look-back reads few beats' participants.
     missing = sorted((m for m in closed if m.id not in figures), key=lambda m: (m.beat_id, m.starts_at, m.id))
     for start in range(0, len(missing), CHUNK):
@@ -110,12 +110,14 @@ def meeting_attendance(meetings: list[Meeting]) -> dict[int, Attendance]:
     return figures
 
 
-def _stored(meeting_ids: list[int]) -> dict[int, Attendance]:
+def _stored(meeting_ids: list[int], scope: Select | None) -> dict[int, Attendance]:
     if not meeting_ids:
         return {}
     rows = db.session.execute(select(MeetingFigures.meeting_id, MeetingFigures.data).where(
-        MeetingFigures.meeting_id.in_(meeting_ids), MeetingFigures.version == FIGURES_VERSION))
-    return {meeting_id: Attendance(**json.loads(data)) for meeting_id, data in rows}
+        MeetingFigures.meeting_id.in_(scope if scope is not None else meeting_ids),
+        MeetingFigures.version == FIGURES_VERSION))
+    wanted = set(meeting_ids)
+    return {meeting_id: Attendance(**json.loads(data)) for meeting_id, data in rows if meeting_id in wanted}
 
 
 def _store(figures: dict[int, Attendance]) -> None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 
 from pact.evidence import SMALL_NUMBER
@@ -88,20 +88,22 @@ class PulseFigures:
         return out
 
 
-def pulse_figures(meeting_ids: list[int]) -> dict[int, PulseFigures]:
-    """Raw counts per meeting; callers show only `PulseFigures.public()`."""
+def pulse_figures(meeting_ids: list[int], *, scope: Select | None = None) -> dict[int, PulseFigures]:
+    """Raw counts per meeting; callers show only `PulseFigures.public()`. `scope`, a select of the same
+    meeting ids, saves sending thousands of ids to the database."""
+    within = scope if scope is not None else meeting_ids
     figures = {mid: PulseFigures() for mid in meeting_ids}
     if not meeting_ids:
         return figures
     counts: dict[int, dict[str, list[int]]] = {mid: {"listened": [0] * 5, "confidence": [0] * 5} for mid in meeting_ids}
     responses: dict[int, int] = dict(db.session.execute(
-        select(PulseAnswer.meeting_id, func.count()).where(PulseAnswer.meeting_id.in_(meeting_ids))
+        select(PulseAnswer.meeting_id, func.count()).where(PulseAnswer.meeting_id.in_(within))
         .group_by(PulseAnswer.meeting_id)).all())
     for name in QUESTIONS:
         column = getattr(PulseAnswer, name)
         for meeting_id, score, n in db.session.execute(
                 select(PulseAnswer.meeting_id, column, func.count()).where(
-                    PulseAnswer.meeting_id.in_(meeting_ids), column.is_not(None))
+                    PulseAnswer.meeting_id.in_(within), column.is_not(None))
                 .group_by(PulseAnswer.meeting_id, column)):
             counts[meeting_id][name][score - 1] = n
     for mid in meeting_ids:

@@ -9,7 +9,7 @@ from collections import Counter
 from datetime import datetime
 from typing import Any, Mapping
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
 from pact.extensions import db
@@ -87,11 +87,11 @@ def referral_labels(issue_ids: list[int], partners: Mapping[str, str]) -> dict[i
     return labels
 
 
-def referrals_for(meeting_ids: list[int]) -> list[Referral]:
+def referrals_for(meeting_ids: list[int], *, scope: Select | None = None) -> list[Referral]:
     if not meeting_ids:
         return []
     return list(db.session.scalars(
-        select(Referral).where(Referral.meeting_id.in_(meeting_ids))
+        select(Referral).where(Referral.meeting_id.in_(scope if scope is not None else meeting_ids))
         .options(selectinload(Referral.issue).selectinload(Issue.meeting).selectinload(Meeting.beat))
         .order_by(Referral.created_at, Referral.id)))
 

@@ -2,9 +2,9 @@
 from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
+from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from alembic.config import Config
 
 from pact import MIGRATIONS_DIR
 from pact.extensions import db

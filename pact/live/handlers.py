@@ -18,12 +18,23 @@ from pact.live.commands import SESSION_MEETING, SESSION_PARTICIPANT, SESSION_RES
 from pact.live.payloads import Field
 from pact.evidence import demographics
 from pact.evidence.attendance import record_viewer
+from pact import notifications
+from pact.delivery import dispatch_soon
+from pact.live.services import services
 from pact.meetings import audit, issues, safeguarding, stages, voting
 from pact.meetings.errors import DomainError
 from pact.meetings.participants import admit, get_meeting, hash_secret, newcomer
 from pact.meetings.permissions import require_moderator
-from pact.meetings.snapshot import (PublicView, counts_for, issue_data, participant_data, resident_snapshot, snapshot,
-                                    viewer_part, with_counts)
+from pact.meetings.snapshot import (
+    PublicView,
+    counts_for,
+    issue_data,
+    participant_data,
+    resident_snapshot,
+    snapshot,
+    viewer_part,
+    with_counts,
+)
 from pact.models import Meeting, Participant, ParticipantRole, Stage, utcnow
 
 DEVICE_COOKIE = "pact_device"
@@ -31,16 +42,16 @@ SESSION_STAFF_USER = "staff_user_id"
 
 
 def registry():
-    return current_app.extensions["pact_room_registry"]
+    return services().registry
 
 
 def snapshots():
-    return current_app.extensions["pact_snapshots"]
+    return services().snapshots
 
 
 def group_commit(name: str):
     """`support_votes` or `newcomers`: see group_commit.py."""
-    return current_app.extensions[f"pact_{name}"]
+    return getattr(services(), name)
 
 ISSUE_REF = {"issue_id": Field("int")}
 
@@ -48,7 +59,8 @@ ISSUE_REF = {"issue_id": Field("int")}
 def _posting_rules() -> dict:
     """The force's safeguarding word list and wording, and the duplicate window, from config."""
     cfg = current_app.config
-    return {"policy": safeguarding.Policy.build(cfg.get("SAFEGUARDING_WORDS"), cfg.get("SAFEGUARDING_MESSAGES")),
+    return {"policy": safeguarding.Policy.build(cfg.get("SAFEGUARDING_WORDS"), cfg.get("SAFEGUARDING_MESSAGES"),
+                                                cfg.get("SAFEGUARDING_BUDGET_MS")),
             "duplicate_window": timedelta(seconds=cfg.get("DUPLICATE_WINDOW", 600))}
 
 
@@ -235,14 +247,14 @@ def sync(ctx: Context, _data):
 
 @command("post_issue", {"text": Field("str"), "category": Field("str?", required=False)})
 def post_issue(ctx: Context, data):
-    """Participant → server. Ack to the author with ISSUE (and why, when held); `issue_posted` to
-    the room when public, to staff only when held."""
+    """Participant → server. Ack to the author with ISSUE (and, when held, `hold` with the code and
+    `message` saying why and where to go); `issue_posted` to the room when public, to staff only when held."""
     limits.check("post", participant=ctx.participant.id, address=_address())
     posted = issues.post_issue(ctx.meeting, ctx.participant, data["text"], data.get("category"), now=utcnow(),
                                **_posting_rules())
     ack = {"ok": True, "issue": issue_data(posted.issue, 0, my_vote=False, for_author=True)}
     if posted.hold_message:
-        ack["message"] = posted.hold_message
+        ack["hold"], ack["message"] = posted.hold, posted.hold_message
     return ack, [broadcast.issue_posted(posted.issue)]
 
 
@@ -273,7 +285,8 @@ def answer(ctx: Context, data):
     """Officer of the beat → server. Ack to the officer; `issue_updated` (with the answer) to the room."""
     issue = issues.answer_issue(ctx.meeting, data["issue_id"], data["text"], user=ctx.user, now=utcnow())
     votes = voting.issue_votes(issue, voting.vote_kind(ctx.meeting))
-    return {"ok": True}, [broadcast.issue_updated(issue, votes)]
+    mailed = notifications.issue_answered(issue, utcnow())  # the author asked for an e-mail
+    return {"ok": True}, [broadcast.issue_updated(issue, votes)] + ([dispatch_soon] if mailed else [])
 
 
 @command("set_stage", {"stage": Field("str")})
@@ -284,7 +297,11 @@ def set_stage(ctx: Context, data):
     if target not in (Stage.LIVE, Stage.VOTING):
         raise DomainError("invalid_payload", "set_stage takes 'live' or 'voting'; use 'close' to close the meeting.")
     changed = stages.change_stage(ctx.meeting, target, now=utcnow())
+    mailed = None
     if changed:
         audit.record("set_stage", now=utcnow(), user=ctx.user, meeting=ctx.meeting, target=f"meeting:{ctx.meeting.id}",
                      reason=target.value)
-    return {"ok": True, "stage": target.value}, [broadcast.stage_changed(ctx.meeting)] if changed else []
+        if target is Stage.LIVE:
+            mailed = notifications.meeting_live(ctx.meeting, utcnow())  # "live now" to reminder subscribers
+    sends = [broadcast.stage_changed(ctx.meeting)] if changed else []
+    return {"ok": True, "stage": target.value}, sends + ([dispatch_soon] if mailed else [])

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from pact.extensions import db
 from pact.models import AuditEntry, Beat, Role, StaffSession, User
-from tests.conftest import TEST_PASSWORD, sign_in
+from tests.helpers import TEST_PASSWORD, sign_in
 
 
 def token(html, prefix=""):

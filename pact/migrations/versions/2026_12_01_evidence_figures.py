@@ -1,13 +1,13 @@
 """evidence: pulse answers, referrals, viewers, population profiles, join demographics
 
 Revision ID: evidence_figures
-Revises: 0001_initial
+Revises: room_priority_corrections
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "evidence_figures"
-down_revision = "0001_initial"
+down_revision = "room_priority_corrections"
 branch_labels = None
 depends_on = None
 

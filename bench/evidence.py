@@ -161,7 +161,7 @@ def main() -> int:
     from pact.meetings.directory import create_user
     from pact.meetings.reporting import Filters, visible_beats
     from pact.models import Beat, User
-    from tests.conftest import TEST_PASSWORD, sign_in
+    from tests.helpers import TEST_PASSWORD, sign_in
 
     app = create_app({"DATABASE_URL": args.database_url, "SECRET_KEY": "bench", "DEMO": False, "TESTING": True,
                       "WTF_CSRF_ENABLED": True})

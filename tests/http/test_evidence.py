@@ -12,7 +12,7 @@ from pact.evidence.report import CSV_COLUMNS
 from pact.extensions import db
 from pact.meetings.directory import schedule_meeting
 from pact.models import AuditEntry, Referral, ReferralStatus, Stage
-from tests.conftest import csrf_token, sign_in
+from tests.helpers import csrf_token, sign_in
 from tests.domain.evidence_script import FIRST, script_first, script_second
 
 CONTRACT_COLUMNS = ["beat", "meeting_id", "meeting_date", "peak_watching", "participants", "returning_participants",

@@ -7,7 +7,7 @@ from pact.evidence.attendance import meeting_attendance
 from pact.evidence.pulse import pulse_figures
 from pact.extensions import db
 from pact.models import Meeting, Participant, PulseAnswer
-from tests.conftest import call, received
+from tests.helpers import call, received
 
 
 @pytest.fixture

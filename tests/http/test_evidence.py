@@ -186,3 +186,10 @@ def test_partners_come_from_configuration():
     config = {"REFERRAL_PARTNERS": {"council": "the council"}}
     load_environment(config, {"PACT_REFERRAL_PARTNERS": '{"water": "the water company"}'})
     assert config["REFERRAL_PARTNERS"] == {"water": "the water company"}
+
+
+@pytest.mark.parametrize("path", ["/privacy", "/evidence/privacy"])
+def test_privacy_notice_says_what_is_asked_and_why(client, path):
+    html = client.get(path).get_data(as_text=True)
+    assert "When you take part in a meeting" in html and "first half of your postcode" in html
+    assert "for up to a year" in html and "totals and averages of 5 or more" in html

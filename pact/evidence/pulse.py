@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Iterable
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
@@ -71,6 +71,18 @@ class PulseFigures:
         return PulseFigures(self.responses + other.responses,
                             tuple(a + b for a, b in zip(self.listened, other.listened)),
                             tuple(a + b for a, b in zip(self.confidence, other.confidence)))
+
+    @classmethod
+    def total(cls, many: Iterable[PulseFigures]) -> PulseFigures:
+        """The sum of many (one pass, for hundreds of meetings)."""
+        responses, listened, confidence = 0, [0] * 5, [0] * 5
+        for item in many:
+            responses += item.responses
+            if item.responses:
+                for n in range(5):
+                    listened[n] += item.listened[n]
+                    confidence[n] += item.confidence[n]
+        return cls(responses, tuple(listened), tuple(confidence))
 
     def public(self) -> dict[str, Any]:
         """What may be shown: the number of responses, and for each question its mean and the share

@@ -6,11 +6,11 @@ beats and dates in `reporting.Filters` (which decides what the signed-in user ma
 from __future__ import annotations
 
 import statistics
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any, Mapping
 
 from sqlalchemy import Select, select
-from sqlalchemy.orm import selectinload
 
 from pact.evidence import SMALL_NUMBER
 from pact.evidence.attendance import Attendance, meeting_attendance
@@ -20,7 +20,7 @@ from pact.evidence.pulse import PulseFigures, pulse_figures
 from pact.evidence.referrals import open_by_partner, referral_row, referrals_for
 from pact.extensions import db
 from pact.meetings.reporting import Filters
-from pact.models import Meeting, Stage
+from pact.models import Beat, Meeting, Stage
 
 CSV_COLUMNS = (
     "beat", "meeting_id", "meeting_date", "meeting_title", "peak_watching", "unique_watched", "participants",
@@ -47,12 +47,28 @@ def _held(query: Select, filters: Filters) -> Select:
     return query
 
 
-def held_meetings(filters: Filters) -> list[Meeting]:
+@dataclass(frozen=True)
+class HeldMeeting:
+    """What the report needs of a meeting (read as plain rows: thousands of them per page)."""
+
+    id: int
+    beat_id: int
+    beat: Beat
+    title: str
+    starts_at: datetime
+    stage: Stage
+    peak_watching: int
+
+
+def held_meetings(filters: Filters) -> list[HeldMeeting]:
     """Meetings that took place (opened or closed) on the filtered beats, dates within the range."""
     if not filters.beats:
         return []
-    query = _held(select(Meeting), filters).options(selectinload(Meeting.beat)).order_by(Meeting.starts_at, Meeting.id)
-    return list(db.session.scalars(query))
+    beats = {b.id: b for b in filters.beats}
+    query = _held(select(Meeting.id, Meeting.beat_id, Meeting.title, Meeting.starts_at, Meeting.stage,
+                         Meeting.peak_watching), filters).order_by(Meeting.starts_at, Meeting.id)
+    return [HeldMeeting(r.id, r.beat_id, beats[r.beat_id], r.title, r.starts_at, r.stage, r.peak_watching)
+            for r in db.session.execute(query)]
 
 
 def held_scope(filters: Filters) -> Select:
@@ -60,7 +76,7 @@ def held_scope(filters: Filters) -> Select:
     return _held(select(Meeting.id), filters)
 
 
-def _meeting_row(meeting: Meeting, att: Attendance, ft: FollowThrough, pulse: PulseFigures) -> dict[str, Any]:
+def _meeting_row(meeting: HeldMeeting, att: Attendance, ft: FollowThrough, pulse: PulseFigures) -> dict[str, Any]:
     shown = pulse.public()
     return {
         "beat": meeting.beat.slug, "beat_name": meeting.beat.name, "beat_id": meeting.beat_id, "meeting_id": meeting.id,
@@ -84,9 +100,7 @@ def _combine(rows: list[dict[str, Any]], atts: list[Attendance], fts: list[Follo
         for name in ("priorities_agreed", "done_on_time", "done_late", "overdue", "carried_over", "in_hand",
                      "dealt_with", "not_dealt_with"):
             setattr(total_ft, name, getattr(total_ft, name) + getattr(ft, name))
-    pulse = PulseFigures()
-    for p in pulses:
-        pulse = pulse.add(p)
+    pulse = PulseFigures.total(pulses)
     raised, answered = _sum(rows, "issues_raised"), _sum(rows, "issues_answered")
     holds: dict[str, int] = {}
     for a in atts:
@@ -130,7 +144,7 @@ def evidence_report(filters: Filters, *, today: date, partners: Mapping[str, str
     }
 
 
-def _trends(meetings: list[Meeting], rows: list[dict[str, Any]], atts: dict[int, Attendance],
+def _trends(meetings: list[HeldMeeting], rows: list[dict[str, Any]], atts: dict[int, Attendance],
             fts: dict[int, FollowThrough], pulses: dict[int, PulseFigures]) -> dict[str, Any]:
     """Points for the charts: each meeting of one beat, or — across beats, or past PER_MEETING_LIMIT
     meetings — each calendar month, its meetings combined (small-number rule on the month's totals)."""

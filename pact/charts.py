@@ -6,9 +6,9 @@ know about HTTP or the database; tested on its own).
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
-from typing import Callable, Sequence
 
 WIDTH, HEIGHT = 640, 240
 LEFT, RIGHT, TOP, BOTTOM = 48, 12, 16, 56
@@ -45,7 +45,8 @@ def _summary(title: str, points: Sequence[tuple[str, float | None]], fmt: Callab
     high = max(known, key=lambda p: p[1])
     low = min(known, key=lambda p: p[1])
     first, last = known[0], known[-1]
-    text = (f"{title}: {len(points)} {unit}{'s' if len(points) != 1 else ''}; from {fmt(first[1])} ({first[0]}) to {fmt(last[1])} ({last[0]}); "
+    text = (f"{title}: {len(points)} {unit}{'s' if len(points) != 1 else ''}; "
+            f"from {fmt(first[1])} ({first[0]}) to {fmt(last[1])} ({last[0]}); "
             f"highest {fmt(high[1])} ({high[0]}), lowest {fmt(low[1])} ({low[0]}).")
     withheld = len(points) - len(known)
     if withheld:
@@ -64,8 +65,8 @@ def bar_chart(chart_id: str, title: str, points: Sequence[tuple[str, float | Non
     bar_w = max(1.0, min(40.0, step * 0.7))
     summary = _summary(title, points, fmt, unit)
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" class="chart" '
-        f'aria-labelledby="{chart_id}-title {chart_id}-desc">',
+        (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" class="chart" '
+        f'aria-labelledby="{chart_id}-title {chart_id}-desc">'),
         f'<title id="{chart_id}-title">{escape(title)}</title>',
         f'<desc id="{chart_id}-desc">{escape(summary)}</desc>',
     ]

@@ -17,7 +17,17 @@ from sqlalchemy import Select, delete, distinct, func, select, union
 
 from pact.extensions import db
 from pact.models import (
-    Answer, Issue, Meeting, MeetingFigures, MeetingViewer, Participant, ParticipantRole, Stage, Visibility, Vote, utcnow,
+    Answer,
+    Issue,
+    Meeting,
+    MeetingFigures,
+    MeetingViewer,
+    Participant,
+    ParticipantRole,
+    Stage,
+    Visibility,
+    Vote,
+    utcnow,
 )
 
 FIGURES_VERSION = 1  # raise when a figure is counted differently: stored figures are then counted again
@@ -65,7 +75,7 @@ class Attendance:
 
 
 def _grouped(query: Select) -> dict[int, int]:
-    return {meeting_id: n for meeting_id, n in db.session.execute(query)}
+    return dict(db.session.execute(query))
 
 
 def _residents(ids: Select):
@@ -194,7 +204,8 @@ def _issue_figures(ids: Select, resident: Select, figures: dict[int, Attendance]
     holds: dict[int, dict[str, int]] = defaultdict(dict)
     for meeting_id, code, n in db.session.execute(
             select(Issue.meeting_id, Issue.hold_reason, func.count()).where(
-                Issue.meeting_id.in_(ids), Issue.hold_reason.is_not(None)).group_by(Issue.meeting_id, Issue.hold_reason)):
+                Issue.meeting_id.in_(ids), Issue.hold_reason.is_not(None))
+            .group_by(Issue.meeting_id, Issue.hold_reason)):
         holds[meeting_id][code] = n
     hidden = _grouped(select(Issue.meeting_id, func.count()).where(
         Issue.meeting_id.in_(ids), Issue.visibility == Visibility.HIDDEN).group_by(Issue.meeting_id))

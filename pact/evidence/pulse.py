@@ -5,9 +5,10 @@ aggregates only, and a figure built from fewer than SMALL_NUMBER answers is with
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Iterable
+from typing import Any
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
@@ -69,8 +70,8 @@ class PulseFigures:
 
     def add(self, other: PulseFigures) -> PulseFigures:
         return PulseFigures(self.responses + other.responses,
-                            tuple(a + b for a, b in zip(self.listened, other.listened)),
-                            tuple(a + b for a, b in zip(self.confidence, other.confidence)))
+                            tuple(a + b for a, b in zip(self.listened, other.listened, strict=False)),
+                            tuple(a + b for a, b in zip(self.confidence, other.confidence, strict=False)))
 
     @classmethod
     def total(cls, many: Iterable[PulseFigures]) -> PulseFigures:
@@ -94,7 +95,7 @@ class PulseFigures:
             shown = n >= SMALL_NUMBER
             out[name] = {
                 "answers": n if shown else None,
-                "mean": round(sum(s * c for s, c in zip(SCALE, counts)) / n, 2) if shown else None,
+                "mean": round(sum(s * c for s, c in zip(SCALE, counts, strict=False)) / n, 2) if shown else None,
                 "agree_share": (counts[3] + counts[4]) / n if shown else None,
             }
         return out

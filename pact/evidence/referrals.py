@@ -6,8 +6,9 @@ The partners are a setting (`REFERRAL_PARTNERS`: key → the words residents rea
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, Mapping
+from typing import Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
@@ -49,7 +50,8 @@ def refer_issue(meeting: Meeting, issue_id: object, raw_partner: object, raw_not
     referral = Referral(issue_id=issue.id, meeting_id=meeting.id, partner=raw_partner, note=note, user_id=user.id,
                         by_name=user.display_name, created_at=now, updated_at=now)
     db.session.add(referral)
-    audit.record("refer", now=now, user=user, meeting=meeting, target=f"issue:{issue.id}", reason=f"{raw_partner}: {note}"[:500])
+    audit.record("refer", now=now, user=user, meeting=meeting, target=f"issue:{issue.id}",
+                 reason=f"{raw_partner}: {note}"[:500])
     db.session.flush()
     return referral
 
@@ -68,7 +70,8 @@ def update_referral(referral: Referral, raw_status: object, *, user: User | None
     try:
         status = ReferralStatus(raw_status)
     except ValueError:
-        raise DomainError("invalid_status", "Choose a status: " + ", ".join(s.value for s in ReferralStatus) + ".") from None
+        names = ", ".join(s.value for s in ReferralStatus)
+        raise DomainError("invalid_status", f"Choose a status: {names}.") from None
     referral.status, referral.updated_at = status, now
     audit.record("referral_status", now=now, user=user, meeting=meeting, target=f"referral:{referral.id}",
                  reason=status.value)
@@ -102,7 +105,8 @@ def referral_row(referral: Referral, partners: Mapping[str, str]) -> dict[str, A
     return {
         "referral_id": referral.id, "beat": meeting.beat.slug, "meeting_id": meeting.id,
         "meeting_date": meeting.starts_at.date().isoformat(), "issue_id": referral.issue_id,
-        "issue": referral.issue.text, "partner": referral.partner, "partner_name": partner_name(partners, referral.partner),
+        "issue": referral.issue.text, "partner": referral.partner,
+        "partner_name": partner_name(partners, referral.partner),
         "note": referral.note, "status": referral.status.value, "status_label": STATUS_LABELS[referral.status],
         "referred_by": referral.by_name, "referred_on": referral.created_at.date().isoformat(),
         "updated_on": referral.updated_at.date().isoformat(),

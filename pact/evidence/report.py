@@ -6,9 +6,10 @@ beats and dates in `reporting.Filters` (which decides what the signed-in user ma
 from __future__ import annotations
 
 import statistics
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
-from typing import Any, Mapping
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from sqlalchemy import Select, select
 
@@ -34,7 +35,7 @@ PER_MEETING_LIMIT = 60  # more meetings than this (or several beats) are charted
 
 
 def _day_start(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=timezone.utc)
+    return datetime.combine(day, time.min, tzinfo=UTC)
 
 
 def _held(query: Select, filters: Filters) -> Select:
@@ -125,7 +126,7 @@ def evidence_report(filters: Filters, *, today: date, partners: Mapping[str, str
     fts, pulses = follow_through(ids, today=today, scope=scope), pulse_figures(ids, scope=scope)
     rows = [_meeting_row(m, atts[m.id], fts[m.id], pulses[m.id]) for m in meetings]
     by_beat: dict[int, list[int]] = {}
-    for n, meeting_id in enumerate(ids):
+    for n, _meeting_id in enumerate(ids):
         by_beat.setdefault(rows[n]["beat_id"], []).append(n)
     beats = []
     for beat in filters.beats:

@@ -122,7 +122,8 @@ def evidence_csv():
     rows = evidence.csv_rows(evidence.evidence_report(filters, today=utcnow().date(), partners=partners()))
     _audit("export_evidence", filters, len(rows))
     name = filters.beats[0].slug if len(filters.beats) == 1 else "beats"
-    return download(export.table_csv(evidence.CSV_COLUMNS, rows), "text/csv", f"{name}-evidence-{utcnow():%Y-%m-%d}.csv")
+    return download(export.table_csv(evidence.CSV_COLUMNS, rows), "text/csv",
+                    f"{name}-evidence-{utcnow():%Y-%m-%d}.csv")
 
 
 @evidence_bp.get("/export/referrals.csv")
@@ -139,7 +140,8 @@ def referrals_csv():
 
 
 def _audit(action: str, filters: reporting.Filters, n: int) -> None:
-    audit.record(action, now=utcnow(), user=current_user, beat_id=filters.beats[0].id if len(filters.beats) == 1 else None,
+    audit.record(action, now=utcnow(), user=current_user,
+                 beat_id=filters.beats[0].id if len(filters.beats) == 1 else None,
                  target=("beats " + ",".join(b.slug for b in filters.beats))[:120],
                  reason=f"{n} rows, from {filters.date_from or 'start'} to {filters.date_to or 'now'}")
 

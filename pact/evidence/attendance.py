@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import statistics
-from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
@@ -16,6 +15,7 @@ from typing import Any
 from sqlalchemy import Select, delete, distinct, func, select, union
 
 from pact.extensions import db
+from pact.meetings.safeguarding.queue import hold_counts
 from pact.models import (
     Answer,
     Issue,
@@ -179,7 +179,7 @@ def count_attendance(meetings: list[Meeting]) -> dict[int, Attendance]:
         item.returning_participants = returning.get(meeting_id, 0)
         item.first_time_participants = item.participants - item.returning_participants
         item.posted, item.voted = posted.get(meeting_id, 0), voted.get(meeting_id, 0)
-    _issue_figures(ids, resident, figures)
+    _issue_figures(ids, resident, figures, meetings)
     for column, name in ((Participant.age_band, "age_bands"), (Participant.postcode_district, "districts")):
         for meeting_id, value, n in db.session.execute(
                 select(Participant.meeting_id, column, func.count()).where(*_residents(ids), column.is_not(None))
@@ -188,7 +188,7 @@ def count_attendance(meetings: list[Meeting]) -> dict[int, Attendance]:
     return figures
 
 
-def _issue_figures(ids: Select, resident: Select, figures: dict[int, Attendance]) -> None:
+def _issue_figures(ids: Select, resident: Select, figures: dict[int, Attendance], meetings: list[Meeting]) -> None:
     """Issues raised (residents' public, unmerged posts), answered, time to answer, holds, hidden."""
     raised = db.session.execute(
         select(Issue.meeting_id, Issue.created_at, Answer.created_at)
@@ -201,16 +201,13 @@ def _issue_figures(ids: Select, resident: Select, figures: dict[int, Attendance]
         if answered_at is not None:
             item.issues_answered += 1
             item.minutes_to_answer.append(max(0.0, (answered_at - posted_at).total_seconds() / 60))
-    holds: dict[int, dict[str, int]] = defaultdict(dict)
-    for meeting_id, code, n in db.session.execute(
-            select(Issue.meeting_id, Issue.hold_reason, func.count()).where(
-                Issue.meeting_id.in_(ids), Issue.hold_reason.is_not(None))
-            .group_by(Issue.meeting_id, Issue.hold_reason)):
-        holds[meeting_id][code] = n
+    meeting_by_id = {m.id: m for m in meetings}
     hidden = _grouped(select(Issue.meeting_id, func.count()).where(
         Issue.meeting_id.in_(ids), Issue.visibility == Visibility.HIDDEN).group_by(Issue.meeting_id))
     for meeting_id, item in figures.items():
-        item.holds, item.hidden_posts = holds.get(meeting_id, {}), hidden.get(meeting_id, 0)
+        # Holds by code come from safeguarding's own count (one query per meeting: closed meetings are
+        # counted once, see meeting_attendance).
+        item.holds, item.hidden_posts = hold_counts(meeting_by_id[meeting_id]), hidden.get(meeting_id, 0)
 
 
 def record_viewer(meeting_id: int, device_hash: str, *, now: datetime) -> None:

@@ -71,6 +71,11 @@ def tallies_changed(meeting_id: int) -> Send:
     return lambda: ticker.mark_tallies(meeting_id)
 
 
+def room_size_changed(meeting: Meeting) -> Send:
+    """Hybrid meetings: how many people the officer counted in the hall, to everyone in the meeting."""
+    return _sender(_to_meeting(meeting.id, "room_size", {"room_size": meeting.room_size}))
+
+
 def stage_changed(meeting: Meeting) -> Send:
     ticker = services().ticker
     meeting_id, messages = meeting.id, _to_meeting(meeting.id, "stage_changed", {"stage": meeting.stage.value})

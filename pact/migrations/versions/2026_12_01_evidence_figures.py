@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "evidence_figures"
-down_revision = ("room_priority_corrections", "mail_notifications")  # joins the two lines main has
+down_revision = "room_priority_corrections"
 branch_labels = None
 depends_on = None
 

@@ -85,3 +85,10 @@ bench-page: install-test
 
 clean:
 	rm -rf $(VENV) .pytest_cache node_modules
+
+# Not a test: 10,000 e-mails to a local SMTP server (aiosmtpd) beside a 500-resident meeting (docs/performance.md).
+BENCH_MAIL_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/pact_bench_mail
+.PHONY: bench-mail
+bench-mail: $(VENV)/.installed-bench
+	-createdb -h 127.0.0.1 -U postgres $(notdir $(BENCH_MAIL_DATABASE_URL)) 2>/dev/null
+	BENCH_MAIL_DATABASE_URL=$(BENCH_MAIL_DATABASE_URL) $(BIN)/python -m bench.mail $(BENCH_ARGS)

@@ -28,7 +28,7 @@ from sqlalchemy import create_engine, text
 
 from bench.run import RESULTS, ROOT, Sampler, free_port, fresh_meeting, prepare_database
 
-DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/pact_mail"
+DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/pact_bench_mail"
 
 
 # --- the load process: bench/load.py's residents, every vote's latency with its wall-clock time ----

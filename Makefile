@@ -114,3 +114,10 @@ bench-safeguarding: install
 # The evidence page at scale (docs/evidence.md): 50 beats x two years on PostgreSQL, its own database.
 bench-evidence: install-test
 	$(BIN)/python bench/evidence.py $(BENCH_ARGS)
+
+# Not a test: 10,000 e-mails to a local SMTP server (aiosmtpd) beside a 500-resident meeting (docs/performance.md).
+BENCH_MAIL_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/pact_bench_mail
+.PHONY: bench-mail
+bench-mail: $(VENV)/.installed-bench
+	-createdb -h 127.0.0.1 -U postgres $(notdir $(BENCH_MAIL_DATABASE_URL)) 2>/dev/null
+	BENCH_MAIL_DATABASE_URL=$(BENCH_MAIL_DATABASE_URL) $(BIN)/python -m bench.mail $(BENCH_ARGS)

@@ -1,7 +1,6 @@
 """PACT Live: live, moderated police–community (PACT) meetings per beat."""
 from __future__ import annotations
 
-import logging
 import os
 from pathlib import Path
 from typing import Any
@@ -53,7 +52,6 @@ def create_app(test_config: dict[str, Any] | None = None, *, migrations: bool = 
     init_live(app)
     security.trust_proxies(app)
     cli.init_cli(app)
-    logging.basicConfig(level=app.config.get("LOG_LEVEL", "INFO"))
     return app
 
 

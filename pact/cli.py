@@ -18,6 +18,7 @@ from pact.scheduling.operations import MeetingDetails, create_meeting
 beats_cli = AppGroup("beats", help="Manage beats.")
 users_cli = AppGroup("users", help="Manage staff accounts.")
 meetings_cli = AppGroup("meetings", help="Schedule meetings.")
+postcodes_cli = AppGroup("postcodes", help="The postcode directory behind \"find your beat\".")
 
 
 def _run(fn):
@@ -100,6 +101,34 @@ def meetings_create(beat_slug: str, title: str, starts: str, ends: str | None, d
     click.echo(meeting.id)
 
 
+@beats_cli.command("boundary")
+@click.argument("slug")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+def beats_boundary(slug: str, file: str) -> None:
+    """Import SLUG's boundary from FILE: GeoJSON, KML or a data.police.uk boundary (JSON list of points)."""
+    from pathlib import Path
+
+    from pact.models import utcnow
+    from pact.places import import_boundary
+
+    text = Path(file).read_text(encoding="utf-8-sig")
+    row = _run(lambda: import_boundary(find_beat(slug), Path(file).name, text, now=utcnow()))
+    click.echo(f"Imported the boundary of {slug} ({row.source}; "
+               f"{row.min_lat:.4f},{row.min_lng:.4f} to {row.max_lat:.4f},{row.max_lng:.4f}).")
+
+
+@postcodes_cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+def postcodes_import(file: str) -> None:
+    """Import postcodes from a CSV in the ONS Postcode Directory layout (columns pcds, lat, long)."""
+    from pact.places import import_postcodes
+
+    with open(file, encoding="utf-8-sig", newline="") as lines:
+        result = _run(lambda: import_postcodes(lines))
+    click.echo(f"Imported {result.imported} postcodes; skipped {result.skipped_no_location} without a location, "
+               f"{result.skipped_terminated} terminated, {result.skipped_invalid} unreadable.")
+
+
 @click.command("seed-demo")
 @click.option("--if-default", is_flag=True, help="Only on the embedded default database, and unless PACT_DEMO=0.")
 def seed_demo_command(if_default: bool) -> None:
@@ -129,5 +158,5 @@ def serve_command(host: str, port: int) -> None:
 
 
 def init_cli(app: Flask) -> None:
-    for group in (beats_cli, users_cli, meetings_cli, seed_demo_command, serve_command):
+    for group in (beats_cli, users_cli, meetings_cli, postcodes_cli, seed_demo_command, serve_command):
         app.cli.add_command(group)

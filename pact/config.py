@@ -46,9 +46,15 @@ class Defaults:
     SAFEGUARDING_WORDS: list[str] = [  # hold a post for review; "word*" also matches words it begins
         "fuck*", "shit*", "cunt*", "wank*", "twat*", "bastard*", "dickhead*", "bellend*", "nonce*", "paedo*",
         "pedo*", "slag*", "scum*", "snitch*",
+        # threats aimed at officers or residents (safeguarding `word_list`; docs/safeguarding.md)
+        "i know where you live", "watch your back", "coming to you", "you're dead", "your days are numbered",
+        "get what's coming", "burn your house", "petrol through your door", "kill you",
     ]
     SAFEGUARDING_MESSAGES: dict[str, str] = {}  # hold code → the force's own wording (see safeguarding.MESSAGES)
     SAFEGUARDING_REPLIES: list[dict[str, str]] = []  # [{"key", "label", "text"}…]; [] → safeguarding.REPLIES
+    SAFEGUARDING_OVERDUE_MINUTES = 5  # a held post waiting longer is flagged in officers' queues
+    SAFEGUARDING_BUDGET_MS = 250  # a check slower than this holds the post (`check_failed`)
+    SAFEGUARDING_POLICY = ""  # the moderation policy page's text (paragraphs split by blank lines); "" → the default
     DUPLICATE_WINDOW = 600  # seconds in which the same text is refused as `duplicate`
     RATE_LIMIT_OVERRIDES: dict[str, list] = {}  # e.g. {"post:participant": [5, 60]} (see pact/live/limits.py)
     PROXY_FIX = 0  # how many trusted proxies set X-Forwarded-For/-Proto/-Host (then cookies are Secure over HTTPS)

@@ -16,7 +16,6 @@ from zoneinfo import ZoneInfo
 
 from pact import localtime
 
-
 CSV_COLUMNS = [
     ("beat", "Beat"), ("meeting_date", "Meeting date"), ("meeting_title", "Meeting"), ("position", "Position"),
     ("priority", "Priority"), ("votes", "Votes"), ("action", "Action promised"), ("owner", "Owner"),

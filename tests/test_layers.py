@@ -3,8 +3,8 @@ import ast
 from pathlib import Path
 
 DOMAIN = Path(__file__).resolve().parent.parent / "pact" / "meetings"
-# Every transport-free domain package (STYLE.md "Growing the house").
-DOMAIN_PACKAGES = [DOMAIN, DOMAIN.parent / "scheduling"]
+# Every transport-free domain package (STYLE.md "Growing the house"); those not built yet are skipped.
+DOMAIN_PACKAGES = [DOMAIN.parent / name for name in ("meetings", "scheduling", "notifications", "evidence", "places")]
 FORBIDDEN_NAMES = {"request", "session", "g", "flash", "abort", "current_user", "redirect", "url_for"}
 FORBIDDEN_MODULES = ("flask_socketio", "flask_login", "socketio", "flask_wtf")
 
@@ -23,7 +23,7 @@ def imports_of(path: Path):
 def test_domain_imports_no_transport():
     offenders = []
     files = sorted(path for package in DOMAIN_PACKAGES for path in package.rglob("*.py"))
-    assert len(files) >= 8 and any(p.parent.name == "scheduling" for p in files)  # the walk sees every package
+    assert len(files) >= 8 and any(p.parent.name == "places" for p in files) and any(p.parent.name == "scheduling" for p in files)  # the walk really looks at them
     for path in files:
         for module, name in imports_of(path):
             if module.startswith(FORBIDDEN_MODULES) or module.startswith("pact.live") or module.startswith("pact.views"):

@@ -16,7 +16,15 @@ from pact.meetings.permissions import can_moderate
 from pact.meetings.priorities import get_priority
 from pact.meetings.text import clean_text
 from pact.models import (
-    Meeting, Participant, Priority, PriorityVerdict, ProgressStatus, ProgressUpdate, Stage, User, Verdict,
+    Meeting,
+    Participant,
+    Priority,
+    PriorityVerdict,
+    ProgressStatus,
+    ProgressUpdate,
+    Stage,
+    User,
+    Verdict,
 )
 
 NOTE_LIMIT = 2000

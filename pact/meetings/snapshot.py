@@ -40,6 +40,7 @@ def issue_data(issue: Issue, votes: int, *, support: int | None = None, my_vote:
         data["mine"] = for_author
     if for_staff:
         data["author_id"] = issue.participant_id
+        data["original_text"] = issue.original_text  # before an officer redacted it: staff of the beat only
     if my_vote is not None:
         data["my_vote"] = my_vote
     return data

@@ -16,7 +16,16 @@ from pact.localtime import iso
 from pact.meetings.issues import CATEGORIES
 from pact.meetings.progress import STATUS_LABELS, latest_update, verdict_counts
 from pact.models import (
-    Beat, Issue, Meeting, Participant, ParticipantRole, Priority, Stage, Visibility, Vote, VoteKind,
+    Beat,
+    Issue,
+    Meeting,
+    Participant,
+    ParticipantRole,
+    Priority,
+    Stage,
+    Visibility,
+    Vote,
+    VoteKind,
 )
 
 EXPORT_FORMAT = "pact-live-meeting"

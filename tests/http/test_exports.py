@@ -18,7 +18,7 @@ from pact.meetings import issues, priorities, progress
 from pact.meetings.directory import schedule_meeting
 from pact.meetings.participants import join_resident
 from pact.models import AuditEntry, ProgressUpdate, Stage, Visibility, Vote, VoteKind, utcnow
-from tests.conftest import csrf_token, sign_in
+from tests.helpers import csrf_token, sign_in
 from tests.http import export_data as data
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"

@@ -1,11 +1,11 @@
 """Pages through the Flask test client: what a visitor sees, escaped, with clear errors."""
 import pytest
 
+from pact.extensions import db
 from pact.meetings import issues
 from pact.meetings.participants import join_resident
-from pact.extensions import db
 from pact.models import Stage, utcnow
-from tests.conftest import TEST_PASSWORD, csrf_token, sign_in
+from tests.helpers import TEST_PASSWORD, csrf_token, sign_in
 
 XSS = "<script>alert(1)</script>"
 SIGNED_IN = '<span class="who">PC Jones (officer)</span>'

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from pact import localtime
 from pact.extensions import db
 from pact.models import AuditEntry, Meeting, Stage, utcnow
-from tests.conftest import csrf_token, sign_in
+from tests.helpers import csrf_token, sign_in
 
 SUMMER = "2030-07-02T19:00"  # a Tuesday in BST: 18:00 UTC
 SUMMER_END = "2030-07-02T20:30"
@@ -259,7 +259,7 @@ def youtube_only(app_config):
 
 
 def test_csp_follows_pact_stream_providers(youtube_only):
-    from tests.conftest import fresh_app
+    from tests.helpers import fresh_app
 
     with fresh_app(youtube_only, empty=False) as app:
         csp = app.test_client().get("/").headers["Content-Security-Policy"]

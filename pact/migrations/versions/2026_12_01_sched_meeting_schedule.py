@@ -1,13 +1,13 @@
 """Meetings scheduled from the web: end, description, venue, stream, dial-in, cancellation, calendar sequence.
 
 Revision ID: sched_meeting_schedule
-Revises: 0001_initial
+Revises: safe_redaction
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "sched_meeting_schedule"
-down_revision = "0001_initial"
+down_revision = "safe_redaction"
 branch_labels = None
 depends_on = None
 

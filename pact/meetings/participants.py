@@ -100,6 +100,8 @@ def join_resident(
     address_hash: str | None = None,
 ) -> tuple[Participant, str]:
     """Create a resident participant; returns it with its resume token (shown to the client once)."""
+    if meeting.stage is Stage.CANCELLED:
+        raise DomainError("wrong_stage", f"This meeting was cancelled: {meeting.cancel_reason}", stage="cancelled")
     if meeting.stage is Stage.CLOSED:
         raise DomainError("wrong_stage", "This meeting has closed. Its summary is on the beat page.", stage="closed")
     joining, token = newcomer(meeting.id, display_name, device_hash=device_hash, address_hash=address_hash)

@@ -73,7 +73,8 @@ def admit_newcomers(newcomers: Sequence[Newcomer], *, now: datetime) -> list[int
     not (no such meeting, the meeting has closed, or this browser was removed from it)."""
     meeting_ids = {n.meeting_id for n in newcomers}
     open_ids = set(db.session.scalars(
-        select(Meeting.id).where(Meeting.id.in_(meeting_ids), Meeting.stage != Stage.CLOSED).with_for_update(read=True)
+        select(Meeting.id).where(Meeting.id.in_(meeting_ids), Meeting.stage.not_in([Stage.CLOSED, Stage.CANCELLED]))
+        .with_for_update(read=True)
     ))
     devices = {n.device_hash for n in newcomers if n.device_hash is not None and n.meeting_id in open_ids}
     banned = {tuple(row) for row in db.session.execute(

@@ -215,10 +215,12 @@ def cancel_meeting(meeting: Meeting, reason: object, *, user: User | None, now: 
     if user is not None:
         require_scheduler(user, meeting.beat)
     if meeting.stage is not Stage.SCHEDULED:
-        raise DomainError("wrong_stage", f"Only a scheduled meeting can be cancelled; this one is {meeting.stage.value}.",
+        raise DomainError("wrong_stage",
+                          f"Only a scheduled meeting can be cancelled; this one is {meeting.stage.value}.",
                           stage=meeting.stage.value)
     if reason is None or (isinstance(reason, str) and not reason.strip()):
-        raise DomainError("reason_required", "Say why the meeting is cancelled: residents will read it.", field="reason")
+        raise DomainError("reason_required", "Say why the meeting is cancelled: residents will read it.",
+                          field="reason")
     text = _tagged("reason", clean_text, reason, field="reason", max_length=500)
     before = _snapshot(meeting)
     meeting.stage = Stage.CANCELLED

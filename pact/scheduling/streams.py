@@ -22,7 +22,8 @@ FRAME_ORIGINS = {
     "vimeo": ("https://player.vimeo.com", "https://vimeo.com"),  # vimeo.com/event/…/embed for live events
 }
 LINK_NAMES = {"teams": "Microsoft Teams", "zoom": "Zoom", "jitsi": "Jitsi Meet", "youtube": "YouTube",
-              "facebook": "Facebook", "vimeo": "Vimeo", "peertube": "PeerTube", "owncast": "Owncast", "link": "the stream"}
+              "facebook": "Facebook", "vimeo": "Vimeo", "peertube": "PeerTube", "owncast": "Owncast",
+              "link": "the stream"}
 _YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
 _DIGITS = re.compile(r"^\d+$")
 _PEERTUBE_PATH = re.compile(r"^/(?:w|videos/watch|videos/embed)/([A-Za-z0-9-]{6,40})/?$")
@@ -108,7 +109,8 @@ def recognise(raw: str | None, providers: tuple[str, ...] | list[str] = DEFAULT_
         match = _PEERTUBE_PATH.match(parts.path)
         provider = "peertube"
         enabled.add("peertube")
-        embed = f"https://{host}/videos/embed/{match.group(1)}?{urlencode({'autoplay': 1, 'p2p': 0})}" if match else None
+        query_string = urlencode({"autoplay": 1, "p2p": 0})
+        embed = f"https://{host}/videos/embed/{match.group(1)}?{query_string}" if match else None
     elif host in _self_hosted(providers, "owncast"):
         provider, embed = "owncast", f"https://{host}/embed/video"
         enabled.add("owncast")

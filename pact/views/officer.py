@@ -51,7 +51,7 @@ def _require_staff() -> None:
 @officer_bp.get("/")
 @login_required
 def workspace():
-    """Where staff land after signing in: their beats' live, upcoming and recent meetings, held posts, overdue actions."""
+    """Where staff land after signing in: their beats' meetings, held posts waiting, overdue actions."""
     _require_staff()
     now = utcnow()
     desk = queries.workspace(current_user, now=now, today=localtime.local(now).date())
@@ -189,7 +189,8 @@ def new_meeting():
     else:
         mine = [b for b in reporting.visible_beats(current_user) if operations.can_schedule(current_user, b)]
         if not mine:
-            raise forbidden("Your account has no beat yet. Ask an admin to add you to your beat, then schedule from here.")
+            raise forbidden("Your account has no beat yet. Ask an admin to add you to your beat, "
+                            "then schedule from here.")
         beat = mine[0] if len(mine) == 1 else None
     return _render_form(meeting=None, values=_suggested_values(beat))
 
@@ -254,7 +255,8 @@ def cancel_meeting(meeting_id: int):
     meeting = _editable_meeting(meeting_id)
     form = CsrfForm()
     if not form.validate_on_submit():
-        return _render_form(meeting=meeting, values=_values_of(meeting), cancel_error=DomainError("csrf_failed", EXPIRED),
+        return _render_form(meeting=meeting, values=_values_of(meeting),
+                            cancel_error=DomainError("csrf_failed", EXPIRED),
                             status=400)
     try:
         operations.cancel_meeting(meeting, request.form.get("reason"), user=current_user._get_current_object(),

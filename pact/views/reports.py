@@ -8,11 +8,10 @@ from __future__ import annotations
 from flask import Blueprint, Response, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from pact import export
+from pact import export, localtime
 from pact.meetings import audit, reporting, summary
 from pact.meetings.errors import DomainError, forbidden
 from pact.meetings.permissions import can_moderate, can_see_beat
-from pact import localtime
 from pact.models import Stage, utcnow
 from pact.scheduling import queries
 from pact.views.public import get_beat, get_meeting_or_404

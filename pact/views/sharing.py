@@ -39,8 +39,10 @@ def room_url(meeting: Meeting) -> str:
 
 @sharing_bp.app_context_processor
 def _sharing_helpers():
-    return {"share_url": room_url, "utcnow": utcnow, "beat_url": lambda beat: absolute_url("public.beat", slug=beat.slug),
-            "stream_of": lambda meeting: recognise(meeting.stream_url, current_app.config.get("STREAM_PROVIDERS") or ())}
+    providers = current_app.config.get("STREAM_PROVIDERS") or ()
+    return {"share_url": room_url, "utcnow": utcnow,
+            "beat_url": lambda beat: absolute_url("public.beat", slug=beat.slug),
+            "stream_of": lambda meeting: recognise(meeting.stream_url, providers)}
 
 
 def qr_svg(text: str, *, title: str) -> bytes:

@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import os
 from datetime import date, datetime, timezone
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pact.meetings.errors import DomainError
 from pact.models.base import utcnow
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 DEFAULT_ZONE = "Europe/London"
 INPUT_FORMAT = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> and the CLI's --starts use
@@ -153,7 +157,7 @@ def parse_local(raw: object, *, field: str = "time", tz: ZoneInfo | None = None)
     return moment.astimezone(timezone.utc)
 
 
-def init_app(app) -> None:
+def init_app(app: Flask) -> None:
     """Check the zone now (a typo should stop the start, not a page) and register the filters."""
     zone(app.config.get("TIMEZONE") or DEFAULT_ZONE)
     app.jinja_env.filters.update({

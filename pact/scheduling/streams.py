@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import parse_qs, quote, urlencode, urlsplit
+from urllib.parse import SplitResult, parse_qs, quote, urlencode, urlsplit
 
 from pact.meetings.errors import DomainError
 
@@ -56,7 +56,7 @@ def _self_hosted(providers: tuple[str, ...] | list[str], kind: str) -> set[str]:
     return {p.split(":", 1)[1].strip().lower() for p in providers if p.lower().startswith(kind + ":")}
 
 
-def _youtube(parts, query) -> str | None:
+def _youtube(parts: SplitResult, query: dict[str, list[str]]) -> str | None:
     host = parts.hostname
     path = parts.path.rstrip("/")
     video = None
@@ -72,14 +72,14 @@ def _youtube(parts, query) -> str | None:
     return None
 
 
-def _facebook(parts) -> str | None:
+def _facebook(parts: SplitResult) -> str | None:
     if "/videos/" in parts.path or parts.path.startswith("/watch") or parts.hostname == "fb.watch":
         href = quote(parts.geturl(), safe="")
         return f"https://www.facebook.com/plugins/video.php?href={href}&show_text=false"
     return None
 
 
-def _vimeo(parts) -> str | None:
+def _vimeo(parts: SplitResult) -> str | None:
     segments = [s for s in parts.path.split("/") if s]
     if segments[:1] == ["event"] and len(segments) >= 2 and _DIGITS.match(segments[1]):
         return f"https://vimeo.com/event/{segments[1]}/embed?dnt=1"

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import io
 import os
+from typing import Any
 
 from flask import Blueprint, Response, current_app, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 
 from pact import export, localtime
 from pact.meetings.errors import DomainError
@@ -29,7 +31,7 @@ def base_url() -> str:
     return f"http://127.0.0.1:{os.environ.get('PORT', '5000')}"
 
 
-def absolute_url(endpoint: str, **values) -> str:
+def absolute_url(endpoint: str, **values: Any) -> str:
     return base_url() + url_for(endpoint, **values)
 
 
@@ -38,7 +40,7 @@ def room_url(meeting: Meeting) -> str:
 
 
 @sharing_bp.app_context_processor
-def _sharing_helpers():
+def _sharing_helpers() -> dict[str, Any]:
     providers = current_app.config.get("STREAM_PROVIDERS") or ()
     return {"share_url": room_url, "utcnow": utcnow,
             "beat_url": lambda beat: absolute_url("public.beat", slug=beat.slug),
@@ -56,7 +58,7 @@ def qr_svg(text: str, *, title: str) -> bytes:
 
 
 @sharing_bp.get("/meetings/<int:meeting_id>/qr.svg")
-def qr(meeting_id: int):
+def qr(meeting_id: int) -> ResponseReturnValue:
     """Public: a QR code of the room's address, for posters, slides and newsletters."""
     meeting = get_meeting_or_404(meeting_id)
     response = Response(qr_svg(room_url(meeting), title=f"QR code: {meeting.title}"), mimetype="image/svg+xml")
@@ -65,7 +67,7 @@ def qr(meeting_id: int):
 
 
 @sharing_bp.get("/meetings/<int:meeting_id>/poster")
-def poster(meeting_id: int):
+def poster(meeting_id: int) -> ResponseReturnValue:
     """Public: an A4 poster (one printed page) with title, time, place, QR code and the address."""
     meeting = get_meeting_or_404(meeting_id)
     if meeting.stage is Stage.CANCELLED:
@@ -75,7 +77,7 @@ def poster(meeting_id: int):
 
 
 @sharing_bp.get("/meetings/<int:meeting_id>/calendar.ics")
-def meeting_calendar(meeting_id: int):
+def meeting_calendar(meeting_id: int) -> ResponseReturnValue:
     """Public: this one meeting as an iCalendar file ("add to calendar"); same UID as the beat's feed."""
     meeting = get_meeting_or_404(meeting_id)
     url = url_for("public.room", meeting_id=meeting.id, _external=True)
@@ -91,7 +93,7 @@ def meeting_calendar(meeting_id: int):
 
 
 @sharing_bp.get("/beats/<slug>/events.json")
-def events_json(slug: str):
+def events_json(slug: str) -> ResponseReturnValue:
     """Public: the beat's meetings in the data.police.uk neighbourhood-events shape (local time, no zone)."""
     beat = get_beat(slug)
     rows = [{"title": m.title, "description": m.description, "venue": m.venue, "starts_at": m.starts_at,

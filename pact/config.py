@@ -13,6 +13,7 @@ class Defaults:
     SECRET_KEY: str | None = None
     DATABASE_URL: str | None = None  # None → SQLite file in instance/
     MESSAGE_QUEUE: str | None = None
+    BASE_URL: str | None = None  # the public address (pact/urls.py); None → http://127.0.0.1:$PORT (development)
     DEMO = True
     RATE_LIMITS = True
     # Flask-SocketIO: threading mode by default (simple-websocket); gevent for big rooms.
@@ -42,6 +43,8 @@ class Defaults:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
     WTF_CSRF_TIME_LIMIT = None  # token lives as long as the session
+    STAFF_SESSION_IDLE = 8 * 3600  # seconds a staff sign-in may go unused before it ends (pact/auth/sessions.py)
+    STAFF_SESSION_LIFETIME = 7 * 24 * 3600  # seconds after which a staff sign-in ends however much it is used
     # Moderation and safeguarding (README "Moderation and safeguarding"). Forces change these.
     SAFEGUARDING_WORDS: list[str] = [  # hold a post for review; "word*" also matches words it begins
         "fuck*", "shit*", "cunt*", "wank*", "twat*", "bastard*", "dickhead*", "bellend*", "nonce*", "paedo*",

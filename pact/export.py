@@ -9,6 +9,7 @@ import csv
 import html
 import io
 import json
+import re
 import xml.etree.ElementTree as ET
 from datetime import datetime, timedelta, timezone
 from typing import Any, Iterable
@@ -129,10 +130,19 @@ def calendar_ics(beat: dict[str, str], meetings: Iterable[dict[str, Any]], *, ho
     return cal.to_ical()
 
 
+# Characters XML 1.0 forbids (ElementTree writes them, and then no reader can parse the feed).
+# Text is cleaned where it comes in (pact/meetings/text.py); this guards rows saved before that.
+_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_text(value: str) -> str:
+    return _NOT_XML.sub("", value)
+
+
 def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
-    node = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attrs)
+    node = ET.SubElement(parent, f"{{{ATOM}}}{tag}", {k: xml_text(v) for k, v in attrs.items()})
     if text is not None:
-        node.text = text
+        node.text = xml_text(text)
     return node
 
 

@@ -15,8 +15,8 @@ from pact.extensions import db
 from pact.meetings import audit
 from pact.meetings.errors import DomainError, not_found
 from pact.meetings.issues import ISSUE_LIMIT, get_issue
-from pact.meetings.safeguarding.queue import queue_order
 from pact.meetings.permissions import require_moderator
+from pact.meetings.safeguarding.queue import queue_order
 from pact.meetings.text import clean_text
 from pact.models import Issue, Meeting, ModerationMode, Participant, User, Visibility
 

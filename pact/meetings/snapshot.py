@@ -23,6 +23,7 @@ def issue_data(issue: Issue, votes: int, *, support: int | None = None, my_vote:
         "text": issue.text,
         "category": issue.category,
         "author": issue.author.display_name,
+        "staff": issue.author.is_staff,  # the room shows a badge: a resident cannot pass as an officer
         "votes": votes,
         "support": votes if support is None else support,
         "status": issue.status,
@@ -48,8 +49,8 @@ def issue_data(issue: Issue, votes: int, *, support: int | None = None, my_vote:
 
 def redacted_issue(issue: Issue) -> dict[str, Any]:
     """What residents learn when an issue leaves public view: only that it went, never its words."""
-    return {"id": issue.id, "text": "", "category": issue.category, "author": "", "votes": 0, "support": 0,
-            "status": issue.status, "shortlisted": False, "created_at": iso(issue.created_at), "answer": None}
+    return {"id": issue.id, "text": "", "category": issue.category, "author": "", "staff": False, "votes": 0,
+            "support": 0, "status": issue.status, "shortlisted": False, "created_at": iso(issue.created_at), "answer": None}
 
 
 def stream_data(meeting: Meeting) -> dict[str, str | None] | None:

@@ -5,10 +5,9 @@ Absolute addresses come from `absolute_url`, built on PACT_BASE_URL (never the r
 from __future__ import annotations
 
 import io
-import os
 from typing import Any
 
-from flask import Blueprint, Response, current_app, render_template, request, url_for
+from flask import Blueprint, Response, current_app, render_template
 from flask.typing import ResponseReturnValue
 
 from pact import export, localtime
@@ -16,27 +15,22 @@ from pact.meetings.errors import DomainError
 from pact.models import Meeting, Stage, utcnow
 from pact.scheduling import queries
 from pact.scheduling.streams import recognise
+from pact.urls import absolute_url, uid_domain
 from pact.views.public import get_beat, get_meeting_or_404
 
 sharing_bp = Blueprint("sharing", __name__)
 
 
-def base_url() -> str:
-    """The address residents use: PACT_BASE_URL, or http://127.0.0.1:$PORT in development.
-
-    Stand-in until the app-wide base-URL module lands; swap this body for it then."""
-    configured = current_app.config.get("BASE_URL")
-    if configured:
-        return str(configured).rstrip("/")
-    return f"http://127.0.0.1:{os.environ.get('PORT', '5000')}"
-
-
-def absolute_url(endpoint: str, **values: Any) -> str:
-    return base_url() + url_for(endpoint, **values)
-
-
 def room_url(meeting: Meeting) -> str:
     return absolute_url("public.room", meeting_id=meeting.id)
+
+
+def calendar_event(meeting: Meeting) -> dict[str, Any]:
+    """One meeting as the calendar renderer's plain data (the beat's feed and "add to calendar")."""
+    return {"id": meeting.id, "title": meeting.title, "starts_at": meeting.starts_at, "ends_at": meeting.ends_at,
+            "description": meeting.description, "venue": meeting.venue, "dial_in": meeting.dial_in,
+            "sequence": meeting.sequence, "cancelled": meeting.stage is Stage.CANCELLED,
+            "cancel_reason": meeting.cancel_reason, "url": room_url(meeting)}
 
 
 @sharing_bp.app_context_processor
@@ -80,12 +74,8 @@ def poster(meeting_id: int) -> ResponseReturnValue:
 def meeting_calendar(meeting_id: int) -> ResponseReturnValue:
     """Public: this one meeting as an iCalendar file ("add to calendar"); same UID as the beat's feed."""
     meeting = get_meeting_or_404(meeting_id)
-    url = url_for("public.room", meeting_id=meeting.id, _external=True)
-    body = export.calendar_ics({"slug": meeting.beat.slug, "name": meeting.beat.name}, [{
-        "id": meeting.id, "title": meeting.title, "starts_at": meeting.starts_at, "ends_at": meeting.ends_at,
-        "description": meeting.description, "venue": meeting.venue, "dial_in": meeting.dial_in,
-        "sequence": meeting.sequence, "cancelled": meeting.stage is Stage.CANCELLED,
-        "cancel_reason": meeting.cancel_reason, "url": url}], host=request.host, now=utcnow())
+    body = export.calendar_ics({"slug": meeting.beat.slug, "name": meeting.beat.name}, [calendar_event(meeting)],
+                               host=uid_domain(), now=utcnow())
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Disposition"] = f'attachment; filename="pact-meeting-{meeting.id}.ics"'
     response.headers["Cache-Control"] = "no-cache"

@@ -230,7 +230,7 @@ def test_meeting_json_export_is_complete_for_staff_only(app, client, staff_clien
     assert http.get(f"/meetings/{closed_meeting.id}/export.json").status_code == 403
 
 
-def test_calendar_feed_lists_upcoming_meetings(client, beat, meeting):
+def test_calendar_feed_lists_upcoming_meetings(app, client, beat, meeting):
     schedule_meeting(beat, "Next month's PACT", NOW + timedelta(days=30))
     schedule_meeting(beat, "Closed one", NOW - timedelta(days=1), stage=Stage.CLOSED)
     db.session.commit()
@@ -238,7 +238,7 @@ def test_calendar_feed_lists_upcoming_meetings(client, beat, meeting):
     assert response.status_code == 200 and response.mimetype == "text/calendar"
     calendar = icalendar.Calendar.from_ical(response.data)
     assert [str(e["summary"]) for e in calendar.walk("VEVENT")] == ["Riverside PACT", "Next month's PACT"]
-    assert str(calendar.walk("VEVENT")[0]["url"]) == f"http://localhost/meetings/{meeting.id}"
+    assert str(calendar.walk("VEVENT")[0]["url"]) == f"{app.config['BASE_URL']}/meetings/{meeting.id}"
 
 
 def test_atom_feed_has_summaries_and_progress(client, closed_meeting, beat):

@@ -92,7 +92,7 @@ STRONG = _any(
     r"daughter|child|kid|little|boy|girl|mum|dad|nan|grandad)", r"(?:hasn't|has not|haven't|didn't) come home",
     r"wandered off", r"(?:call|need|get|send) (?:an |a )?ambulance", r"(?:need|send|get) (?:the )?police (?:now|here|"
     r"quick|urgently)", r"help me\b", r"help us\b", r"come now", r"come quick",
-    rf"(?:going to|gonna|will|threaten(?:ed|ing)? to|said (?:he|she|they)(?:'ll| will| are going to)) (?:kill|stab|"
+    r"(?:going to|gonna|will|threaten(?:ed|ing)? to|said (?:he|she|they)(?:'ll| will| are going to)) (?:kill|stab|"
     r"hurt|shoot|burn|smash) (?:me|us|my|him|her|them)",
     r"(?:he|she|they|partner|husband|wife|boyfriend|girlfriend|ex|dad|mum|son) (?:is|'s|are|'re) (?:hitting|"
     r"beating|strangling|choking|attacking|punching|kicking) (?:her|him|me|them|us|my)",

@@ -1,13 +1,13 @@
 """Meetings scheduled from the web: end, description, venue, stream, dial-in, cancellation, calendar sequence.
 
 Revision ID: sched_meeting_schedule
-Revises: safe_redaction
+Revises: auth_session_last_seen
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "sched_meeting_schedule"
-down_revision = "safe_redaction"
+down_revision = "auth_session_last_seen"
 branch_labels = None
 depends_on = None
 

@@ -136,10 +136,16 @@ def test_an_officer_schedules_shares_streams_edits_and_cancels(new_page, officer
     axe_check(pc, "cancel refused without a reason")
     pc.get_by_label("Reason residents will read").fill("The hall is being repaired; we will set a new date soon.")
     pc.get_by_role("button", name="Cancel the meeting").click()
-    assert pc.url == second
+    pc.wait_for_url(second)  # back in the room
     expect(pc.locator(".cancelled-notice")).to_contain_text("This meeting is cancelled.")
     expect(pc.locator(".cancelled-notice")).to_contain_text("The hall is being repaired")
+    expect(pc.locator("#stage")).to_have_text("Cancelled")
+    expect(pc.get_by_role("heading", name="Officer controls")).to_have_count(0)
     axe_check(pc, "cancelled room")
+    resident.goto(second)
+    expect(resident.locator(".cancelled-notice")).to_contain_text("The hall is being repaired")
+    expect(resident.get_by_label("Display name")).to_be_hidden()  # nothing to join
+    axe_check(resident, "cancelled room, resident")
     both_widths(pc, "room-cancelled", docs=True)
     pc.goto(f"/beats/{beat.slug}")
     expect(pc.locator(".meeting-item").filter(has_text="Riverside PACT, August")).to_contain_text(

@@ -203,6 +203,7 @@ def test_cancelling_needs_a_reason_then_residents_see_it_everywhere(staff_client
     room = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
     assert "This meeting is cancelled." in room and "The hall is flooded; new date soon." in room
     assert "data-embed-url" not in room
+    assert "Officer controls" not in staff_client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
     beat_page = client.get(f"/beats/{beat.slug}").get_data(as_text=True)
     assert "Cancelled: The hall is flooded; new date soon." in beat_page
     event = icalendar.Calendar.from_ical(client.get(f"/beats/{beat.slug}/calendar.ics").data).walk("VEVENT")[0]

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from pact import localtime
 from pact.extensions import db
 from pact.meetings.errors import DomainError
-from pact.models import AuditEntry, ModerationMode, Stage
+from pact.models import AuditEntry, Meeting, ModerationMode, Stage
 from pact.scheduling import hooks, operations, queries
 from pact.scheduling.operations import MeetingDetails
 
@@ -181,3 +181,13 @@ def test_the_workspace_groups_meetings_and_counts_held_posts(beat, officer, make
     assert queries.workspace(nobody, now=now, today=now.date()).beats == []
     admin = make_user("admin@example.org", "admin")
     assert [d.beat.slug for d in queries.workspace(admin, now=now, today=now.date()).beats] == ["hillside", "riverside"]
+
+
+def test_the_demo_schedules_its_next_meeting_at_7pm_local_time_with_a_venue():
+    from pact.demo import seed_demo
+
+    assert seed_demo("a long enough demo password") is not None
+    upcoming = db.session.scalars(select(Meeting).where(Meeting.stage == Stage.SCHEDULED)).one()
+    start = localtime.local(upcoming.starts_at)
+    assert (start.hour, start.minute) == (19, 0) and upcoming.ends_at - upcoming.starts_at == timedelta(minutes=90)
+    assert upcoming.venue and entries("schedule_meeting")

@@ -26,7 +26,7 @@
     pause: $("pause-updates"), votesLeft: $("votes-left"), officerError: $("officer-error")
   };
   var STAGE_LABELS = { scheduled: "Scheduled", live: "Live — raise and support issues",
-                       voting: "Voting on priorities", closed: "Closed" };
+                       voting: "Voting on priorities", closed: "Closed", cancelled: "Cancelled" };
   var STATUS_LABELS = { held: "Waiting for a moderator", hidden: "Hidden by a moderator", merged: "Merged with another issue",
                         answered: "Answered", open: "" };
 

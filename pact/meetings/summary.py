@@ -195,7 +195,7 @@ def upcoming_meetings(beat: Beat, *, now: datetime, stale_after_days: int = 7) -
     """Meetings not yet closed, soonest first; a scheduled one long past its date is left out."""
     return list(db.session.scalars(
         select(Meeting).where(
-            Meeting.beat_id == beat.id, Meeting.stage != Stage.CLOSED,
+            Meeting.beat_id == beat.id, Meeting.stage.not_in([Stage.CLOSED, Stage.CANCELLED]),
             (Meeting.starts_at >= now - timedelta(days=stale_after_days)) | Meeting.stage.in_([Stage.LIVE, Stage.VOTING]),
         ).order_by(Meeting.starts_at, Meeting.id)
     ))

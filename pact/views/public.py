@@ -87,7 +87,9 @@ def room(meeting_id: int):
     meeting = get_meeting_or_404(meeting_id)
     public = issue_service.public_issues(meeting)
     response = make_response(render_template(
-        "public/room.html", meeting=meeting, issues=public, is_moderator=can_moderate(current_user, meeting),
+        "public/room.html", meeting=meeting, issues=public,
+        # A cancelled meeting has nothing left to run: its room only says so (and why).
+        is_moderator=can_moderate(current_user, meeting) and meeting.stage is not Stage.CANCELLED,
         review=review_items(meeting, None),
     ))
     # A per-browser id (HttpOnly) lets moderators keep a removed resident out under a new name.

@@ -10,12 +10,12 @@ from sqlalchemy import select
 
 from pact.extensions import db
 from pact.meetings import issues as issue_service
-from pact.meetings import summary
+from pact.meetings import summary, voting
 from pact.meetings.errors import not_found
 from pact.meetings.permissions import can_moderate
 from pact.meetings.progress import review_items
 from pact.meetings.stages import STAGE_LABELS
-from pact.models import Beat, Meeting, Stage, utcnow
+from pact.models import Beat, Meeting, Stage, VoteKind, utcnow
 
 public_bp = Blueprint("public", __name__)
 
@@ -74,9 +74,12 @@ def beat(slug: str):
 def room(meeting_id: int):
     """The live room. Without JavaScript it still shows public issues and answers."""
     meeting = get_meeting_or_404(meeting_id)
-    public = issue_service.public_issues(meeting)
+    votes = voting.tallies(meeting.id, VoteKind.SUPPORT)
+    # In the order the page's script first shows them (most shared), so nothing moves when it takes over.
+    public = sorted(issue_service.public_issues(meeting), key=lambda issue: (-votes.get(issue.id, 0), issue.id))
     response = make_response(render_template(
-        "public/room.html", meeting=meeting, issues=public, is_moderator=can_moderate(current_user, meeting),
+        "public/room.html", meeting=meeting, issues=public, votes=votes,
+        is_moderator=can_moderate(current_user, meeting),
         review=review_items(meeting, None),
     ))
     # A per-browser id (HttpOnly) lets moderators keep a removed resident out under a new name.

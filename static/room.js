@@ -389,7 +389,9 @@
     var text = el("p", "issue-text", issue.text);
     text.id = headingId;
     li.appendChild(text);
-    li.appendChild(el("p", "issue-meta muted small", categoryLabel(issue.category) + " · raised by " + issue.author));
+    var meta = el("p", "issue-meta muted small", categoryLabel(issue.category) + " · raised by " + issue.author);
+    if (issue.staff) meta.appendChild(el("span", "badge badge-staff", "Police staff"));  // a resident's name cannot earn this
+    li.appendChild(meta);
     if (STATUS_LABELS[issue.status] && issue.status !== "answered") {
       var status = el("p", "issue-status", STATUS_LABELS[issue.status] + (issue.moderation_reason ? ": " + issue.moderation_reason : ""));
       li.appendChild(status);
@@ -512,7 +514,8 @@
     e.preventDefault();
     var name = els.name.value.trim();
     if (!name) { els.joinError.textContent = "Enter a display name to join."; els.name.focus(); return; }
-    join({ display_name: name }).then(function (ack) {
+    var about = window.PACT.aboutMe ? window.PACT.aboutMe() : {};  // optional fields (pulse.js)
+    join(Object.assign({ display_name: name }, about)).then(function (ack) {
       if (ack.ok) {
         store(nameKey, name);
         els.joinError.textContent = ""; els.name.removeAttribute("aria-invalid");
@@ -605,7 +608,11 @@
       els.text.value = ""; store(draftKey, null); updateCount(); renderSuggestions([]); lastAsked = "";
       els.category.value = "";
       upsert(ack.issue);
-      feedback(els.postFeedback, ack.message || "Your issue was posted.", false);
+      if (ack.message) showNotice(ack.message);  // why it is held (placement: the safeguarding work)
+      // A short confirmation beside the button too: on a scrolled phone the notice is off screen.
+      feedback(els.postFeedback, ack.message ? "Your post is waiting for a moderator; see the note at the top of the page."
+                                             : "Your issue was posted.", false);
+      (window.PACT.postedHooks || []).forEach(function (hook) { hook(ack.issue); });  // notify.js
     });
   });
   function setPostError(message) {

@@ -9,7 +9,7 @@ from pact.extensions import db
 from pact.meetings import issues, priorities
 from pact.meetings.participants import join_resident
 from pact.models import AuditEntry, Priority, PriorityCorrection, utcnow
-from tests.conftest import csrf_token, sign_in
+from tests.helpers import csrf_token, sign_in
 
 NOW = utcnow()
 

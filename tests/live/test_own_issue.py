@@ -3,7 +3,7 @@ from sqlalchemy import func, select
 
 from pact.extensions import db
 from pact.models import Vote
-from tests.conftest import call, received
+from tests.helpers import call, received
 
 
 def test_an_author_cannot_support_their_own_issue_but_others_can(resident):

@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 
 from pact.extensions import db
 from pact.models import Issue
-from tests.conftest import call, received
+from tests.helpers import call, received
 
 
 def test_a_close_public_issue_is_suggested_and_nothing_changes(resident, connect, staff_client, meeting):

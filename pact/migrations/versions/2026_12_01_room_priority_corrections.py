@@ -1,13 +1,13 @@
 """Priorities are corrected after the meeting: when last corrected, and each correction with before and after.
 
 Revision ID: room_priority_corrections
-Revises: 0001_initial
+Revises: sched_meeting_schedule
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "room_priority_corrections"
-down_revision = "0001_initial"
+down_revision = "sched_meeting_schedule"
 branch_labels = None
 depends_on = None
 

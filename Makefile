@@ -7,7 +7,7 @@ PORT ?= 5000
 FLASK := $(BIN)/flask --app wsgi
 export PORT
 
-.PHONY: bench-places run test install install-test install-browser migrate demo clean help bench-page run-cluster bench bench-duplicates
+.PHONY: bench-places run test install install-test install-browser migrate demo clean help bench-page run-cluster bench bench-duplicates install-cluster
 .DEFAULT_GOAL := help
 
 help:
@@ -59,11 +59,20 @@ run: demo
 test: install-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# Several gevent processes behind one address (docs/deploy.md): PostgreSQL + Redis, not SQLite.
+# Several gevent processes behind HAProxy, kept by supervisord (docs/deploy.md): PostgreSQL + Redis,
+# not SQLite. As root on a fresh machine this installs Debian's haproxy and supervisor first.
 PROCESSES ?= 2
 CLUSTER_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/pact
 CLUSTER_MESSAGE_QUEUE ?= redis://127.0.0.1:6379/0
-run-cluster: install
+install-cluster:
+	@if ! command -v haproxy >/dev/null && [ ! -x /usr/sbin/haproxy ] || ! command -v supervisord >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing Debian's haproxy and supervisor"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy supervisor >/dev/null; \
+	  else echo "haproxy or supervisord is missing and we are not root: apt-get install haproxy supervisor"; exit 1; fi; \
+	fi
+
+run-cluster: install install-cluster
 	-createdb -h 127.0.0.1 -U postgres $(notdir $(CLUSTER_DATABASE_URL)) 2>/dev/null
 	PACT_DATABASE_URL=$(CLUSTER_DATABASE_URL) $(FLASK) db upgrade
 	PACT_DATABASE_URL=$(CLUSTER_DATABASE_URL) PACT_MESSAGE_QUEUE=$(CLUSTER_MESSAGE_QUEUE) \

@@ -63,6 +63,7 @@ class Defaults:
     # Partner agencies an officer can refer an issue to: key → the words residents read after "Referred to".
     REFERRAL_PARTNERS: dict[str, str] = {"council": "the council", "housing": "the housing provider",
                                          "highways": "highways", "fire": "the fire and rescue service"}
+    NODE_ID: str | None = None  # this process's name behind HAProxy (n1, n2…): starts every Engine.IO session id
     PROXY_FIX = 0  # how many trusted proxies set X-Forwarded-For/-Proto/-Host (then cookies are Secure over HTTPS)
     # Database connection pool. A live meeting runs many short events at once; SQLAlchemy's default
     # (5 + 10 overflow, 30 s wait) queued votes for seconds under load (docs/performance.md).

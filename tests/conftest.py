@@ -177,10 +177,14 @@ def connect(app):
 
 
 @pytest.fixture
-def resident(connect, meeting):
-    """A joined resident: (socket, join ack)."""
+def resident(app, connect, meeting):
+    """A joined resident: (socket, join ack). Without `http_client`, a browser of its own that
+    opened the room page first (so it has the device cookie, as every real browser does)."""
 
     def make(name="Alice", target=None, http_client=None):
+        if http_client is None:
+            http_client = app.test_client()
+            http_client.get(f"/meetings/{(target or meeting).id}")
         sock = connect(http_client)
         ack = call(sock, "join", {"meeting_id": (target or meeting).id, "display_name": name})
         assert ack["ok"], ack

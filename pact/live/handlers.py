@@ -68,6 +68,12 @@ def _address() -> str:
     return hash_secret(request.remote_addr or "unknown")[:32]
 
 
+def _device() -> str | None:
+    """The hashed device cookie of this socket's handshake (the room page sets it), or None."""
+    device = request.cookies[DEVICE_COOKIE] if DEVICE_COOKIE in request.cookies else None
+    return hash_secret(device) if device else None
+
+
 def _state_on_entry(meeting: Meeting, viewer: Participant | None) -> Callable[[], dict]:
     """Read what this viewer's SNAPSHOT needs (in the command's transaction) and return the step
     that completes it once the socket is in the meeting's room (see `_completed`).
@@ -170,7 +176,8 @@ def join(data):
     # `in` first: a missing key makes Werkzeug build an HTTP exception (80 µs, every join of a storm).
     device = request.cookies[DEVICE_COOKIE] if DEVICE_COOKIE in request.cookies else None
     device_hash, address_hash = (hash_secret(device) if device else None), _address()
-    limits.check("join", address=address_hash, device=device_hash)
+    limits.check("join", address=address_hash, device=device_hash,
+                 bare_address=address_hash if device_hash is None else None)
     about = demographics.parse_about(data.get("postcode_district"), data.get("age_band"))
     if data.get("display_name") is not None and data.get("resume_token") is None and not current_user.is_authenticated:
         # The storm case, a resident joining by name: group-committed, and no ORM at all.
@@ -249,7 +256,7 @@ def sync(ctx: Context, _data):
 def post_issue(ctx: Context, data):
     """Participant → server. Ack to the author with ISSUE (and, when held, `hold` with the code and
     `message` saying why and where to go); `issue_posted` to the room when public, to staff only when held."""
-    limits.check("post", participant=ctx.participant.id, address=_address())
+    limits.check("post", participant=ctx.participant.id, device=_device(), address=_address())
     posted = issues.post_issue(ctx.meeting, ctx.participant, data["text"], data.get("category"), now=utcnow(),
                                **_posting_rules())
     ack = {"ok": True, "issue": issue_data(posted.issue, 0, my_vote=False, for_author=True)}
@@ -265,7 +272,7 @@ def vote(ctx: Context, data):
 
     A resident's support vote is group-committed (group_commit.py) without loading the ORM; any
     vote that does not insert takes the full path below, which decides it and says why."""
-    limits.check("vote", participant=ctx.participant_id, address=_address())
+    limits.check("vote", local=True, participant=ctx.participant_id, device=_device(), address=_address())
     if ctx.is_resident and group_commit("support_votes").submit((ctx.participant_id, data["issue_id"])):
         return {"ok": True}, [broadcast.tallies_changed(ctx.meeting_id)]
     voting.cast_vote(ctx.meeting, ctx.participant, data["issue_id"], now=utcnow())
@@ -275,7 +282,7 @@ def vote(ctx: Context, data):
 @command("unvote", ISSUE_REF)
 def unvote(ctx: Context, data):
     """Resident → server: take a vote back. Ack to the voter; `tallies` to the room, coalesced."""
-    limits.check("vote", participant=ctx.participant.id, address=_address())
+    limits.check("vote", local=True, participant=ctx.participant.id, device=_device(), address=_address())
     voting.retract_vote(ctx.meeting, ctx.participant, data["issue_id"])
     return {"ok": True}, [broadcast.tallies_changed(ctx.meeting.id)]
 

@@ -8,6 +8,7 @@ from sqlalchemy import func, literal, or_, select, tuple_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 
 from pact.extensions import db
 from pact.meetings import stages
@@ -49,8 +50,39 @@ def cast_vote(meeting: Meeting, voter: Participant, issue_id: object, *, now: da
     if kind is VoteKind.PRIORITY:
         _cast_priority_vote(meeting, voter, issue_id, now=now)
     elif not _insert_support_vote(meeting, voter, issue_id, now=now):
-        refuse_own_issue(_votable_issue(meeting, issue_id, kind), voter)  # raises not_found or own_issue
+        issue = _votable_issue(meeting, issue_id, kind)  # raises not_found when that is why
+        refuse_own_issue(issue, voter)  # own_issue
+        _refuse_device_vote(issue, voter, kind)
         raise DomainError("duplicate", "You have already voted for this issue.")
+
+
+def _device_voted(issue_id, voter, kind: VoteKind):
+    """EXISTS: another name from the voter's browser (device cookie) has this vote on this issue.
+    One browser, one voice: re-joining under new names cannot multiply support (issue #11 M3)."""
+    other, their_vote = aliased(Participant), aliased(Vote)
+    return (
+        select(their_vote.id).join(other, other.id == their_vote.participant_id)
+        .where(their_vote.issue_id == issue_id, their_vote.kind == kind, other.device_hash.is_not(None),
+               other.device_hash == voter.device_hash, other.id != voter.id)
+        .exists()
+    )
+
+
+def _refuse_device_vote(issue: Issue, voter: Participant, kind: VoteKind) -> None:
+    if voter.device_hash is not None and db.session.scalar(select(_device_voted(issue.id, voter, kind))):
+        raise DomainError("device_voted", "Someone using this browser has already voted for this issue under "
+                                          "another name. One browser has one vote per issue.")
+
+
+def _device_votes_used(meeting: Meeting, voter: Participant) -> int:
+    """Priority votes cast from the voter's browser under any name (or the voter's alone, without one)."""
+    if voter.device_hash is None:
+        return priority_votes_used(meeting, voter)
+    return db.session.scalar(
+        select(func.count(Vote.id)).join(Issue).join(Participant, Participant.id == Vote.participant_id).where(
+            Issue.meeting_id == meeting.id, Vote.kind == VoteKind.PRIORITY,
+            Participant.device_hash == voter.device_hash)
+    ) or 0
 
 
 def _insert_support_vote(meeting: Meeting, voter: Participant, issue_id: object, *, now: datetime) -> bool:
@@ -83,6 +115,7 @@ def insert_support_votes(
         conditions.append(tuple_(Participant.id, Issue.id).in_(pairs))
     if residents_only:
         conditions.append(Participant.user_id.is_(None))
+    conditions.append(~_device_voted(Issue.id, Participant, VoteKind.SUPPORT))
     votable = (
         select(Issue.id, Participant.id, literal(VoteKind.SUPPORT, columns.kind.type),
                literal(now, columns.created_at.type))
@@ -126,7 +159,8 @@ def _cast_priority_vote(meeting: Meeting, voter: Participant, issue_id: object, 
     )
     if existing is not None:
         raise DomainError("duplicate", "You have already voted for this issue.")
-    used = priority_votes_used(meeting, voter)
+    _refuse_device_vote(issue, voter, VoteKind.PRIORITY)
+    used = _device_votes_used(meeting, voter)
     if used >= meeting.votes_per_resident:
         raise DomainError(
             "vote_limit_reached",

@@ -72,7 +72,9 @@ class Participant(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     # A per-browser cookie id (hashed), so a removed resident cannot rejoin under a new name.
     device_hash: Mapped[str | None] = mapped_column(String(64), index=True)
-    address_hash: Mapped[str | None] = mapped_column(String(64))
+    address_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    # Removed "and their address for a while": nobody joins this meeting from that address until then.
+    address_banned_until: Mapped[datetime | None] = mapped_column(default=None)
     muted: Mapped[bool] = mapped_column(default=False)
     removed: Mapped[bool] = mapped_column(default=False)
     joins: Mapped[int] = mapped_column(default=1)  # how many times they joined or resumed

@@ -14,7 +14,7 @@
   var nameKey = "pact:name";
 
   var state = { meeting: null, issues: new Map(), me: null, joined: false, muted: new Map(), expanded: new Set(),
-                sort: "shared", filter: "all" };
+                sort: "shared", filter: "all", notes: new Map() };  // notes: feedback shown beside an issue's button
   var $ = function (id) { return document.getElementById(id); };
   // The page says live participation needs JavaScript until this script runs; then the live parts show.
   if ($("needs-js")) $("needs-js").hidden = true;
@@ -61,6 +61,8 @@
     if (node) {
       node.textContent = message || "";
       node.classList.toggle("error", !!isError);
+      var box = node.getBoundingClientRect();
+      if (message && (box.bottom > window.innerHeight || box.top < 0)) node.scrollIntoView({ block: "nearest" });
     }
     if (message) announce(message);
   }
@@ -304,10 +306,22 @@
       newest: function (a, b) { return b.id - a.id; },
       unanswered: function (a, b) { return ((a.answer ? 1 : 0) - (b.answer ? 1 : 0)) || (b.votes - a.votes) || (a.id - b.id); }
     }[state.sort] || function (a, b) { return (b.votes - a.votes) || (a.id - b.id); };
-    return Array.from(state.issues.values()).filter(shown).sort(function (a, b) {
+    var list = Array.from(state.issues.values()).filter(shown).sort(function (a, b) {
       if (voting && a.shortlisted !== b.shortlisted) return a.shortlisted ? -1 : 1;
       return order(a, b);
     });
+    // While someone is using an item of the list (focus inside it), tallies do not reshuffle it under
+    // their finger: the last order holds, newcomers go after it; it re-sorts once focus leaves.
+    var active = document.activeElement;
+    if (state.lastOrder && active && els.issues.contains(active)) {
+      var rank = state.lastOrder;
+      list.sort(function (a, b) {
+        var ra = rank.has(a.id) ? rank.get(a.id) : Infinity, rb = rank.has(b.id) ? rank.get(b.id) : Infinity;
+        return ra === rb ? 0 : (ra < rb ? -1 : 1);
+      });
+    }
+    state.lastOrder = new Map(list.map(function (issue, i) { return [issue.id, i]; }));
+    return list;
   }
 
   function focusables(li) {
@@ -399,7 +413,8 @@
     var actions = el("div", "issue-actions");
     var votesText = el("span", "votes", voteLabel(issue));
     actions.appendChild(votesText);
-    var note = el("span", "feedback small"); note.setAttribute("role", "status");
+    var note = el("span", "feedback small", state.notes.get(issue.id) || ""); note.setAttribute("role", "status");
+    if (note.textContent && state.notes.get(issue.id + ":error")) note.classList.add("error");
     // An author cannot support their own issue: no button is offered (the server refuses own_issue too).
     if (!isStaff() && state.joined && issue.mine) actions.appendChild(el("span", "muted small", "Your issue"));
     else if (!isStaff() && state.joined) actions.appendChild(voteButton(issue, headingId, note));
@@ -473,9 +488,12 @@
           var again = li && li.querySelector(".vote-button");
           if (again) again.focus();
           var voting = stage() === "voting";
-          feedback(li && li.querySelector(".feedback"), event === "vote" ? (voting ? "Priority vote given." : "Thanks: you share this.")
-                                                                         : (voting ? "Priority vote taken back." : "Support taken back."));
+          var said = event === "vote" ? (voting ? "Priority vote given." : "Thanks: you share this.")
+                                      : (voting ? "Priority vote taken back." : "Support taken back.");
+          state.notes.set(issue.id, said); state.notes.delete(issue.id + ":error");  // kept across redraws
+          feedback(li && li.querySelector(".feedback"), said);
         } else {
+          state.notes.set(issue.id, ack.message); state.notes.set(issue.id + ":error", true);
           feedback(note, ack.message, true);
         }
       });
@@ -617,7 +635,11 @@
   });
   function setPostError(message) {
     els.postError.textContent = message;
-    if (message) { els.text.setAttribute("aria-invalid", "true"); els.text.focus(); els.postFeedback.textContent = ""; }
+    if (message) {
+      els.text.setAttribute("aria-invalid", "true"); els.text.focus(); els.postFeedback.textContent = "";
+      var box = els.postError.getBoundingClientRect();
+      if (box.bottom > window.innerHeight) els.postError.scrollIntoView({ block: "nearest" });
+    }
     else els.text.removeAttribute("aria-invalid");
   }
 
@@ -633,6 +655,9 @@
 
   if (els.sort) els.sort.addEventListener("change", function () { state.sort = els.sort.value; render(); });
   if (els.filter) els.filter.addEventListener("change", function () { state.filter = els.filter.value; render(); });
+  els.issues.addEventListener("focusout", function (e) {
+    if (!e.relatedTarget || !els.issues.contains(e.relatedTarget)) scheduleRender();  // re-sort once focus leaves
+  });
 
   window.PACT = window.PACT || {};
   window.PACT.room = { state: state, send: send, render: render, socket: socket, announce: announce, showNotice: showNotice,

@@ -52,6 +52,7 @@
     var reasonId = "reason-" + issue.id + "-" + Math.random().toString(36).slice(2, 7);
     var label = el("label", "small", "Reason shown to the author (optional)"); label.htmlFor = reasonId;
     var reason = el("input"); reason.id = reasonId; reason.maxLength = 500;
+    reason.addEventListener("input", function () { error.textContent = ""; });
     function act(action) {
       return function () {
         var payload = { issue_id: issue.id, action: action };
@@ -82,8 +83,26 @@
     }
     if (issue.author_id) {
       var people = el("div", "button-row");
-      people.appendChild(button("Mute " + issue.author, function () { send("mute", { participant_id: issue.author_id }).then(done); }));
-      people.appendChild(button("Unmute", function () { send("unmute", { participant_id: issue.author_id }).then(done); }));
+      // One toggle that shows the author's state (aria-pressed), rather than Mute and Unmute side by side.
+      var muted = room.state.muted.has(issue.author_id);
+      var toggle = button(muted ? "Unmute " + issue.author : "Mute " + issue.author, function () {
+        var now = room.state.muted.has(issue.author_id);
+        send(now ? "unmute" : "mute", { participant_id: issue.author_id }).then(function (ack) {
+          done(ack);
+          if (!ack.ok) return;
+          if (now) room.state.muted.delete(issue.author_id);
+          else room.state.muted.set(issue.author_id, { id: issue.author_id, display_name: issue.author, muted: true });
+          room.renderMuted();
+          room.render();
+          var again = document.querySelector('li[data-issue-id="' + issue.id + '"] .mute-toggle');
+          if (again) again.focus();
+          room.announce(issue.author + (now ? " can post and vote again." : " is muted: they can watch but not post or vote."));
+        });
+      });
+      toggle.classList.add("mute-toggle");
+      toggle.setAttribute("aria-pressed", muted ? "true" : "false");
+      people.appendChild(toggle);
+      people.appendChild(el("span", "small mute-state", muted ? issue.author + " is muted." : ""));
       people.appendChild(button("Remove from meeting", function () {
         if (window.confirm("Remove " + issue.author + " from this meeting? They cannot rejoin from this browser.")) {
           send("remove", { participant_id: issue.author_id }).then(done);
@@ -154,7 +173,7 @@
       queue.appendChild(li);
     });
   }
-  ["state", "issue_posted", "issue_updated", "resync"].forEach(function (name) {
+  ["state", "issue_posted", "issue_updated", "resync", "participant_updated"].forEach(function (name) {
     room.socket.on(name, function () { window.setTimeout(scheduleQueue, 0); });
   });
   window.setInterval(scheduleQueue, 30000);  // waiting times and the overdue flag move on

@@ -7,7 +7,7 @@ PORT ?= 5000
 FLASK := $(BIN)/flask --app wsgi
 export PORT
 
-.PHONY: run test install install-test install-browser migrate demo clean help bench-page run-cluster bench install-cluster
+.PHONY: run test install install-test install-browser migrate demo clean help bench-page run-cluster bench install-cluster soak
 .DEFAULT_GOAL := help
 
 help:
@@ -84,6 +84,12 @@ $(VENV)/.installed-bench: requirements-bench.txt requirements-test.txt requireme
 
 bench: $(VENV)/.installed-bench
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+# Two processes behind HAProxy for SOAK_MINUTES (default 30): 1,000 residents, churn, votes; checks
+# RSS, descriptors, greenlets, database and Redis connections stay flat (docs/performance.md). Not in `make test`.
+SOAK_MINUTES ?= 30
+soak: $(VENV)/.installed-bench install-cluster
+	SOAK_MINUTES=$(SOAK_MINUTES) $(BIN)/python -m bench.soak $(SOAK_ARGS)
 
 bench-page: install-test
 	$(BIN)/python bench/page_responsiveness.py $(BENCH_ARGS)

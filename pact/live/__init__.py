@@ -13,6 +13,7 @@ def init_live(app: Flask) -> None:
     from pact.live import moderation_handlers  # noqa: F401  (moderate, mute, remove, set_moderation, reply)
     from pact.live import closing_handlers  # noqa: F401  (shortlist, merge, close, verdict)
     from pact.live import routing
+    from pact.live.redis_client import redis_client
     from pact.live.manager import JsonPacket, client_manager
     from pact.live.registry import RoomRegistry
     from pact.live.snapshots import SnapshotCache
@@ -57,7 +58,7 @@ def init_live(app: Flask) -> None:
                                                        window=window, max_batch=64)
     app.extensions["pact_newcomers"] = GroupCommit(lambda joins: admit_newcomers(joins, now=utcnow()),
                                                    window=window, max_batch=64)
-    app.extensions["pact_room_registry"] = RoomRegistry(app.config.get("MESSAGE_QUEUE") or None)
+    app.extensions["pact_room_registry"] = RoomRegistry(redis_client(app))
 
 
 def _not_here():

@@ -7,13 +7,14 @@ PORT ?= 5000
 FLASK := $(BIN)/flask --app wsgi
 export PORT
 
-.PHONY: run test install install-test install-browser migrate demo clean help bench-page run-cluster bench install-cluster soak
+.PHONY: bench-places run test install install-test install-browser migrate demo clean help bench-page run-cluster bench bench-duplicates install-cluster soak
 .DEFAULT_GOAL := help
 
 help:
 	@echo "make run    install, migrate, add demo data (embedded database only) and serve on http://127.0.0.1:$(PORT)"
 	@echo "make test   install test requirements (and, as root, Debian's chromium) and run the whole suite"
 	@echo "make bench-page  measure the room page's long tasks and frame rate (500 issues, tallies every 100 ms)"
+	@echo "make bench-duplicates  precision of near-duplicate suggestions on labelled pairs, and their cost at 1,000 issues"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -91,8 +92,19 @@ SOAK_MINUTES ?= 30
 soak: $(VENV)/.installed-bench install-cluster
 	SOAK_MINUTES=$(SOAK_MINUTES) $(BIN)/python -m bench.soak $(SOAK_ARGS)
 
+# "Find your beat": 10,000 lookups against 500 beat polygons (docs/places.md).
+bench-places: install
+	$(BIN)/python -m bench.places $(BENCH_ARGS)
+
 bench-page: install-test
 	$(BIN)/python bench/page_responsiveness.py $(BENCH_ARGS)
 
+bench-duplicates: install
+	$(BIN)/python bench/duplicates.py $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) .pytest_cache node_modules
+
+# The evidence page at scale (docs/evidence.md): 50 beats x two years on PostgreSQL, its own database.
+bench-evidence: install-test
+	$(BIN)/python bench/evidence.py $(BENCH_ARGS)

@@ -110,17 +110,24 @@ class Load:
         self.counts = {"joins": 0, "join_failures": 0, "leaves": 0, "votes_sent": 0, "votes_ok": 0,
                        "votes_refused": 0, "vote_no_answer": 0}
         self.serial = 0
+        self.pending = 0  # joins under way
+        self.join_errors: dict[str, int] = {}
         self.stop = asyncio.Event()
 
     async def join_one(self) -> None:
         self.serial += 1
+        self.pending += 1
         resident = Resident(self.url, self.meeting_id, f"Soak resident {self.serial}")
         try:
             await resident.start()
-        except Exception:  # noqa: BLE001
+        except Exception as exc:  # noqa: BLE001
             self.counts["join_failures"] += 1
+            reason = f"{exc.__class__.__name__}: {str(exc)[:80]}"
+            self.join_errors[reason] = self.join_errors.get(reason, 0) + 1
             await resident.leave()
             return
+        finally:
+            self.pending -= 1
         self.counts["joins"] += 1
         self.residents.append(resident)
 
@@ -159,6 +166,8 @@ class Load:
                     leaving = self.residents.pop(random.randrange(len(self.residents)))
                     self.counts["leaves"] += 1
                     tasks.add(asyncio.ensure_future(leaving.leave()))
+            # Newcomers keep the room at its size (a failed join is replaced by another).
+            for _ in range(min(50, self.size - len(self.residents) - self.pending)):
                 tasks.add(asyncio.ensure_future(self.join_one()))
             while vote_due >= 1:
                 vote_due -= 1
@@ -256,7 +265,18 @@ def wait_healthy(url: str, timeout: float = 60) -> None:
     raise RuntimeError(f"{url} did not become healthy")
 
 
+def _stop_on_sigterm() -> None:
+    """SIGTERM ends the run like Ctrl+C, so the servers, HAProxy and Redis are stopped too."""
+    import signal
+
+    def stop(*_args):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+
+
 def main() -> int:
+    _stop_on_sigterm()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--minutes", type=float, default=float(os.environ.get("SOAK_MINUTES", "30")))
     parser.add_argument("--residents", type=int, default=1000)
@@ -338,7 +358,8 @@ def main() -> int:
                                                   "redis_clients": 2 * (POOL_SIZE + 2)})
         result = {"minutes": args.minutes, "residents": args.residents, "churn_per_second": args.churn,
                   "votes_per_second": args.rate, **load.counts, "acknowledged_pairs": len(load.acknowledged),
-                  "acknowledged_missing_from_db": len(missing), "flatness": verdict,
+                  "acknowledged_missing_from_db": len(missing), "join_errors": load.join_errors,
+                  "flatness": verdict,
                   "all_flat": all(v["flat"] for v in verdict.values()), "samples": samples}
     finally:
         for proc in [haproxy, *servers, redis_proc]:

@@ -13,6 +13,7 @@ class Defaults:
     SECRET_KEY: str | None = None
     DATABASE_URL: str | None = None  # None → SQLite file in instance/
     MESSAGE_QUEUE: str | None = None
+    BASE_URL: str | None = None  # the public address (pact/urls.py); None → http://127.0.0.1:$PORT (development)
     DEMO = True
     RATE_LIMITS = True
     # Flask-SocketIO: threading mode by default (simple-websocket); gevent for big rooms.
@@ -42,15 +43,26 @@ class Defaults:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
     WTF_CSRF_TIME_LIMIT = None  # token lives as long as the session
+    STAFF_SESSION_IDLE = 8 * 3600  # seconds a staff sign-in may go unused before it ends (pact/auth/sessions.py)
+    STAFF_SESSION_LIFETIME = 7 * 24 * 3600  # seconds after which a staff sign-in ends however much it is used
     # Moderation and safeguarding (README "Moderation and safeguarding"). Forces change these.
     SAFEGUARDING_WORDS: list[str] = [  # hold a post for review; "word*" also matches words it begins
         "fuck*", "shit*", "cunt*", "wank*", "twat*", "bastard*", "dickhead*", "bellend*", "nonce*", "paedo*",
         "pedo*", "slag*", "scum*", "snitch*",
+        # threats aimed at officers or residents (safeguarding `word_list`; docs/safeguarding.md)
+        "i know where you live", "watch your back", "coming to you", "you're dead", "your days are numbered",
+        "get what's coming", "burn your house", "petrol through your door", "kill you",
     ]
     SAFEGUARDING_MESSAGES: dict[str, str] = {}  # hold code → the force's own wording (see safeguarding.MESSAGES)
     SAFEGUARDING_REPLIES: list[dict[str, str]] = []  # [{"key", "label", "text"}…]; [] → safeguarding.REPLIES
+    SAFEGUARDING_OVERDUE_MINUTES = 5  # a held post waiting longer is flagged in officers' queues
+    SAFEGUARDING_BUDGET_MS = 250  # a check slower than this holds the post (`check_failed`)
+    SAFEGUARDING_POLICY = ""  # the moderation policy page's text (paragraphs split by blank lines); "" → the default
     DUPLICATE_WINDOW = 600  # seconds in which the same text is refused as `duplicate`
     RATE_LIMIT_OVERRIDES: dict[str, list] = {}  # e.g. {"post:participant": [5, 60]} (see pact/live/limits.py)
+    # Partner agencies an officer can refer an issue to: key → the words residents read after "Referred to".
+    REFERRAL_PARTNERS: dict[str, str] = {"council": "the council", "housing": "the housing provider",
+                                         "highways": "highways", "fire": "the fire and rescue service"}
     NODE_ID: str | None = None  # this process's name behind HAProxy (n1, n2…): starts every Engine.IO session id
     PROXY_FIX = 0  # how many trusted proxies set X-Forwarded-For/-Proto/-Host (then cookies are Secure over HTTPS)
     # Database connection pool. A live meeting runs many short events at once; SQLAlchemy's default
@@ -62,6 +74,34 @@ class Defaults:
     DB_POOL_TIMEOUT = 30  # seconds to wait for a connection before answering `unavailable`
     SQLITE_BUSY_TIMEOUT_MS = 15000
     SQLITE_IMMEDIATE = True  # take SQLite's write lock at BEGIN (see pact/database.py)
+    # Time and streams (pact/localtime.py, pact/scheduling/streams.py)
+    TIMEZONE = "Europe/London"  # every time people read or type; storage stays UTC
+    # Stream providers the room may embed (and CSP frame-src allows): youtube, facebook, vimeo, and
+    # self-hosted "peertube:HOST" / "owncast:HOST". Any other stream link is shown as a plain link.
+    STREAM_PROVIDERS: list[str] = ["youtube", "facebook", "vimeo"]
+    # E-mail (README "E-mail", docs/data-protection.md)
+    MAIL_URL: str | None = None  # smtp://host:port, smtp+starttls://user:pass@host:587, smtps://user:pass@host:465
+    MAIL_FROM = "PACT Live <pact-live@localhost>"
+    MAIL_OUTBOX: str | None = None  # with no MAIL_URL: where .eml files go (None → instance/outbox)
+    MAIL_QUEUE_PATH: str | None = None  # embedded job queue (SQLite) without MESSAGE_QUEUE (None → instance/)
+    MAIL_WORKER = True  # `serve` starts the mail worker beside itself; off when it runs on its own
+    MAIL_WORKERS = 2  # worker threads in that process (each sends one batch at a time)
+    MAIL_BATCH = 100  # messages per SMTP connection and job
+    MAIL_RETRY_DELAY = 30.0  # seconds before the first retry after a temporary SMTP failure; doubles each time
+    MAIL_MAX_ATTEMPTS = 8
+    MAIL_SWEEP_INTERVAL = 30.0  # seconds between looks for due reminders and anything a crash left behind
+    MAIL_TIMEOUT = 30.0  # seconds an SMTP connection may take to answer
+    MAIL_KEEP_DAYS = 30  # days a delivery record (keyed address hash, state) is kept, then erased
+    REMINDER_HOURS = "24,1"  # hours before a meeting when subscribers get a reminder; fractions allowed
+    PRIVACY_NOTICE = (  # shown at /privacy and linked from every form that takes an address; forces edit it
+        "We use your e-mail address only to send you the messages you asked for about this beat's PACT "
+        "meetings: confirmation, reminders, summaries and progress updates, or one message when your issue is "
+        "answered. We never show it on any page or share it.\n\n"
+        "Every e-mail has a link to change what you get or to unsubscribe; unsubscribing erases your address "
+        "at once. An address that is never confirmed is erased after 48 hours. Records of what was sent, "
+        "kept without your address, are erased after 30 days.\n\n"
+        "To see or erase what we hold about your address, contact the force's data protection officer."
+    )
 
 
 _BOOL_TRUE = {"1", "true", "yes", "on"}

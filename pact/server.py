@@ -17,11 +17,15 @@ import sys
 from flask import Flask
 
 from pact.extensions import socketio
+from pact.live.services import installed
 
 log = logging.getLogger(__name__)
 
 
 def serve(app: Flask, *, host: str, port: int) -> None:
+    from pact.delivery.worker import start_beside
+
+    start_beside(app)  # the mail worker, a process of its own (once: a gevent re-exec keeps it)
     mode = socketio.server.eio.async_mode
     if mode == "gevent":
         from gevent import monkey
@@ -104,6 +108,9 @@ def serve_gevent(app: Flask, *, host: str, port: int) -> None:
     from gevent import pywsgi
     from gevent.pool import Pool
 
+    from pact.delivery.worker import start_beside
+
+    start_beside(app)  # started directly (python -m pact.serve_gevent): its own mail worker
     cfg = app.config
     files = raise_file_limit()
     _pings_on_timers()
@@ -121,7 +128,8 @@ def serve_gevent(app: Flask, *, host: str, port: int) -> None:
 
     def shut_down(*_args) -> None:
         # A clean stop: leave the shared presence count at once instead of after PRESENCE_TTL.
-        ticker = app.extensions.get("pact_ticker")
+        live = installed(app)
+        ticker = live.ticker if live else None
         if ticker is not None:
             ticker.stop(timeout=1)
             if ticker.shared is not None:

@@ -285,7 +285,8 @@
 
   function issueKey(issue) {
     return [issue.votes, issue.support, issue.my_vote, issue.status, issue.shortlisted, issue.answer ? issue.answer.text : "",
-            issue.moderation_reason || "", stage(), state.me ? state.me.muted : ""].join("|");
+            issue.moderation_reason || "", stage(), state.me ? state.me.muted : "",
+            issue.in_room, state.meeting ? state.meeting.room_size : ""].join("|");  // hybrid meetings
   }
 
   function renderVotesLeft() {
@@ -304,7 +305,9 @@
     var text = el("p", "issue-text", issue.text);
     text.id = headingId;
     li.appendChild(text);
-    li.appendChild(el("p", "issue-meta muted small", categoryLabel(issue.category) + " · raised by " + issue.author));
+    var meta = el("p", "issue-meta muted small", categoryLabel(issue.category) + " · raised by " + issue.author);
+    if (issue.staff) meta.appendChild(el("span", "badge badge-staff", "Police staff"));  // a resident's name cannot earn this
+    li.appendChild(meta);
     if (STATUS_LABELS[issue.status] && issue.status !== "answered") {
       var status = el("p", "issue-status", STATUS_LABELS[issue.status] + (issue.moderation_reason ? ": " + issue.moderation_reason : ""));
       li.appendChild(status);
@@ -321,6 +324,7 @@
       li.appendChild(answer);
     }
     if (isStaff()) li.appendChild(staffControls(issue, headingId));
+    (window.PACT.issueHooks || []).forEach(function (hook) { hook(li, issue); });  // hybrid.js
     return li;
   }
 
@@ -395,7 +399,8 @@
     e.preventDefault();
     var name = els.name.value.trim();
     if (!name) { els.joinError.textContent = "Enter a display name to join."; els.name.focus(); return; }
-    join({ display_name: name }).then(function (ack) {
+    var about = window.PACT.aboutMe ? window.PACT.aboutMe() : {};  // optional fields (pulse.js)
+    join(Object.assign({ display_name: name }, about)).then(function (ack) {
       if (ack.ok) { store(nameKey, name); els.text.focus(); }
       else { els.joinError.textContent = ack.message; els.name.setAttribute("aria-invalid", "true"); els.name.focus(); }
     });
@@ -422,6 +427,7 @@
       els.text.value = ""; store(draftKey, null); updateCount();
       upsert(ack.issue);
       if (ack.message) showNotice(ack.message); else announce("Your issue was posted.");
+      (window.PACT.postedHooks || []).forEach(function (hook) { hook(ack.issue); });  // notify.js
     });
   });
   function setPostError(message) {

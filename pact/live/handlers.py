@@ -17,12 +17,25 @@ from pact.live import NAMESPACE, broadcast, limits, rooms
 from pact.live.commands import SESSION_MEETING, SESSION_PARTICIPANT, SESSION_RESIDENT, Context, command, ticker
 from pact.live.payloads import Field
 from pact.live.presence import person_key
+from pact.evidence import demographics
+from pact.evidence.attendance import record_viewer
+from pact import notifications
+from pact.delivery import dispatch_soon
+from pact.live.services import services
 from pact.meetings import audit, issues, safeguarding, stages, voting
 from pact.meetings.errors import DomainError
 from pact.meetings.participants import admit, get_meeting, hash_secret, newcomer
 from pact.meetings.permissions import require_moderator
-from pact.meetings.snapshot import (PublicView, counts_for, issue_data, participant_data, resident_snapshot, snapshot,
-                                    viewer_part, with_counts)
+from pact.meetings.snapshot import (
+    PublicView,
+    counts_for,
+    issue_data,
+    participant_data,
+    resident_snapshot,
+    snapshot,
+    viewer_part,
+    with_counts,
+)
 from pact.models import Meeting, Participant, ParticipantRole, Stage, utcnow
 
 DEVICE_COOKIE = "pact_device"
@@ -30,16 +43,16 @@ SESSION_STAFF_USER = "staff_user_id"
 
 
 def registry():
-    return current_app.extensions["pact_room_registry"]
+    return services().registry
 
 
 def snapshots():
-    return current_app.extensions["pact_snapshots"]
+    return services().snapshots
 
 
 def group_commit(name: str):
     """`support_votes` or `newcomers`: see group_commit.py."""
-    return current_app.extensions[f"pact_{name}"]
+    return getattr(services(), name)
 
 ISSUE_REF = {"issue_id": Field("int")}
 
@@ -47,7 +60,8 @@ ISSUE_REF = {"issue_id": Field("int")}
 def _posting_rules() -> dict:
     """The force's safeguarding word list and wording, and the duplicate window, from config."""
     cfg = current_app.config
-    return {"policy": safeguarding.Policy.build(cfg.get("SAFEGUARDING_WORDS"), cfg.get("SAFEGUARDING_MESSAGES")),
+    return {"policy": safeguarding.Policy.build(cfg.get("SAFEGUARDING_WORDS"), cfg.get("SAFEGUARDING_MESSAGES"),
+                                                cfg.get("SAFEGUARDING_BUDGET_MS")),
             "duplicate_window": timedelta(seconds=cfg.get("DUPLICATE_WINDOW", 600))}
 
 
@@ -153,7 +167,8 @@ def on_unknown(event, *_args):
 
 
 @command("join", {"meeting_id": Field("int"), "display_name": Field("str", required=False),
-                  "resume_token": Field("str", required=False)}, joined=False)
+                  "resume_token": Field("str", required=False), "postcode_district": Field("str?", required=False),
+                  "age_band": Field("str?", required=False)}, joined=False)
 def join(data):
     """Resident (name or resume token) or signed-in staff → server.
 
@@ -164,10 +179,11 @@ def join(data):
     device_hash, address_hash = (hash_secret(device) if device else None), _address()
     limits.check("join", address=address_hash, device=device_hash,
                  bare_address=address_hash if device_hash is None else None)
+    about = demographics.parse_about(data.get("postcode_district"), data.get("age_band"))
     if data.get("display_name") is not None and data.get("resume_token") is None and not current_user.is_authenticated:
         # The storm case, a resident joining by name: group-committed, and no ORM at all.
         joining, token = newcomer(data["meeting_id"], data["display_name"], device_hash=device_hash,
-                                  address_hash=address_hash)
+                                  address_hash=address_hash, **about)
         participant_id = group_commit("newcomers").submit(joining)
         if participant_id is not None:
             participant = Participant(id=participant_id, display_name=joining.display_name,
@@ -177,7 +193,7 @@ def join(data):
     meeting = get_meeting(data["meeting_id"])
     participant, token = admit(
         meeting, user=current_user, display_name=data.get("display_name"), resume_token=data.get("resume_token"),
-        now=utcnow(), device_hash=device_hash, address_hash=address_hash,
+        now=utcnow(), device_hash=device_hash, address_hash=address_hash, about=about,
     )
     return _entering(meeting.id, participant, token, _state_on_entry(meeting, participant))
 
@@ -213,6 +229,8 @@ def watch(data):
     watching. Joining later (with a name or token) replaces the watcher with the participant."""
     limits.check("join", address=_address())
     meeting = get_meeting(data["meeting_id"])
+    if DEVICE_COOKIE in request.cookies:  # unique people who watched (pact/evidence/attendance.py)
+        record_viewer(meeting.id, hash_secret(request.cookies[DEVICE_COOKIE]), now=utcnow())
     presence, sid = ticker().presence, request.sid
     person = person_key(_device(), sid=sid)  # without a device cookie, one anonymous person per socket
     finish_state = _state_on_entry(meeting, None)
@@ -239,14 +257,14 @@ def sync(ctx: Context, _data):
 
 @command("post_issue", {"text": Field("str"), "category": Field("str?", required=False)})
 def post_issue(ctx: Context, data):
-    """Participant → server. Ack to the author with ISSUE (and why, when held); `issue_posted` to
-    the room when public, to staff only when held."""
+    """Participant → server. Ack to the author with ISSUE (and, when held, `hold` with the code and
+    `message` saying why and where to go); `issue_posted` to the room when public, to staff only when held."""
     limits.check("post", participant=ctx.participant.id, device=_device(), address=_address())
     posted = issues.post_issue(ctx.meeting, ctx.participant, data["text"], data.get("category"), now=utcnow(),
                                **_posting_rules())
     ack = {"ok": True, "issue": issue_data(posted.issue, 0, my_vote=False, for_author=True)}
     if posted.hold_message:
-        ack["message"] = posted.hold_message
+        ack["hold"], ack["message"] = posted.hold, posted.hold_message
     return ack, [broadcast.issue_posted(posted.issue)]
 
 
@@ -277,7 +295,8 @@ def answer(ctx: Context, data):
     """Officer of the beat → server. Ack to the officer; `issue_updated` (with the answer) to the room."""
     issue = issues.answer_issue(ctx.meeting, data["issue_id"], data["text"], user=ctx.user, now=utcnow())
     votes = voting.issue_votes(issue, voting.vote_kind(ctx.meeting))
-    return {"ok": True}, [broadcast.issue_updated(issue, votes)]
+    mailed = notifications.issue_answered(issue, utcnow())  # the author asked for an e-mail
+    return {"ok": True}, [broadcast.issue_updated(issue, votes)] + ([dispatch_soon] if mailed else [])
 
 
 @command("set_stage", {"stage": Field("str")})
@@ -288,7 +307,11 @@ def set_stage(ctx: Context, data):
     if target not in (Stage.LIVE, Stage.VOTING):
         raise DomainError("invalid_payload", "set_stage takes 'live' or 'voting'; use 'close' to close the meeting.")
     changed = stages.change_stage(ctx.meeting, target, now=utcnow())
+    mailed = None
     if changed:
         audit.record("set_stage", now=utcnow(), user=ctx.user, meeting=ctx.meeting, target=f"meeting:{ctx.meeting.id}",
                      reason=target.value)
-    return {"ok": True, "stage": target.value}, [broadcast.stage_changed(ctx.meeting)] if changed else []
+        if target is Stage.LIVE:
+            mailed = notifications.meeting_live(ctx.meeting, utcnow())  # "live now" to reminder subscribers
+    sends = [broadcast.stage_changed(ctx.meeting)] if changed else []
+    return {"ok": True, "stage": target.value}, sends + ([dispatch_soon] if mailed else [])

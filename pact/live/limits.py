@@ -47,6 +47,13 @@ DEFAULT_LIMITS: dict[str, tuple[int, float] | list[tuple[int, float]]] = {
     "vote:participant": (60, 10.0),
     "vote:device": (90, 10.0),
     "vote:address": (2000, 10.0),
+    "suggest:participant": (30, 60.0),  # "support this one instead" while a resident types (debounced)
+    # E-mail (pact/notifications): subscribing, staff password links, answer notices.
+    "subscribe:address": (20, 3600.0),
+    "subscribe:email": (3, 3600.0),
+    "forgot:address": (10, 3600.0),
+    "forgot:account": (3, 3600.0),
+    "watch:participant": (5, 600.0),
 }
 
 

@@ -29,7 +29,7 @@ def redis_client(app: Flask):
     return client
 
 
-POOL_SIZE = 16  # connections at most; a greenlet or thread waits for a free one (cooperatively under gevent)
+POOL_SIZE = 24  # connections at most; a greenlet or thread waits for a free one (cooperatively under gevent)
 
 
 def connect(url: str):
@@ -37,7 +37,7 @@ def connect(url: str):
     each (redis-py's default pool grows without limit), and kept them (`make soak` saw 171)."""
     import redis
 
-    pool = redis.BlockingConnectionPool.from_url(url, max_connections=POOL_SIZE, timeout=2, socket_timeout=0.5,
+    pool = redis.BlockingConnectionPool.from_url(url, max_connections=POOL_SIZE, timeout=5, socket_timeout=0.5,
                                                  socket_connect_timeout=0.5, decode_responses=True,
                                                  health_check_interval=30)
     return redis.Redis(connection_pool=pool)

@@ -12,6 +12,7 @@ from sqlalchemy import insert, or_, select
 from pact.extensions import db
 from pact.meetings.errors import DomainError, forbidden
 from pact.meetings.lookup import find
+from pact.meetings.names import check_resident_name
 from pact.meetings.permissions import can_moderate, can_see_beat
 from pact.meetings.text import clean_text
 from pact.models import Meeting, Participant, ParticipantRole, Role, Stage, User
@@ -75,14 +76,17 @@ class Newcomer:
     token_hash: str
     device_hash: str | None = None
     address_hash: str | None = None
+    postcode_district: str | None = None  # optional, anonymous (pact/evidence/demographics.py)
+    age_band: str | None = None
 
 
 def newcomer(meeting_id: int, display_name: object, *, device_hash: str | None = None,
-             address_hash: str | None = None) -> tuple[Newcomer, str]:
+             address_hash: str | None = None, postcode_district: str | None = None,
+             age_band: str | None = None) -> tuple[Newcomer, str]:
     """Check the name and issue a resume token; returns the newcomer and the token (shown once)."""
-    name = clean_text(display_name, field="display name", max_length=NAME_LIMIT, multiline=False)
+    name = check_resident_name(clean_text(display_name, field="display name", max_length=NAME_LIMIT, multiline=False))
     token, token_hash = _new_token()
-    return Newcomer(meeting_id, name, token_hash, device_hash, address_hash), token
+    return Newcomer(meeting_id, name, token_hash, device_hash, address_hash, postcode_district, age_band), token
 
 
 def admit_newcomers(newcomers: Sequence[Newcomer], *, now: datetime, muted_ok: bool = False) -> list[int | None]:
@@ -123,7 +127,7 @@ def admit_newcomers(newcomers: Sequence[Newcomer], *, now: datetime, muted_ok: b
             [{"meeting_id": n.meeting_id, "display_name": n.display_name, "role": ParticipantRole.RESIDENT,
               "token_hash": n.token_hash, "device_hash": n.device_hash, "address_hash": n.address_hash,
               "muted": (n.meeting_id, n.device_hash) in muted, "removed": False, "joins": 1, "created_at": now,
-              "last_seen_at": now}
+              "last_seen_at": now, "postcode_district": n.postcode_district, "age_band": n.age_band}
              for n in admitted],
         )
         ids = {token_hash: participant_id for participant_id, token_hash in rows}
@@ -132,12 +136,14 @@ def admit_newcomers(newcomers: Sequence[Newcomer], *, now: datetime, muted_ok: b
 
 def join_resident(
     meeting: Meeting, display_name: object, *, now: datetime, device_hash: str | None = None,
-    address_hash: str | None = None,
+    address_hash: str | None = None, about: dict[str, str | None] | None = None,
 ) -> tuple[Participant, str]:
-    """Create a resident participant; returns it with its resume token (shown to the client once)."""
+    """Create a resident participant; returns it with its resume token (shown to the client once).
+    `about` carries the optional, already checked postcode district and age band."""
     if meeting.stage is Stage.CLOSED:
         raise DomainError("wrong_stage", "This meeting has closed. Its summary is on the beat page.", stage="closed")
-    joining, token = newcomer(meeting.id, display_name, device_hash=device_hash, address_hash=address_hash)
+    joining, token = newcomer(meeting.id, display_name, device_hash=device_hash, address_hash=address_hash,
+                              **(about or {}))
     _check_device(meeting, device_hash, address_hash, now)
     (participant_id,) = admit_newcomers([joining], now=now, muted_ok=True)
     if participant_id is None:  # closed since it was read
@@ -152,6 +158,11 @@ def resume_participant(meeting: Meeting, token: object, *, now: datetime) -> tup
     participant = db.session.scalar(select(Participant).where(Participant.token_hash == hash_secret(token)))
     if participant is None or participant.meeting_id != meeting.id:
         raise DomainError("invalid_token", "That resume token is not valid for this meeting. Join again with your name.")
+    if participant.user_id is not None:
+        # A staff participant comes back only through its sign-in (`admit` → `join_staff`); its token
+        # alone, on a socket without that sign-in, must never open the staff room (issue #11, H2).
+        raise DomainError("invalid_token", "That resume token belongs to a staff sign-in, which this connection "
+                                           "does not have. Sign in as staff, or join with a display name.")
     if participant.removed:
         raise forbidden("You were removed from this meeting by a moderator and cannot rejoin it.")
     participant.joins += 1
@@ -187,6 +198,15 @@ def join_staff(meeting: Meeting, user: User, *, now: datetime) -> tuple[Particip
     return participant, token
 
 
+def end_staff_tokens(user_id: int) -> int:
+    """Replace the resume tokens of every staff participant of this account (sign-out, deactivation,
+    lost access), so no token handed out before works again. Returns how many were replaced."""
+    participants = db.session.scalars(select(Participant).where(Participant.user_id == user_id)).all()
+    for participant in participants:
+        participant.token_hash = _new_token()[1]
+    return len(participants)
+
+
 def require_active(participant: Participant, *, doing: str) -> None:
     """Muted residents can watch but not post or vote; removed ones can do nothing."""
     if participant.removed:
@@ -198,6 +218,7 @@ def require_active(participant: Participant, *, doing: str) -> None:
 def admit(
     meeting: Meeting, *, user: User | None, display_name: object = None, resume_token: object = None,
     now: datetime, device_hash: str | None = None, address_hash: str | None = None,
+    about: dict[str, str | None] | None = None,
 ) -> tuple[Participant, str]:
     """Decide who is joining: staff of this beat by their sign-in, else a resident by token or name."""
     if user is not None and getattr(user, "is_authenticated", False) and (
@@ -207,7 +228,8 @@ def admit(
     if resume_token is not None:
         return resume_participant(meeting, resume_token, now=now)
     if display_name is not None:
-        return join_resident(meeting, display_name, now=now, device_hash=device_hash, address_hash=address_hash)
+        return join_resident(meeting, display_name, now=now, device_hash=device_hash, address_hash=address_hash,
+                             about=about)
     if user is not None and getattr(user, "is_authenticated", False):
         raise forbidden("Your account is not assigned to this beat. Give a display name to watch as a resident.")
     raise DomainError("invalid_payload", "To join, give a display_name (or the resume_token you were given).")

@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, literal, select, tuple_
+from sqlalchemy import func, literal, or_, select, tuple_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -31,6 +31,13 @@ def _votable_issue(meeting: Meeting, issue_id: object, kind: VoteKind) -> Issue:
     return issue
 
 
+def refuse_own_issue(issue: Issue, voter: Participant) -> None:
+    """An author cannot support (or vote as a priority for) their own issue: it is counted as raised."""
+    if issue.participant_id == voter.id:
+        raise DomainError("own_issue", "This is your own issue, so it already counts as raised by you; "
+                                       "support other people's issues instead.", issue_id=issue.id)
+
+
 def _lock(participant: Participant) -> None:
     """Serialise one participant's votes (two tabs at once) so limits and uniqueness hold."""
     db.session.execute(select(Participant.id).where(Participant.id == participant.id).with_for_update())
@@ -44,6 +51,7 @@ def cast_vote(meeting: Meeting, voter: Participant, issue_id: object, *, now: da
         _cast_priority_vote(meeting, voter, issue_id, now=now)
     elif not _insert_support_vote(meeting, voter, issue_id, now=now):
         issue = _votable_issue(meeting, issue_id, kind)  # raises not_found when that is why
+        refuse_own_issue(issue, voter)  # own_issue
         _refuse_device_vote(issue, voter, kind)
         raise DomainError("duplicate", "You have already voted for this issue.")
 
@@ -90,8 +98,8 @@ def insert_support_votes(
     """The hot path of a live meeting: support votes for many (participant_id, issue_id) pairs in one
     statement. A pair is inserted only if its voter may vote now (neither removed nor muted, and,
     with `residents_only`, not staff), the voter's meeting is scheduled or live, the issue is public
-    in that meeting, and the voter has not voted for it yet. Returns the pairs inserted; the caller
-    finds out why any other pair was refused (see `cast_vote`)."""
+    in that meeting and not the voter's own, and the voter has not voted for it yet. Returns the
+    pairs inserted; the caller finds out why any other pair was refused (see `cast_vote`)."""
     pairs = list(dict.fromkeys(wanted))
     if not pairs:
         return set()
@@ -101,6 +109,7 @@ def insert_support_votes(
         Participant.removed.is_(False), Participant.muted.is_(False),
         Meeting.stage.in_([Stage.SCHEDULED, Stage.LIVE]),
         Issue.visibility == Visibility.PUBLIC, Issue.merged_into_id.is_(None),
+        or_(Issue.participant_id.is_(None), Issue.participant_id != Participant.id),
     ]
     if len(pairs) > 1:  # each voter with their own issue, not every voter with every issue
         conditions.append(tuple_(Participant.id, Issue.id).in_(pairs))
@@ -142,6 +151,7 @@ def _dialect_insert():
 def _cast_priority_vote(meeting: Meeting, voter: Participant, issue_id: object, *, now: datetime) -> None:
     """Limited votes: lock the voter's row so two tabs at once cannot exceed the limit."""
     issue = _votable_issue(meeting, issue_id, VoteKind.PRIORITY)
+    refuse_own_issue(issue, voter)
     _lock(voter)
     existing = db.session.scalar(
         select(Vote.id).where(Vote.participant_id == voter.id, Vote.issue_id == issue.id,

@@ -4,7 +4,7 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
-from flask import Blueprint, make_response, render_template, request
+from flask import Blueprint, current_app, make_response, render_template, request, send_from_directory
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -25,6 +25,13 @@ DEVICE_COOKIE = "pact_device"
 @public_bp.app_context_processor
 def _labels():
     return {"stage_labels": STAGE_LABELS, "categories": issue_service.CATEGORIES}
+
+
+@public_bp.get("/favicon.ico")
+def favicon():
+    """The site icon browsers ask for on every page (a real file in static/, cached for a day)."""
+    return send_from_directory(current_app.static_folder, "favicon.ico", mimetype="image/vnd.microsoft.icon",
+                               max_age=86400)
 
 
 @public_bp.get("/")
@@ -60,7 +67,17 @@ def get_meeting_or_404(meeting_id: int) -> Meeting:
 def beat(slug: str):
     beat = get_beat(slug)
     meetings = sorted(beat.meetings, key=lambda m: m.starts_at, reverse=True)
-    return render_template("public/beat.html", beat=beat, meetings=meetings, record=summary.beat_record(beat))
+    return render_template("public/beat.html", beat=beat, meetings=meetings, record=summary.beat_record(beat),
+                           outline=_outline(beat))
+
+
+def _outline(beat: Beat) -> str | None:
+    """The beat's area as an SVG outline drawn here (no map tiles), when a boundary was imported."""
+    from pact.places import boundary_of
+    from pact.places.outline import outline_svg
+
+    area = boundary_of(beat)
+    return outline_svg(area, label=f"Outline of the area {beat.name} covers") if area is not None else None
 
 
 @public_bp.get("/meetings/<int:meeting_id>")

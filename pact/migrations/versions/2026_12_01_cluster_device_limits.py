@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "cluster_device_limits"
-down_revision = "0001_initial"
+down_revision = "mail_notifications"
 branch_labels = None
 depends_on = None
 

@@ -7,7 +7,7 @@ PORT ?= 5000
 FLASK := $(BIN)/flask --app wsgi
 export PORT
 
-.PHONY: translations bench-places run test install install-test install-browser migrate demo clean help bench-page run-cluster bench bench-duplicates install-cluster
+.PHONY: translations bench-places run test install install-test install-browser migrate demo clean help bench-page run-cluster bench bench-duplicates install-cluster soak
 .DEFAULT_GOAL := help
 
 help:
@@ -92,6 +92,12 @@ translations: install
 	  -o pact/translations/messages.pot --project "PACT Live" --copyright-holder "PACT Live" .
 	$(BIN)/pybabel update -i pact/translations/messages.pot -d pact/translations --no-location --width 100
 	$(BIN)/pybabel compile -d pact/translations
+
+# Two processes behind HAProxy for SOAK_MINUTES (default 30): 1,000 residents, churn, votes; checks
+# RSS, descriptors, greenlets, database and Redis connections stay flat (docs/performance.md). Not in `make test`.
+SOAK_MINUTES ?= 30
+soak: $(VENV)/.installed-bench install-cluster
+	SOAK_MINUTES=$(SOAK_MINUTES) $(BIN)/python -m bench.soak $(SOAK_ARGS)
 
 # "Find your beat": 10,000 lookups against 500 beat polygons (docs/places.md).
 bench-places: install

@@ -20,6 +20,7 @@ from pact.extensions import db, socketio
 from pact.live import NAMESPACE, broadcast, limits, rooms
 from pact.live.commands import SESSION_MEETING, SESSION_PARTICIPANT, SESSION_RESIDENT, Context, command, ticker
 from pact.live.payloads import Field
+from pact.live.presence import person_key
 from pact.live.services import services
 from pact.meetings import audit, issues, safeguarding, stages, voting
 from pact.meetings.addresses import day_scope, hash_address, meeting_scope
@@ -206,6 +207,7 @@ def _entering(meeting_id: int, participant: Participant, token: str, finish_stat
     """The ack of a join, and the step (after commit) that puts the socket in its rooms and sends `state`."""
     ack = {"ok": True, "participant": participant_data(participant), "resume_token": token}
     presence, sid = ticker().presence, request.sid
+    person = person_key(_device(), participant.id)  # a browser's tabs count once, on any process
     participant_id, is_staff = participant.id, participant.is_staff
 
     def enter() -> None:
@@ -216,7 +218,7 @@ def _entering(meeting_id: int, participant: Participant, token: str, finish_stat
         registry().add(rooms.participant(participant_id), sid)
         session[SESSION_PARTICIPANT], session[SESSION_MEETING] = participant_id, meeting_id
         session[SESSION_RESIDENT] = not is_staff
-        presence.add(sid, meeting_id, participant_id)
+        presence.add(sid, meeting_id, person)
         ticker().ensure_running()
         ack["state"] = state = finish_state()  # the ack is sent after this, so it carries the same SNAPSHOT
         broadcast.state_here(sid, state)
@@ -235,6 +237,7 @@ def watch(data):
     if DEVICE_COOKIE in request.cookies:  # unique people who watched (pact/evidence/attendance.py)
         record_viewer(meeting.id, hash_secret(request.cookies[DEVICE_COOKIE]), now=utcnow())
     presence, sid = ticker().presence, request.sid
+    person = person_key(_device(), sid=sid)  # without a device cookie, one anonymous person per socket
     finish_state = _state_on_entry(meeting, None)
     meeting_id, ack = meeting.id, {"ok": True}
 
@@ -242,7 +245,7 @@ def watch(data):
         for room in (rooms.public(meeting_id), rooms.staff(meeting_id)):
             socketio.server.leave_room(sid, room, namespace=NAMESPACE)
         join_room(rooms.public(meeting_id))
-        presence.add(sid, meeting_id, f"watcher:{sid}")  # one anonymous person per socket
+        presence.add(sid, meeting_id, person)
         ticker().ensure_running()
         ack["state"] = finish_state()
 

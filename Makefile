@@ -7,7 +7,7 @@ PORT ?= 5000
 FLASK := $(BIN)/flask --app wsgi
 export PORT
 
-.PHONY: run test install install-test install-browser migrate demo clean help bench-page run-cluster bench
+.PHONY: bench-places run test install install-test install-browser migrate demo clean help bench-page run-cluster bench
 .DEFAULT_GOAL := help
 
 help:
@@ -75,6 +75,10 @@ $(VENV)/.installed-bench: requirements-bench.txt requirements-test.txt requireme
 
 bench: $(VENV)/.installed-bench
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+# "Find your beat": 10,000 lookups against 500 beat polygons (docs/places.md).
+bench-places: install
+	$(BIN)/python -m bench.places $(BENCH_ARGS)
 
 bench-page: install-test
 	$(BIN)/python bench/page_responsiveness.py $(BENCH_ARGS)

@@ -62,6 +62,7 @@ def fresh_meeting(url: str) -> tuple[int, list[int]]:
 
     from pact import create_app
     from pact.extensions import db
+    from pact.live.services import services
     from pact.meetings.directory import create_beat, schedule_meeting
     from pact.meetings.issues import post_issue
     from pact.meetings.participants import admit
@@ -83,7 +84,7 @@ def fresh_meeting(url: str) -> tuple[int, list[int]]:
         meeting_id = meeting.id
         db.session.remove()
         db.engine.dispose()
-    app.extensions["pact_ticker"].stop()
+    services(app).ticker.stop()
     return meeting_id, ids
 
 

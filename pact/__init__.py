@@ -53,7 +53,6 @@ def create_app(test_config: dict[str, Any] | None = None, *, migrations: bool = 
     init_live(app)
     security.trust_proxies(app)
     cli.init_cli(app)
-    logging.basicConfig(level=app.config.get("LOG_LEVEL", "INFO"))
     return app
 
 
@@ -74,6 +73,12 @@ def _finish_config(app: Flask) -> None:
             raise RuntimeError("PACT_SECRET_KEY must be set in production (PACT_ENV_NAME=production).")
         cfg["SECRET_KEY"] = _development_secret(Path(app.instance_path))
     cfg["MAX_CONTENT_LENGTH"] = cfg.get("MAX_CONTENT_LENGTH") or 256 * 1024
+    from pact.urls import check_base_url, default_base_url
+
+    if not cfg.get("BASE_URL") and cfg.get("ENV_NAME") == "production":
+        logging.getLogger(__name__).warning("PACT_BASE_URL is not set: feeds, calendars and e-mails will link to "
+                                            "%s", default_base_url(os.environ.get("PORT")))
+    cfg["BASE_URL"] = check_base_url(cfg.get("BASE_URL") or default_base_url(os.environ.get("PORT")))
 
 
 def _development_secret(instance: Path) -> str:

@@ -2,19 +2,23 @@
 from __future__ import annotations
 
 import os
-from datetime import datetime, timezone
+from datetime import datetime
 
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from pact import localtime
 from pact.extensions import db
-from pact.meetings.directory import create_beat, create_user, find_beat, schedule_meeting
+from pact.meetings.directory import create_beat, create_user, find_beat, update_user
 from pact.meetings.errors import DomainError
+from pact.models import ModerationMode, utcnow
+from pact.scheduling.operations import MeetingDetails, create_meeting
 
 beats_cli = AppGroup("beats", help="Manage beats.")
 users_cli = AppGroup("users", help="Manage staff accounts.")
 meetings_cli = AppGroup("meetings", help="Schedule meetings.")
+postcodes_cli = AppGroup("postcodes", help="The postcode directory behind \"find your beat\".")
 
 
 def _run(fn):
@@ -50,26 +54,79 @@ def users_create(email: str, role: str, beats: tuple[str, ...], display_name: st
     click.echo(f"Created {user.role.value} {user.email}.")
 
 
-def _parse_start(value: str) -> datetime:
+@users_cli.command("update")
+@click.argument("email")
+@click.option("--role", type=click.Choice(["officer", "inspector", "admin"]), default=None)
+@click.option("--beat", "beats", multiple=True, help="Beat slug (repeatable): the account's beats become exactly these.")
+@click.option("--no-beats", is_flag=True, help="Take the account off every beat.")
+@click.option("--name", "display_name", default=None, help="Name shown to residents.")
+def users_update(email: str, role: str | None, beats: tuple[str, ...], no_beats: bool, display_name: str | None) -> None:
+    """Change an account's role, beats or name, e.g. to make an inspector of several beats."""
+    beat_slugs = [] if no_beats else (list(beats) if beats else None)
+    changes = _run(lambda: update_user(email, now=utcnow(), role=role, beat_slugs=beat_slugs, display_name=display_name))
+    click.echo(f"Updated {email.strip().lower()}: {'; '.join(changes)}." if changes else "Nothing changed.")
+
+
+def _parse_local(value: str | None, option: str) -> datetime | None:
+    """A time as people say it, in PACT_TIMEZONE (not the server's zone)."""
+    if value is None:
+        return None
     try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter("use the form 2026-12-01T19:00") from None
-    if parsed.tzinfo is None:  # a time as people say it: local to the server
-        parsed = parsed.astimezone()
-    return parsed.astimezone(timezone.utc)
+        return localtime.parse_local(value, field=option)
+    except DomainError as error:
+        raise click.BadParameter(error.message, param_hint=option) from None
 
 
 @meetings_cli.command("create")
 @click.argument("beat_slug")
 @click.option("--title", required=True)
-@click.option("--starts", required=True, help="Local start time, e.g. 2026-12-01T19:00.")
+@click.option("--starts", required=True, help="Start, local time (PACT_TIMEZONE), e.g. 2026-12-01T19:00.")
+@click.option("--ends", default=None, help="End, local time, e.g. 2026-12-01T20:30 (optional).")
+@click.option("--description", default=None)
+@click.option("--venue", default=None, help="Hall and address, for a hybrid or in-person meeting.")
+@click.option("--stream", "stream_url", default=None, help="Live stream link (YouTube, Facebook, Vimeo, Teams…).")
+@click.option("--dial-in", "dial_in", default=None, help="Phone number for residents without internet.")
 @click.option("--votes", "votes_per_resident", default=3, show_default=True, help="Priority votes per resident.")
-def meetings_create(beat_slug: str, title: str, starts: str, votes_per_resident: int) -> None:
-    start = _parse_start(starts)
-    meeting = _run(lambda: schedule_meeting(find_beat(beat_slug), title, start, votes_per_resident=votes_per_resident))
-    click.echo(f"Scheduled '{meeting.title}' for beat {beat_slug}; its room is /meetings/{meeting.id}")
+@click.option("--moderation", type=click.Choice(["open", "premoderated"]), default="open", show_default=True)
+def meetings_create(beat_slug: str, title: str, starts: str, ends: str | None, description: str | None,
+                    venue: str | None, stream_url: str | None, dial_in: str | None, votes_per_resident: int,
+                    moderation: str) -> None:
+    """Schedule a meeting; a start in the past is refused."""
+    details = MeetingDetails(title=title, starts_at=_parse_local(starts, "--starts"), ends_at=_parse_local(ends, "--ends"),
+                             description=description, venue=venue, stream_url=stream_url, dial_in=dial_in,
+                             votes_per_resident=votes_per_resident, moderation=ModerationMode(moderation))
+    meeting = _run(lambda: create_meeting(find_beat(beat_slug), details, user=None, now=utcnow()))
+    click.echo(f"Scheduled '{meeting.title}' for beat {beat_slug}, {localtime.span(meeting.starts_at, meeting.ends_at)}"
+               f"; its room is /meetings/{meeting.id}")
     click.echo(meeting.id)
+
+
+@beats_cli.command("boundary")
+@click.argument("slug")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+def beats_boundary(slug: str, file: str) -> None:
+    """Import SLUG's boundary from FILE: GeoJSON, KML or a data.police.uk boundary (JSON list of points)."""
+    from pathlib import Path
+
+    from pact.models import utcnow
+    from pact.places import import_boundary
+
+    text = Path(file).read_text(encoding="utf-8-sig")
+    row = _run(lambda: import_boundary(find_beat(slug), Path(file).name, text, now=utcnow()))
+    click.echo(f"Imported the boundary of {slug} ({row.source}; "
+               f"{row.min_lat:.4f},{row.min_lng:.4f} to {row.max_lat:.4f},{row.max_lng:.4f}).")
+
+
+@postcodes_cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+def postcodes_import(file: str) -> None:
+    """Import postcodes from a CSV in the ONS Postcode Directory layout (columns pcds, lat, long)."""
+    from pact.places import import_postcodes
+
+    with open(file, encoding="utf-8-sig", newline="") as lines:
+        result = _run(lambda: import_postcodes(lines))
+    click.echo(f"Imported {result.imported} postcodes; skipped {result.skipped_no_location} without a location, "
+               f"{result.skipped_terminated} terminated, {result.skipped_invalid} unreadable.")
 
 
 @click.command("seed-demo")
@@ -101,5 +158,5 @@ def serve_command(host: str, port: int) -> None:
 
 
 def init_cli(app: Flask) -> None:
-    for group in (beats_cli, users_cli, meetings_cli, seed_demo_command, serve_command):
+    for group in (beats_cli, users_cli, meetings_cli, postcodes_cli, seed_demo_command, serve_command):
         app.cli.add_command(group)

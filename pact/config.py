@@ -13,6 +13,7 @@ class Defaults:
     SECRET_KEY: str | None = None
     DATABASE_URL: str | None = None  # None → SQLite file in instance/
     MESSAGE_QUEUE: str | None = None
+    BASE_URL: str | None = None  # the public address (pact/urls.py); None → http://127.0.0.1:$PORT (development)
     DEMO = True
     RATE_LIMITS = True
     # Flask-SocketIO: threading mode by default (simple-websocket); gevent for big rooms.
@@ -44,13 +45,21 @@ class Defaults:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
     WTF_CSRF_TIME_LIMIT = None  # token lives as long as the session
+    STAFF_SESSION_IDLE = 8 * 3600  # seconds a staff sign-in may go unused before it ends (pact/auth/sessions.py)
+    STAFF_SESSION_LIFETIME = 7 * 24 * 3600  # seconds after which a staff sign-in ends however much it is used
     # Moderation and safeguarding (README "Moderation and safeguarding"). Forces change these.
     SAFEGUARDING_WORDS: list[str] = [  # hold a post for review; "word*" also matches words it begins
         "fuck*", "shit*", "cunt*", "wank*", "twat*", "bastard*", "dickhead*", "bellend*", "nonce*", "paedo*",
         "pedo*", "slag*", "scum*", "snitch*",
+        # threats aimed at officers or residents (safeguarding `word_list`; docs/safeguarding.md)
+        "i know where you live", "watch your back", "coming to you", "you're dead", "your days are numbered",
+        "get what's coming", "burn your house", "petrol through your door", "kill you",
     ]
     SAFEGUARDING_MESSAGES: dict[str, str] = {}  # hold code → the force's own wording (see safeguarding.MESSAGES)
     SAFEGUARDING_REPLIES: list[dict[str, str]] = []  # [{"key", "label", "text"}…]; [] → safeguarding.REPLIES
+    SAFEGUARDING_OVERDUE_MINUTES = 5  # a held post waiting longer is flagged in officers' queues
+    SAFEGUARDING_BUDGET_MS = 250  # a check slower than this holds the post (`check_failed`)
+    SAFEGUARDING_POLICY = ""  # the moderation policy page's text (paragraphs split by blank lines); "" → the default
     DUPLICATE_WINDOW = 600  # seconds in which the same text is refused as `duplicate`
     RATE_LIMIT_OVERRIDES: dict[str, list] = {}  # e.g. {"post:participant": [5, 60]} (see pact/live/limits.py)
     PROXY_FIX = 0  # how many trusted proxies set X-Forwarded-For/-Proto/-Host (then cookies are Secure over HTTPS)
@@ -63,6 +72,11 @@ class Defaults:
     DB_POOL_TIMEOUT = 30  # seconds to wait for a connection before answering `unavailable`
     SQLITE_BUSY_TIMEOUT_MS = 15000
     SQLITE_IMMEDIATE = True  # take SQLite's write lock at BEGIN (see pact/database.py)
+    # Time and streams (pact/localtime.py, pact/scheduling/streams.py)
+    TIMEZONE = "Europe/London"  # every time people read or type; storage stays UTC
+    # Stream providers the room may embed (and CSP frame-src allows): youtube, facebook, vimeo, and
+    # self-hosted "peertube:HOST" / "owncast:HOST". Any other stream link is shown as a plain link.
+    STREAM_PROVIDERS: list[str] = ["youtube", "facebook", "vimeo"]
 
 
 _BOOL_TRUE = {"1", "true", "yes", "on"}

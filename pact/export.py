@@ -9,10 +9,13 @@ import csv
 import html
 import io
 import json
+import re
 import xml.etree.ElementTree as ET
 from datetime import datetime, timedelta, timezone
 from typing import Any, Iterable
+from zoneinfo import ZoneInfo
 
+from pact import localtime
 
 CSV_COLUMNS = [
     ("beat", "Beat"), ("meeting_date", "Meeting date"), ("meeting_title", "Meeting"), ("position", "Position"),
@@ -45,15 +48,16 @@ def priorities_csv(rows: Iterable[dict[str, Any]]) -> str:
     return out.getvalue()
 
 
-def police_uk_date(value: datetime | None) -> str | None:
-    return value.astimezone(timezone.utc).strftime(POLICE_UK_DATE) if value else None
+def police_uk_date(value: datetime | None, tz: ZoneInfo | None = None) -> str | None:
+    """Local time without a zone, as data.police.uk writes dates (pact.localtime.police_uk)."""
+    return localtime.police_uk(value, tz)
 
 
 def police_uk_priorities(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """The data.police.uk neighbourhood-priorities shape: exactly issue, issue-date, action, action-date.
 
     `issue` and `action` are HTML, so the text is escaped; `issue-date` is when the priority was
-    agreed and `action-date` when progress was last reported (UTC, no zone, as police.uk writes)."""
+    agreed and `action-date` when progress was last reported (local time, no zone, as police.uk writes)."""
     return [
         {
             "issue": html.escape(row["priority"]),
@@ -63,6 +67,24 @@ def police_uk_priorities(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]
         }
         for row in rows
     ]
+
+
+def police_uk_events(rows: Iterable[dict[str, Any]], *, tz: ZoneInfo | None = None) -> list[dict[str, Any]]:
+    """The data.police.uk neighbourhood-events shape: title, description, address, type, start_date,
+    end_date (local, no zone) and contact_details. Text is escaped, as police.uk's fields are HTML."""
+    events = []
+    for row in rows:
+        contact: dict[str, str] = {"web": row["url"]}
+        if row.get("dial_in"):
+            contact["telephone"] = row["dial_in"]
+        description = row.get("description") or f"PACT meeting for {row['beat']}. Join online from any browser."
+        events.append({
+            "title": html.escape(row["title"]), "description": html.escape(description),
+            "address": html.escape(row.get("venue") or "Online (PACT Live)"), "type": "meeting",
+            "start_date": police_uk_date(row["starts_at"], tz), "end_date": police_uk_date(row.get("ends_at"), tz),
+            "contact_details": contact,
+        })
+    return events
 
 
 def json_text(data: Any) -> str:
@@ -89,21 +111,38 @@ def calendar_ics(beat: dict[str, str], meetings: Iterable[dict[str, Any]], *, ho
         event = icalendar.Event()
         event.add("uid", f"meeting-{meeting['id']}@{host}")
         event.add("dtstamp", _utc(now))
+        if meeting.get("sequence"):  # a rescheduled or cancelled event: same UID, higher SEQUENCE (RFC 5545)
+            event.add("sequence", meeting["sequence"])
         event.add("dtstart", _utc(meeting["starts_at"]))
-        event.add("dtend", _utc(meeting["starts_at"]) + MEETING_LENGTH)
+        event.add("dtend", _utc(meeting.get("ends_at") or meeting["starts_at"] + MEETING_LENGTH))
         event.add("summary", meeting["title"])
-        event.add("description", f"PACT meeting for {beat['name']}. Join online from any browser: {meeting['url']}")
-        event.add("location", "Online (PACT Live)")
+        lines = [meeting["description"]] if meeting.get("description") else []
+        if meeting.get("cancel_reason"):
+            lines.insert(0, f"CANCELLED: {meeting['cancel_reason']}")
+        lines.append(f"PACT meeting for {beat['name']}. Join online from any browser: {meeting['url']}")
+        if meeting.get("dial_in"):
+            lines.append(f"Dial in: {meeting['dial_in']}")
+        event.add("description", "\n\n".join(lines))
+        event.add("location", meeting.get("venue") or "Online (PACT Live)")
         event.add("url", meeting["url"])
-        event.add("status", "CONFIRMED")
+        event.add("status", "CANCELLED" if meeting.get("cancelled") else "CONFIRMED")
         cal.add_component(event)
     return cal.to_ical()
 
 
+# Characters XML 1.0 forbids (ElementTree writes them, and then no reader can parse the feed).
+# Text is cleaned where it comes in (pact/meetings/text.py); this guards rows saved before that.
+_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_text(value: str) -> str:
+    return _NOT_XML.sub("", value)
+
+
 def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
-    node = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attrs)
+    node = ET.SubElement(parent, f"{{{ATOM}}}{tag}", {k: xml_text(v) for k, v in attrs.items()})
     if text is not None:
-        node.text = text
+        node.text = xml_text(text)
     return node
 
 

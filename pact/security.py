@@ -3,21 +3,27 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, has_request_context, jsonify, render_template, request
+from flask import Flask, has_request_context, jsonify, render_template, request, session
 from flask.sessions import SecureCookieSessionInterface
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from pact.meetings.errors import DomainError, http_status
+from pact.urls import websocket_origin
 
 log = logging.getLogger(__name__)
 
+# `{websocket}` is the ws(s):// form of PACT_BASE_URL (pact/urls.py): the live socket may connect to
+# this app only ('self' covers it in current browsers; the explicit origin is for older ones).
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "connect-src 'self' ws: wss:; font-src 'self'; object-src 'none'; base-uri 'none'; "
+    "connect-src 'self' {websocket}; font-src 'self'; object-src 'none'; base-uri 'none'; "
     "form-action 'self'; frame-ancestors 'none'"
 )
+# Pages only staff see, besides anything answered to a signed-in staff member (see `_headers`).
+STAFF_PATHS = ("/officer", "/admin", "/inspector", "/login", "/export/")
 
 
 class SessionInterface(SecureCookieSessionInterface):
@@ -39,16 +45,34 @@ def trust_proxies(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
 
+def _is_staff_response() -> bool:
+    if request.path.startswith(STAFF_PATHS):
+        return True
+    if "_user_id" not in session:  # no staff sign-in in this cookie: skip the sign-in lookup
+        return False
+    return bool(current_user.is_authenticated)
+
+
 def init_security(app: Flask) -> None:
+    from pact.scheduling.streams import frame_sources
+
     app.session_interface = SessionInterface()
+    # Stream embeds (pact/scheduling/streams.py): only the configured providers may be framed.
+    frames = " ".join(frame_sources(app.config.get("STREAM_PROVIDERS") or ())) or "'none'"
+    csp = f"{CSP.format(websocket=websocket_origin(app))}; frame-src {frames}"
 
     @app.after_request
     def _headers(response):
-        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("Content-Security-Policy", csp)
+        if _is_staff_response():
+            # A shared or stolen computer must not keep staff pages (held posts, residents' contact
+            # details, exports) in its cache or back/forward history.
+            response.headers["Cache-Control"] = "no-store"
+            response.vary.add("Cookie")
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(self)")
         if request.is_secure:
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         return response

@@ -20,7 +20,10 @@ def main() -> None:
     os.environ["PACT_ASYNC_MODE"] = "gevent"
 
     from pact import create_app
+    from pact.logs import configure_logging
     from pact.server import serve_gevent
+
+    configure_logging()
 
     serve_gevent(create_app(migrations=False), host=args.host, port=args.port)
 

@@ -18,6 +18,7 @@ import sys
 from flask import Flask
 
 from pact.extensions import socketio
+from pact.live.services import installed
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +94,8 @@ def serve_gevent(app: Flask, *, host: str, port: int) -> None:
 
     def shut_down(*_args) -> None:
         # A clean stop: leave the shared presence count at once instead of after PRESENCE_TTL.
-        ticker = app.extensions.get("pact_ticker")
+        live = installed(app)
+        ticker = live.ticker if live else None
         if ticker is not None:
             ticker.stop(timeout=1)
             if ticker.shared is not None:

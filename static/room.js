@@ -304,7 +304,9 @@
     var text = el("p", "issue-text", issue.text);
     text.id = headingId;
     li.appendChild(text);
-    li.appendChild(el("p", "issue-meta muted small", categoryLabel(issue.category) + " · raised by " + issue.author));
+    var meta = el("p", "issue-meta muted small", categoryLabel(issue.category) + " · raised by " + issue.author);
+    if (issue.staff) meta.appendChild(el("span", "badge badge-staff", "Police staff"));  // a resident's name cannot earn this
+    li.appendChild(meta);
     if (STATUS_LABELS[issue.status] && issue.status !== "answered") {
       var status = el("p", "issue-status", STATUS_LABELS[issue.status] + (issue.moderation_reason ? ": " + issue.moderation_reason : ""));
       li.appendChild(status);

@@ -7,9 +7,6 @@ starts from empty tables.
 from __future__ import annotations
 
 import os
-import re
-import time
-from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
@@ -18,9 +15,8 @@ from sqlalchemy import text
 
 from pact import create_app
 from pact.extensions import db, socketio
-from pact.models import Base, ModerationMode, Stage, utcnow
-
-TEST_PASSWORD = "correct horse battery"
+from pact.models import ModerationMode, Stage, utcnow
+from tests.helpers import TEST_PASSWORD, call, fresh_app, received, sign_in
 
 
 def pytest_configure(config):
@@ -51,38 +47,11 @@ def migrated(database_url):
     return database_url
 
 
-def empty_tables() -> None:
-    with db.engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            names = ", ".join(t.name for t in Base.metadata.sorted_tables)
-            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            for table in reversed(Base.metadata.sorted_tables):
-                conn.execute(table.delete())
-
-
 @pytest.fixture
 def app_config(migrated) -> dict:
     """Override per test module with `@pytest.fixture def app_config(app_config): …`."""
     return {"TESTING": True, "DATABASE_URL": migrated, "SECRET_KEY": "test-secret", "TALLY_INTERVAL": 0.05,
             "RATE_LIMITS": True}
-
-
-@contextmanager
-def fresh_app(config: dict, *, empty: bool = True):
-    """An app (on empty tables unless `empty=False`); afterwards its ticker is stopped and its
-    connections closed — an app left to the garbage collector leaks open database connections."""
-    app = create_app(config)
-    if empty:
-        with app.app_context():
-            empty_tables()
-    try:
-        yield app
-    finally:
-        app.extensions["pact_ticker"].stop()
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
 
 
 @pytest.fixture
@@ -181,21 +150,6 @@ def meeting(make_meeting):
 
 # --- HTTP and Socket.IO clients -----------------------------------------------------------------
 
-CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
-
-
-def csrf_token(client, path="/login") -> str:
-    html = client.get(path).get_data(as_text=True)
-    match = CSRF_RE.search(html)
-    assert match, f"no CSRF token on {path}"
-    return match.group(1) or match.group(2)
-
-
-def sign_in(client, email, password=TEST_PASSWORD):
-    token = csrf_token(client)
-    return client.post("/login", data={"email": email, "password": password, "csrf_token": token})
-
-
 @pytest.fixture
 def staff_client(app, officer):
     """A Flask test client signed in as the beat's officer."""
@@ -222,31 +176,6 @@ def connect(app):
             sock.disconnect("/meeting")
 
 
-def call(sock, event, payload=None):
-    """Emit a command and return its ack."""
-    args = () if payload is None else (payload,)
-    return sock.emit(event, *args, namespace="/meeting", callback=True)
-
-
-def received(sock, event=None):
-    """Events this client has received since the last look (names and payloads)."""
-    got = sock.get_received("/meeting")
-    return [(m["name"], m["args"][0] if m["args"] else None) for m in got if event is None or m["name"] == event]
-
-
-def wait_for(sock, event, timeout=3.0, predicate=None):
-    """Wait for a coalesced broadcast (tallies, presence) to reach this client."""
-    deadline = time.monotonic() + timeout
-    seen = []
-    while time.monotonic() < deadline:
-        for name, payload in received(sock):
-            seen.append(name)
-            if name == event and (predicate is None or predicate(payload)):
-                return payload
-        time.sleep(0.02)
-    raise AssertionError(f"{event} not received within {timeout}s (saw {seen})")
-
-
 @pytest.fixture
 def resident(connect, meeting):
     """A joined resident: (socket, join ack)."""
@@ -259,6 +188,38 @@ def resident(connect, meeting):
         return sock, ack
 
     return make
+
+
+# --- real server processes ----------------------------------------------------------------------
+
+@pytest.fixture
+def server_factory(app, app_config, tmp_path):
+    """Start real server processes against the test database; all are killed at the end."""
+    from tests.realserver.harness import server_pool
+
+    with server_pool(app_config["DATABASE_URL"], tmp_path) as start:
+        yield start
+
+
+@pytest.fixture
+def live_server(server_factory):
+    return server_factory()
+
+
+@pytest.fixture
+def live_clients():
+    """Make LiveClients; all are disconnected at the end."""
+    from tests.realserver.harness import LiveClient, close_all
+
+    made: list = []
+
+    def make(*args, **kwargs):
+        client = LiveClient(*args, **kwargs).connect()
+        made.append(client)
+        return client
+
+    yield make
+    close_all(made)
 
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -3,6 +3,8 @@ import ast
 from pathlib import Path
 
 DOMAIN = Path(__file__).resolve().parent.parent / "pact" / "meetings"
+# Every transport-free domain package (STYLE.md "Growing the house"); those not built yet are skipped.
+DOMAIN_PACKAGES = [DOMAIN.parent / name for name in ("meetings", "scheduling", "notifications", "evidence", "places")]
 FORBIDDEN_NAMES = {"request", "session", "g", "flash", "abort", "current_user", "redirect", "url_for"}
 FORBIDDEN_MODULES = ("flask_socketio", "flask_login", "socketio", "flask_wtf")
 
@@ -20,8 +22,8 @@ def imports_of(path: Path):
 
 def test_domain_imports_no_transport():
     offenders = []
-    files = sorted(DOMAIN.rglob("*.py"))
-    assert len(files) >= 8  # the walk really looks at the domain package
+    files = sorted(path for package in DOMAIN_PACKAGES for path in package.rglob("*.py"))
+    assert len(files) >= 8 and {"places", "scheduling"} <= {p.parent.name for p in files}  # the walk sees them
     for path in files:
         for module, name in imports_of(path):
             if module.startswith(FORBIDDEN_MODULES) or module.startswith("pact.live") or module.startswith("pact.views"):

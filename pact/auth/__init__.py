@@ -1,12 +1,15 @@
 """Staff sign-in: Flask-Login backed by revocable server-side sessions."""
 from __future__ import annotations
 
-from flask import Blueprint, Flask, session
+from datetime import timedelta
+
+from flask import Blueprint, Flask, current_app, session
 from sqlalchemy import select
 
+from pact.auth.sessions import is_current, touch_session
 from pact.extensions import db, login_manager
 from pact.meetings.participants import hash_secret
-from pact.models import StaffSession, User
+from pact.models import StaffSession, User, utcnow
 
 auth_bp = Blueprint("auth", __name__)
 
@@ -22,7 +25,8 @@ def init_login(app: Flask) -> None:
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    """Only a sign-in that has not been revoked counts, so sign-out ends a copied cookie too."""
+    """Only a sign-in that is current counts (not revoked, not idle for STAFF_SESSION_IDLE seconds,
+    younger than STAFF_SESSION_LIFETIME), so sign-out ends a copied cookie too."""
     token = session.get(SESSION_KEY)
     if not token or not user_id.isdigit():
         return None
@@ -35,6 +39,11 @@ def load_user(user_id: str) -> User | None:
     )
     if row is None or not row.user.active:
         return None
+    now, cfg = utcnow(), current_app.config
+    if not is_current(row, now=now, idle=timedelta(seconds=cfg["STAFF_SESSION_IDLE"]),
+                      lifetime=timedelta(seconds=cfg["STAFF_SESSION_LIFETIME"])):
+        return None
+    touch_session(row, now=now)
     return row.user
 
 

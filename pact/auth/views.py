@@ -1,7 +1,6 @@
 """Sign in and sign out."""
 from __future__ import annotations
 
-import secrets
 from urllib.parse import urlsplit
 
 from flask import flash, make_response, redirect, render_template, request, session, url_for
@@ -10,10 +9,11 @@ from sqlalchemy import func, select
 
 from pact.auth import SESSION_KEY, auth_bp
 from pact.auth.forms import LoginForm
+from pact.auth.sessions import check_credentials, open_session
 from pact.extensions import db
 from pact.live import broadcast, limits
 from pact.meetings.errors import DomainError
-from pact.meetings.participants import hash_secret
+from pact.meetings.participants import end_staff_tokens, hash_secret
 from pact.models import StaffSession, User, utcnow
 from pact.views.unit_of_work import after_commit
 
@@ -41,17 +41,17 @@ def login():
             response.headers["Retry-After"] = str(error.extra["retry_after"])
             return response
         user = db.session.scalar(select(User).where(func.lower(User.email) == email))
-        if user is None or not user.active or not user.check_password(form.password.data):
+        if not check_credentials(user, form.password.data):
             limits.count("login", **keys)
             form.password.errors.append("That email and password do not match an active staff account.")
             return render_template("auth/login.html", form=form), 401
-        token = secrets.token_urlsafe(32)
-        db.session.add(StaffSession(user=user, token_hash=hash_secret(token)))
+        row, token = open_session(user, now=utcnow())
+        db.session.add(row)
         session.clear()
         session[SESSION_KEY] = token
         login_user(user)
         flash(f"Signed in as {user.display_name}.", "success")
-        return redirect(_safe_next(request.args.get("next")) or url_for("public.home"))
+        return redirect(_safe_next(request.args.get("next")) or url_for("officer.workspace"))
     status = 400 if request.method == "POST" else 200
     return render_template("auth/login.html", form=form), status
 
@@ -68,6 +68,7 @@ def logout():
     logout_user()
     session.clear()
     if user_id is not None:
+        end_staff_tokens(user_id)
         after_commit(lambda: broadcast.staff_signed_out(user_id))
     flash("You have signed out.", "success")
     return redirect(url_for("public.home"))

@@ -9,14 +9,17 @@ NAMESPACE = "/meeting"
 def init_live(app: Flask) -> None:
     """Import handler modules *before* `init_app`, or a second app in one process has no handlers."""
     from pact.extensions import socketio
-    from pact.live import handlers  # noqa: F401  (registers events)
-    from pact.live import moderation_handlers  # noqa: F401  (moderate, mute, remove, set_moderation, reply)
-    from pact.live import closing_handlers  # noqa: F401  (shortlist, merge, close, verdict)
+    from pact.live import (
+        closing_handlers,  # noqa: F401  (shortlist, merge, close, verdict)
+        handlers,  # noqa: F401  (registers events)
+        moderation_handlers,  # noqa: F401  (moderate, mute, remove, set_moderation, reply)
+    )
+    from pact.live.group_commit import GroupCommit
     from pact.live.manager import JsonPacket, client_manager
     from pact.live.registry import RoomRegistry
+    from pact.live.services import LiveServices, install
     from pact.live.snapshots import SnapshotCache
     from pact.live.ticker import Ticker
-    from pact.live.group_commit import GroupCommit
     from pact.meetings.participants import admit_newcomers
     from pact.meetings.voting import cast_support_votes
     from pact.models import utcnow
@@ -50,14 +53,14 @@ def init_live(app: Flask) -> None:
     # and Flask matches that path against the app's routes each time: without a route of its own,
     # each event built a NotFound exception first. Engine.IO answers this path before Flask does.
     app.add_url_rule("/socket.io/", endpoint="socketio", view_func=_not_here)
-    app.extensions["pact_snapshots"] = snapshots
-    app.extensions["pact_ticker"] = Ticker(app)
     window = app.config["GROUP_COMMIT_WINDOW"]
-    app.extensions["pact_support_votes"] = GroupCommit(lambda votes: cast_support_votes(votes, now=utcnow()),
-                                                       window=window, max_batch=64)
-    app.extensions["pact_newcomers"] = GroupCommit(lambda joins: admit_newcomers(joins, now=utcnow()),
-                                                   window=window, max_batch=64)
-    app.extensions["pact_room_registry"] = RoomRegistry(app.config.get("MESSAGE_QUEUE") or None)
+    install(app, LiveServices(
+        ticker=Ticker(app),
+        registry=RoomRegistry(app.config.get("MESSAGE_QUEUE") or None),
+        snapshots=snapshots,
+        support_votes=GroupCommit(lambda votes: cast_support_votes(votes, now=utcnow()), window=window, max_batch=64),
+        newcomers=GroupCommit(lambda joins: admit_newcomers(joins, now=utcnow()), window=window, max_batch=64),
+    ))
 
 
 def _not_here():

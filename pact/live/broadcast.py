@@ -9,10 +9,9 @@ from __future__ import annotations
 import logging
 from typing import Any, Callable
 
-from flask import current_app
-
 from pact.extensions import socketio
 from pact.live import NAMESPACE, rooms
+from pact.live.services import services
 from pact.meetings.snapshot import issue_data, redacted_issue
 from pact.models import Issue, Meeting, Participant, Visibility
 
@@ -68,12 +67,12 @@ def issue_updated(issue: Issue, votes: int, support: int | None = None) -> Send:
 
 def tallies_changed(meeting_id: int) -> Send:
     """Coalesced: the ticker sends `tallies` at most every interval (see ticker.py)."""
-    ticker = current_app.extensions["pact_ticker"]
+    ticker = services().ticker
     return lambda: ticker.mark_tallies(meeting_id)
 
 
 def stage_changed(meeting: Meeting) -> Send:
-    ticker = current_app.extensions["pact_ticker"]
+    ticker = services().ticker
     meeting_id, messages = meeting.id, _to_meeting(meeting.id, "stage_changed", {"stage": meeting.stage.value})
 
     def send() -> None:
@@ -214,7 +213,7 @@ def disconnect_room(room: str) -> None:
         sids = {sid for sid, _ in server.manager.get_participants(NAMESPACE, room)}
     except (KeyError, ValueError):
         sids = set()
-    sids |= current_app.extensions["pact_room_registry"].sids(room)
+    sids |= services().registry.sids(room)
     for sid in sids:
         server.disconnect(sid, namespace=NAMESPACE)
 

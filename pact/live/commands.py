@@ -10,7 +10,7 @@ import functools
 import logging
 from typing import Any, Callable
 
-from flask import current_app, request, session
+from flask import request, session
 from flask_login import current_user
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout  # every pooled connection busy: retryable
@@ -19,6 +19,7 @@ from sqlalchemy.orm import joinedload
 from pact.extensions import db, socketio
 from pact.live import NAMESPACE
 from pact.live.payloads import Field, parse
+from pact.live.services import services
 from pact.meetings import audit
 from pact.meetings.errors import DomainError
 from pact.meetings.permissions import can_moderate, can_see_beat
@@ -76,7 +77,7 @@ class Context:
 
 
 def ticker():
-    return current_app.extensions["pact_ticker"]
+    return services().ticker
 
 
 def _load_participant(participant_id: int) -> Participant:

@@ -16,12 +16,21 @@ from pact.extensions import db, socketio
 from pact.live import NAMESPACE, broadcast, limits, rooms
 from pact.live.commands import SESSION_MEETING, SESSION_PARTICIPANT, SESSION_RESIDENT, Context, command, ticker
 from pact.live.payloads import Field
+from pact.live.services import services
 from pact.meetings import audit, issues, safeguarding, stages, voting
 from pact.meetings.errors import DomainError
 from pact.meetings.participants import admit, get_meeting, hash_secret, newcomer
 from pact.meetings.permissions import require_moderator
-from pact.meetings.snapshot import (PublicView, counts_for, issue_data, participant_data, resident_snapshot, snapshot,
-                                    viewer_part, with_counts)
+from pact.meetings.snapshot import (
+    PublicView,
+    counts_for,
+    issue_data,
+    participant_data,
+    resident_snapshot,
+    snapshot,
+    viewer_part,
+    with_counts,
+)
 from pact.models import Meeting, Participant, ParticipantRole, Stage, utcnow
 
 DEVICE_COOKIE = "pact_device"
@@ -29,16 +38,16 @@ SESSION_STAFF_USER = "staff_user_id"
 
 
 def registry():
-    return current_app.extensions["pact_room_registry"]
+    return services().registry
 
 
 def snapshots():
-    return current_app.extensions["pact_snapshots"]
+    return services().snapshots
 
 
 def group_commit(name: str):
     """`support_votes` or `newcomers`: see group_commit.py."""
-    return current_app.extensions[f"pact_{name}"]
+    return getattr(services(), name)
 
 ISSUE_REF = {"issue_id": Field("int")}
 
@@ -46,7 +55,8 @@ ISSUE_REF = {"issue_id": Field("int")}
 def _posting_rules() -> dict:
     """The force's safeguarding word list and wording, and the duplicate window, from config."""
     cfg = current_app.config
-    return {"policy": safeguarding.Policy.build(cfg.get("SAFEGUARDING_WORDS"), cfg.get("SAFEGUARDING_MESSAGES")),
+    return {"policy": safeguarding.Policy.build(cfg.get("SAFEGUARDING_WORDS"), cfg.get("SAFEGUARDING_MESSAGES"),
+                                                cfg.get("SAFEGUARDING_BUDGET_MS")),
             "duplicate_window": timedelta(seconds=cfg.get("DUPLICATE_WINDOW", 600))}
 
 
@@ -229,14 +239,14 @@ def sync(ctx: Context, _data):
 
 @command("post_issue", {"text": Field("str"), "category": Field("str?", required=False)})
 def post_issue(ctx: Context, data):
-    """Participant → server. Ack to the author with ISSUE (and why, when held); `issue_posted` to
-    the room when public, to staff only when held."""
+    """Participant → server. Ack to the author with ISSUE (and, when held, `hold` with the code and
+    `message` saying why and where to go); `issue_posted` to the room when public, to staff only when held."""
     limits.check("post", participant=ctx.participant.id, address=_address())
     posted = issues.post_issue(ctx.meeting, ctx.participant, data["text"], data.get("category"), now=utcnow(),
                                **_posting_rules())
     ack = {"ok": True, "issue": issue_data(posted.issue, 0, my_vote=False, for_author=True)}
     if posted.hold_message:
-        ack["message"] = posted.hold_message
+        ack["hold"], ack["message"] = posted.hold, posted.hold_message
     return ack, [broadcast.issue_posted(posted.issue)]
 
 

@@ -26,15 +26,17 @@ def replies() -> list[dict[str, str]]:
     return list(configured) if configured else list(safeguarding.REPLIES)
 
 
-@command("moderate", {"issue_id": Field("int"), "action": Field("str"), "reason": Field("str?", required=False)})
+@command("moderate", {"issue_id": Field("int"), "action": Field("str"), "reason": Field("str?", required=False),
+                      "text": Field("str?", required=False)})
 def moderate(ctx: Context, data):
-    """Officer → server: `hide`, `restore` or `approve` an issue, with an optional reason for its author.
+    """Officer → server: `hide`, `restore`, `approve` or `redact` (with `text`: the post with the
+    personal data taken out, which is published) an issue, with an optional reason for its author.
 
     Ack {ok, issue} to the officer. Residents get `issue_posted` (approved) or `issue_updated`
     (hidden without its words, restored); staff get `issue_updated` in full; the author gets their
     post with status and reason."""
     done = moderation.moderate_issue(ctx.meeting, data["issue_id"], data["action"], data.get("reason"),
-                                     user=ctx.user, now=utcnow())
+                                     user=ctx.user, now=utcnow(), raw_text=data.get("text"))
     issue = done.issue
     votes = voting.issue_votes(issue, voting.vote_kind(ctx.meeting))
     support = voting.issue_votes(issue, VoteKind.SUPPORT)

@@ -28,6 +28,7 @@ from flask import Flask
 from pact.extensions import db, socketio
 from pact.live.memory import Trimmer
 from pact.live.presence import Presence, SharedCounts
+from pact.live.services import services
 
 log = logging.getLogger(__name__)
 IDLE_STOP_SECONDS = 5.0
@@ -216,7 +217,7 @@ class Ticker:
             from pact.live import broadcast
 
             log.warning("message queue reachable again; asking this process's clients to resynchronise")
-            self.app.extensions["pact_snapshots"].clear()  # events from other processes were lost
+            services(self.app).snapshots.clear()  # events from other processes were lost
             _restart_queue_listener()
             for meeting_id in watched:
                 broadcast.resync_here(meeting_id)

@@ -13,6 +13,7 @@ from pact.extensions import db
 from pact.meetings import audit, directory
 from pact.meetings.errors import DomainError, forbidden, not_found
 from pact.meetings.lookup import find
+from pact.meetings.participants import end_staff_tokens
 from pact.models import Beat, Role, StaffSession, User
 
 
@@ -59,6 +60,7 @@ def change_role(admin: User, target: User, raw_role: str, *, now: datetime) -> b
         return False
     _not_self(admin, target, "change the role of")
     before, target.role = target.role, role
+    end_staff_tokens(target.id)
     audit.record("change_role", now=now, user=admin, target=f"user:{target.id} {target.email}",
                  reason=f"{before.value} → {role.value}")
     db.session.flush()
@@ -75,6 +77,8 @@ def assign_beats(admin: User, target: User, beat_ids: list[int], *, now: datetim
     if before == after:
         return False
     target.beats = sorted(beats, key=lambda b: b.name)
+    if before - after:
+        end_staff_tokens(target.id)
     audit.record("assign_beats", now=now, user=admin, target=f"user:{target.id} {target.email}",
                  reason=f"{', '.join(sorted(before)) or 'none'} → {', '.join(sorted(after)) or 'none'}")
     db.session.flush()
@@ -92,6 +96,7 @@ def set_active(admin: User, target: User, active: bool, *, now: datetime) -> boo
             update(StaffSession).where(StaffSession.user_id == target.id, StaffSession.revoked_at.is_(None))
             .values(revoked_at=now)
         )
+        end_staff_tokens(target.id)
     target.active = active
     audit.record("reactivate_user" if active else "deactivate_user", now=now, user=admin,
                  target=f"user:{target.id} {target.email}")

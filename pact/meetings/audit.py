@@ -9,12 +9,14 @@ from datetime import datetime
 from sqlalchemy import select
 
 from pact.extensions import db
+from pact.localtime import iso
 from pact.models import AuditEntry, Meeting, Participant, User
 
 
 def record(
     action: str, *, now: datetime, user: User | None = None, participant: Participant | None = None,
     meeting: Meeting | None = None, beat_id: int | None = None, target: str | None = None, reason: str | None = None,
+    hold: str | None = None,
 ) -> AuditEntry:
     """Add one entry: who (account and/or participant, with role), what, target, why, when."""
     if user is not None:
@@ -29,7 +31,7 @@ def record(
         actor_user_id=user.id if user else None,
         actor_participant_id=participant.id if participant else None,
         actor_name=name[:120], actor_role=role, action=action[:40], target=target[:120] if target else None,
-        reason=reason, created_at=now,
+        reason=reason, hold_code=hold, created_at=now,
     )
     db.session.add(entry)
     return entry
@@ -42,13 +44,14 @@ def entries_for(meeting: Meeting) -> list[AuditEntry]:
     ))
 
 
-COLUMNS = ("when", "who", "role", "action", "target", "reason")
+COLUMNS = ("when", "who", "role", "action", "target", "reason", "hold")
 
 
 def rows_for(meeting: Meeting) -> list[dict[str, str]]:
     """The log as plain rows (data first; the adapter picks the format)."""
     return [
-        {"when": e.created_at.isoformat(timespec="seconds").replace("+00:00", "Z"), "who": e.actor_name,
-         "role": e.actor_role, "action": e.action, "target": e.target or "", "reason": e.reason or ""}
+        {"when": iso(e.created_at), "who": e.actor_name,
+         "role": e.actor_role, "action": e.action, "target": e.target or "", "reason": e.reason or "",
+         "hold": e.hold_code or ""}
         for e in entries_for(meeting)
     ]

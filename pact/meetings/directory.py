@@ -58,6 +58,42 @@ def create_user(email: str, *, role: str, password: str, display_name: str | Non
     return user
 
 
+def update_user(email: str, *, now: datetime, role: str | None = None, beat_slugs: list[str] | tuple[str, ...] | None = None,
+                display_name: str | None = None) -> list[str]:
+    """The command line's account change (no admin account needed): role, exact beats, name.
+
+    Returns what changed; each change is in the audit log as done from the command line."""
+    from pact.meetings import audit
+
+    user = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+    if user is None:
+        raise DomainError("not_found", f"There is no staff account {email.strip().lower()}.")
+    changes: list[str] = []
+    if role is not None:
+        try:
+            new_role = Role(role)
+        except ValueError:
+            raise DomainError("invalid_role", "The role must be officer, inspector or admin.") from None
+        if new_role is not user.role:
+            changes.append(f"role {user.role.value} → {new_role.value}")
+            user.role = new_role
+    if beat_slugs is not None:
+        beats = [find_beat(slug) for slug in dict.fromkeys(beat_slugs)]
+        before, after = {b.slug for b in user.beats}, {b.slug for b in beats}
+        if before != after:
+            changes.append(f"beats {', '.join(sorted(before)) or 'none'} → {', '.join(sorted(after)) or 'none'}")
+            user.beats = sorted(beats, key=lambda b: b.name)
+    if display_name is not None:
+        name = clean_text(display_name, field="display name", max_length=80, multiline=False)
+        if name != user.display_name:
+            changes.append(f"name {user.display_name} → {name}")
+            user.display_name = name
+    for change in changes:
+        audit.record("update_user", now=now, target=f"user:{user.id} {user.email}", reason=f"command line: {change}")
+    db.session.flush()
+    return changes
+
+
 def schedule_meeting(beat: Beat, title: str, starts_at: datetime, *, stage: Stage = Stage.SCHEDULED,
                      moderation: ModerationMode = ModerationMode.OPEN, votes_per_resident: int = 3) -> Meeting:
     if starts_at.tzinfo is None:

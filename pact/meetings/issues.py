@@ -33,6 +33,7 @@ CATEGORIES: dict[str, str] = {
 class Posted:
     issue: Issue
     hold_message: str | None  # what the author is told when the post is held
+    hold: str | None = None  # the hold code (safeguarding.CODES) when held
 
 
 def parse_category(raw: object) -> str:
@@ -67,15 +68,17 @@ def post_issue(
     category = parse_category(raw_category)
     duplicates.refuse_repeat(meeting, author, text, now=now, window=duplicate_window)
     issue = Issue(meeting=meeting, author=author, text=text, category=category, created_at=now)
-    hold = None if author.is_staff else safeguarding.assess(text, policy)
-    if hold is not None:
-        issue.visibility, issue.hold_reason = Visibility.HELD, hold.code
-    elif meeting.moderation is ModerationMode.PREMODERATED and not author.is_staff:
+    hold = None if author.is_staff else safeguarding.check_post(text, policy)
+    if hold is None and meeting.moderation is ModerationMode.PREMODERATED and not author.is_staff:
         hold = policy.hold("premoderated")
+    if hold is not None:
         issue.visibility, issue.hold_reason = Visibility.HELD, hold.code
     db.session.add(issue)
     db.session.flush()
-    return Posted(issue, hold.message if hold else None)
+    if hold is not None:
+        audit.record("hold", now=now, participant=author, meeting=meeting, target=f"issue:{issue.id}",
+                     reason=hold.code, hold=hold.code)
+    return Posted(issue, hold.message if hold else None, hold.code if hold else None)
 
 
 def answer_issue(meeting: Meeting, issue_id: object, raw_text: object, *, user: User, now: datetime) -> Issue:

@@ -14,13 +14,14 @@ from sqlalchemy import select
 from pact.extensions import db
 from pact.meetings import audit
 from pact.meetings.errors import DomainError, not_found
-from pact.meetings.issues import get_issue
+from pact.meetings.issues import ISSUE_LIMIT, get_issue
 from pact.meetings.permissions import require_moderator
+from pact.meetings.safeguarding.queue import queue_order
 from pact.meetings.text import clean_text
 from pact.models import Issue, Meeting, ModerationMode, Participant, User, Visibility
 
 REASON_LIMIT = 500
-ACTIONS = ("hide", "restore", "approve")
+ACTIONS = ("hide", "restore", "approve", "redact")
 
 
 @dataclass(frozen=True)
@@ -36,15 +37,20 @@ def _reason(raw: object) -> str | None:
 
 
 def moderate_issue(meeting: Meeting, issue_id: object, action: object, raw_reason: object = None, *,
-                   user: User | None, now: datetime) -> Moderated:
+                   user: User | None, now: datetime, raw_text: object = None) -> Moderated:
     """hide: take a post out of public view (held or public); restore: undo a hide;
-    approve: publish a held post. The reason is shown to the post's author."""
+    approve: publish a held post; redact: publish a held (or public) post with `raw_text`, the
+    officer's copy with the personal data taken out. The reason is shown to the post's author."""
     require_moderator(user, meeting)
     if action not in ACTIONS:
-        raise DomainError("invalid_payload", "action must be 'hide', 'restore' or 'approve'.", field="action")
+        raise DomainError("invalid_payload", "action must be 'hide', 'restore', 'approve' or 'redact'.", field="action")
     issue = get_issue(meeting, issue_id)
     reason = _reason(raw_reason)
     was_public = issue.is_public
+    if action == "redact":
+        return _redact(meeting, issue, raw_text, reason, user=user, now=now)
+    if raw_text is not None:
+        raise DomainError("invalid_payload", "Only 'redact' takes a text.", field="text")
     if action == "hide":
         if issue.visibility is Visibility.HIDDEN:
             raise DomainError("wrong_state", "That issue is already hidden.", status=issue.status)
@@ -58,16 +64,36 @@ def moderate_issue(meeting: Meeting, issue_id: object, action: object, raw_reaso
             raise DomainError("wrong_state", "That issue is not waiting for approval.", status=issue.status)
         issue.visibility = Visibility.PUBLIC
     audit.record(str(action), now=now, user=user, meeting=meeting, target=f"issue:{issue.id}",
-                 reason=reason or (f"held: {issue.hold_reason}" if action == "approve" and issue.hold_reason else None))
+                 reason=reason or (f"held: {issue.hold_reason}" if action == "approve" and issue.hold_reason else None),
+                 hold=issue.hold_reason)
+    db.session.flush()
+    return Moderated(issue, was_public)
+
+
+def _redact(meeting: Meeting, issue: Issue, raw_text: object, reason: str | None, *, user: User | None,
+            now: datetime) -> Moderated:
+    """Publish the officer's edited copy; the resident's first words stay for staff of the beat only."""
+    if issue.visibility is Visibility.HIDDEN or issue.merged_into_id is not None:
+        raise DomainError("wrong_state", "Only a held or public issue can be redacted.", status=issue.status)
+    text = clean_text(raw_text, field="text", max_length=ISSUE_LIMIT)
+    if text == issue.text:
+        raise DomainError("unchanged", "The redacted text is the same as the post: edit out the personal details, "
+                                       "or approve it as it is.", field="text")
+    was_public = issue.is_public
+    original = issue.original_text if issue.original_text is not None else issue.text
+    issue.original_text, issue.text, issue.visibility = original, text, Visibility.PUBLIC
+    issue.moderation_reason = reason
+    audit.record("redact", now=now, user=user, meeting=meeting, target=f"issue:{issue.id}",
+                 reason=f"original: {original}\npublished: {text}" + (f"\nreason: {reason}" if reason else ""),
+                 hold=issue.hold_reason)
     db.session.flush()
     return Moderated(issue, was_public)
 
 
 def held_issues(meeting: Meeting) -> list[Issue]:
-    """The moderation queue: posts waiting for an officer, oldest first."""
-    return list(db.session.scalars(
+    """The moderation queue: emergency and welfare holds first, then the rest, each oldest first."""
+    return queue_order(db.session.scalars(
         select(Issue).where(Issue.meeting_id == meeting.id, Issue.visibility == Visibility.HELD)
-        .order_by(Issue.created_at, Issue.id)
     ))
 
 

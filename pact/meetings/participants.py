@@ -12,6 +12,7 @@ from sqlalchemy import insert, select
 from pact.extensions import db
 from pact.meetings.errors import DomainError, forbidden
 from pact.meetings.lookup import find
+from pact.meetings.names import check_resident_name
 from pact.meetings.permissions import can_moderate, can_see_beat
 from pact.meetings.text import clean_text
 from pact.models import Meeting, Participant, ParticipantRole, Role, Stage, User
@@ -61,7 +62,7 @@ class Newcomer:
 def newcomer(meeting_id: int, display_name: object, *, device_hash: str | None = None,
              address_hash: str | None = None) -> tuple[Newcomer, str]:
     """Check the name and issue a resume token; returns the newcomer and the token (shown once)."""
-    name = clean_text(display_name, field="display name", max_length=NAME_LIMIT, multiline=False)
+    name = check_resident_name(clean_text(display_name, field="display name", max_length=NAME_LIMIT, multiline=False))
     token, token_hash = _new_token()
     return Newcomer(meeting_id, name, token_hash, device_hash, address_hash), token
 
@@ -117,6 +118,11 @@ def resume_participant(meeting: Meeting, token: object, *, now: datetime) -> tup
     participant = db.session.scalar(select(Participant).where(Participant.token_hash == hash_secret(token)))
     if participant is None or participant.meeting_id != meeting.id:
         raise DomainError("invalid_token", "That resume token is not valid for this meeting. Join again with your name.")
+    if participant.user_id is not None:
+        # A staff participant comes back only through its sign-in (`admit` → `join_staff`); its token
+        # alone, on a socket without that sign-in, must never open the staff room (issue #11, H2).
+        raise DomainError("invalid_token", "That resume token belongs to a staff sign-in, which this connection "
+                                           "does not have. Sign in as staff, or join with a display name.")
     if participant.removed:
         raise forbidden("You were removed from this meeting by a moderator and cannot rejoin it.")
     participant.joins += 1
@@ -150,6 +156,15 @@ def join_staff(meeting: Meeting, user: User, *, now: datetime) -> tuple[Particip
         participant.last_seen_at = now
     db.session.flush()
     return participant, token
+
+
+def end_staff_tokens(user_id: int) -> int:
+    """Replace the resume tokens of every staff participant of this account (sign-out, deactivation,
+    lost access), so no token handed out before works again. Returns how many were replaced."""
+    participants = db.session.scalars(select(Participant).where(Participant.user_id == user_id)).all()
+    for participant in participants:
+        participant.token_hash = _new_token()[1]
+    return len(participants)
 
 
 def require_active(participant: Participant, *, doing: str) -> None:

@@ -14,8 +14,8 @@ from sqlalchemy import delete, select, update
 from pact.extensions import db
 from pact.meetings import audit, stages
 from pact.meetings.errors import DomainError
-from pact.meetings.lookup import find
 from pact.meetings.issues import get_issue
+from pact.meetings.lookup import find
 from pact.meetings.permissions import require_moderator
 from pact.meetings.text import clean_text
 from pact.meetings.voting import tallies

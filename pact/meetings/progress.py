@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from pact.extensions import db
+from pact.localtime import iso
 from pact.meetings import audit, stages
 from pact.meetings.errors import DomainError, forbidden, not_found
 from pact.meetings.participants import require_active
@@ -15,7 +16,15 @@ from pact.meetings.permissions import can_moderate
 from pact.meetings.priorities import get_priority
 from pact.meetings.text import clean_text
 from pact.models import (
-    Meeting, Participant, Priority, PriorityVerdict, ProgressStatus, ProgressUpdate, Stage, User, Verdict,
+    Meeting,
+    Participant,
+    Priority,
+    PriorityVerdict,
+    ProgressStatus,
+    ProgressUpdate,
+    Stage,
+    User,
+    Verdict,
 )
 
 NOTE_LIMIT = 2000
@@ -104,7 +113,7 @@ def review_items(meeting: Meeting, viewer: Participant | None) -> list[dict[str,
             "id": priority.id, "text": priority.text, "action": priority.action, "owner": priority.owner,
             "status": priority.status.value, "status_label": STATUS_LABELS[priority.status],
             "latest": {"note": latest.note, "status": latest.status.value, "by": latest.by_name,
-                       "at": latest.created_at.isoformat(timespec="seconds").replace("+00:00", "Z")} if latest else None,
+                       "at": iso(latest.created_at)} if latest else None,
             "my_verdict": mine.get(priority.id),
         }
         if priority.id in counts:

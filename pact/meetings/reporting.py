@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from pact.extensions import db
+from pact.localtime import local
 from pact.meetings.errors import DomainError, forbidden
 from pact.meetings.permissions import is_staff_user
 from pact.meetings.progress import STATUS_LABELS, latest_update
@@ -102,13 +103,13 @@ def priority_row(priority: Priority) -> dict[str, Any]:
     meeting = priority.meeting
     return {
         "beat": meeting.beat.name, "beat_slug": meeting.beat.slug, "meeting_id": meeting.id,
-        "meeting_title": meeting.title, "meeting_date": meeting.starts_at.date().isoformat(),
+        "meeting_title": meeting.title, "meeting_date": local(meeting.starts_at).date().isoformat(),
         "position": priority.position, "priority": priority.text, "votes": priority.votes,
         "action": priority.action, "owner": priority.owner or "",
         "review_on": priority.review_on.isoformat() if priority.review_on else "",
         "status": STATUS_LABELS[priority.status],
         "latest_progress": latest.note if latest else "",
-        "latest_progress_on": latest.created_at.date().isoformat() if latest else "",
+        "latest_progress_on": local(latest.created_at).date().isoformat() if latest else "",
         "agreed_at": priority.agreed_at, "action_at": latest.created_at if latest else None,
     }
 

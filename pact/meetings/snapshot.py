@@ -8,13 +8,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from pact.extensions import db
+from pact.localtime import iso
 from pact.meetings.progress import my_verdicts, review_items
 from pact.meetings.voting import my_votes, tallies, tallies_by_kind, vote_kind
 from pact.models import Issue, Meeting, Participant, Stage, Visibility, VoteKind
-
-
-def iso(dt) -> str | None:
-    return dt.isoformat(timespec="seconds").replace("+00:00", "Z") if dt else None
+from pact.scheduling.streams import recognise
 
 
 def issue_data(issue: Issue, votes: int, *, support: int | None = None, my_vote: bool | None = None,
@@ -25,6 +23,7 @@ def issue_data(issue: Issue, votes: int, *, support: int | None = None, my_vote:
         "text": issue.text,
         "category": issue.category,
         "author": issue.author.display_name,
+        "staff": issue.author.is_staff,  # the room shows a badge: a resident cannot pass as an officer
         "votes": votes,
         "support": votes if support is None else support,
         "status": issue.status,
@@ -42,6 +41,7 @@ def issue_data(issue: Issue, votes: int, *, support: int | None = None, my_vote:
         data["mine"] = for_author
     if for_staff:
         data["author_id"] = issue.participant_id
+        data["original_text"] = issue.original_text  # before an officer redacted it: staff of the beat only
     if my_vote is not None:
         data["my_vote"] = my_vote
     return data
@@ -49,8 +49,16 @@ def issue_data(issue: Issue, votes: int, *, support: int | None = None, my_vote:
 
 def redacted_issue(issue: Issue) -> dict[str, Any]:
     """What residents learn when an issue leaves public view: only that it went, never its words."""
-    return {"id": issue.id, "text": "", "category": issue.category, "author": "", "votes": 0, "support": 0,
-            "status": issue.status, "shortlisted": False, "created_at": iso(issue.created_at), "answer": None}
+    return {"id": issue.id, "text": "", "category": issue.category, "author": "", "staff": False, "votes": 0,
+            "support": 0, "status": issue.status, "shortlisted": False, "created_at": iso(issue.created_at), "answer": None}
+
+
+def stream_data(meeting: Meeting) -> dict[str, str | None] | None:
+    """SNAPSHOT's `stream`: the provider, the watch link, and the embed (None unless the provider is configured)."""
+    from flask import current_app
+
+    stream = recognise(meeting.stream_url, current_app.config.get("STREAM_PROVIDERS") or ())
+    return stream.as_data() if stream else None
 
 
 def meeting_data(meeting: Meeting) -> dict[str, Any]:
@@ -61,6 +69,11 @@ def meeting_data(meeting: Meeting) -> dict[str, Any]:
         "beat_slug": meeting.beat.slug,
         "stage": meeting.stage.value,
         "starts_at": iso(meeting.starts_at),
+        "ends_at": iso(meeting.ends_at),
+        "stream": stream_data(meeting),
+        "venue": meeting.venue,
+        "dial_in": meeting.dial_in,
+        "cancel_reason": meeting.cancel_reason,
         "moderation": meeting.moderation.value,
         "votes_per_resident": meeting.votes_per_resident,
     }

@@ -1,4 +1,4 @@
-"""The meeting's life: scheduled → live → voting → closed, and what each stage allows."""
+"""The meeting's life: scheduled → live → voting → closed (or scheduled → cancelled), and what each stage allows."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -8,10 +8,11 @@ from pact.models import Meeting, Stage
 
 # voting → live lets officers go back to discussion if the shortlist needs more talk.
 TRANSITIONS: dict[Stage, set[Stage]] = {
-    Stage.SCHEDULED: {Stage.LIVE},
+    Stage.SCHEDULED: {Stage.LIVE, Stage.CANCELLED},  # cancelling: pact/scheduling/ (needs a reason)
     Stage.LIVE: {Stage.VOTING, Stage.CLOSED},
     Stage.VOTING: {Stage.LIVE, Stage.CLOSED},
     Stage.CLOSED: set(),
+    Stage.CANCELLED: set(),
 }
 
 STAGE_LABELS = {
@@ -19,6 +20,7 @@ STAGE_LABELS = {
     Stage.LIVE: "Live — raise and support issues",
     Stage.VOTING: "Voting on priorities",
     Stage.CLOSED: "Closed",
+    Stage.CANCELLED: "Cancelled",
 }
 
 

@@ -12,18 +12,24 @@ from sqlalchemy import distinct, func, select, union
 from sqlalchemy.orm import selectinload
 
 from pact.extensions import db
+from pact.localtime import iso
 from pact.meetings.issues import CATEGORIES
 from pact.meetings.progress import STATUS_LABELS, latest_update, verdict_counts
 from pact.models import (
-    Beat, Issue, Meeting, Participant, ParticipantRole, Priority, Stage, Visibility, Vote, VoteKind,
+    Beat,
+    Issue,
+    Meeting,
+    Participant,
+    ParticipantRole,
+    Priority,
+    Stage,
+    Visibility,
+    Vote,
+    VoteKind,
 )
 
 EXPORT_FORMAT = "pact-live-meeting"
 EXPORT_VERSION = 1
-
-
-def iso(dt: datetime | None) -> str | None:
-    return dt.isoformat(timespec="seconds").replace("+00:00", "Z") if dt else None
 
 
 def _counts(meeting_id: int, kind: VoteKind) -> dict[int, int]:
@@ -75,6 +81,7 @@ def meeting_data(meeting: Meeting) -> dict[str, Any]:
         "id": meeting.id, "title": meeting.title, "beat": {"slug": meeting.beat.slug, "name": meeting.beat.name},
         "stage": meeting.stage.value, "starts_at": iso(meeting.starts_at), "opened_at": iso(meeting.opened_at),
         "closed_at": iso(meeting.closed_at), "votes_per_resident": meeting.votes_per_resident,
+        "ends_at": iso(meeting.ends_at), "venue": meeting.venue,
     }
 
 

@@ -12,13 +12,28 @@ from pact.meetings.errors import DomainError
 # C0 controls except tab and newline, DEL, C1 controls, and lone surrogates.
 _FORBIDDEN = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 _SINGLE_LINE_FORBIDDEN = re.compile(r"[\t\n]")
+# Removed, not refused: invisible, so nothing a person sees is lost. BiDi embeddings, overrides and
+# isolates (U+202A–U+202E, U+2066–U+2069) let a name or post display reversed ("gnp.exe" tricks)
+# and spill into the text around it; noncharacters (U+FDD0–U+FDEF and U+xxFFFE/U+xxFFFF in every
+# plane) are not allowed in XML, so one of them broke the beat's Atom feed. LRM/RLM marks stay:
+# right-to-left writers need them.
+_INVISIBLE_HAZARDS = re.compile(
+    "[\u202a-\u202e\u2066-\u2069\ufdd0-\ufdef"
+    + "".join(f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(17))
+    + "]"
+)
+
+
+def strip_invisible_hazards(text: str) -> str:
+    """Remove BiDi embedding/override/isolate controls and Unicode noncharacters."""
+    return _INVISIBLE_HAZARDS.sub("", text)
 
 
 def clean_text(raw: object, *, field: str, max_length: int, multiline: bool = True) -> str:
     """Return the text to store, or raise `empty`, `too_long`, `invalid_characters` or `invalid_payload`."""
     if not isinstance(raw, str):
         raise DomainError("invalid_payload", f"The {field} must be text.")
-    text = unicodedata.normalize("NFC", raw.replace("\r\n", "\n").replace("\r", "\n")).strip()
+    text = unicodedata.normalize("NFC", strip_invisible_hazards(raw.replace("\r\n", "\n").replace("\r", "\n"))).strip()
     if _FORBIDDEN.search(text) or (not multiline and _SINGLE_LINE_FORBIDDEN.search(text)):
         raise DomainError(
             "invalid_characters",

@@ -14,11 +14,12 @@ from pact.models.enums import (
 )
 from pact.models.issue import Answer, Issue, Vote
 from pact.models.meeting import Meeting, Participant
+from pact.models.place import BeatBoundary, Postcode
 from pact.models.priority import Priority, PriorityVerdict, ProgressUpdate
 from pact.models.user import StaffSession, User
 
 __all__ = [
-    "AuditEntry", "Answer", "Base", "Beat", "Issue", "Meeting", "ModerationMode", "Participant",
+    "AuditEntry", "Answer", "Base", "Beat", "BeatBoundary", "Postcode", "Issue", "Meeting", "ModerationMode", "Participant",
     "ParticipantRole", "Priority", "PriorityVerdict", "ProgressStatus", "ProgressUpdate", "Role",
     "StaffSession", "Stage", "User", "Verdict", "Visibility", "Vote", "VoteKind", "beat_staff", "utcnow",
 ]

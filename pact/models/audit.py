@@ -24,4 +24,5 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(40))
     target: Mapped[str | None] = mapped_column(String(120))
     reason: Mapped[str | None] = mapped_column(Text)
+    hold_code: Mapped[str | None] = mapped_column(String(32))  # safeguarding hold code the act concerns
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

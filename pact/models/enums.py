@@ -13,6 +13,7 @@ class Stage(str, enum.Enum):
     LIVE = "live"
     VOTING = "voting"
     CLOSED = "closed"
+    CANCELLED = "cancelled"  # only from scheduled (pact/scheduling/); residents see the reason
 
 
 class ModerationMode(str, enum.Enum):

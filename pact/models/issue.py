@@ -27,6 +27,7 @@ class Issue(Base):
     visibility: Mapped[Visibility] = mapped_column(str_enum(Visibility), default=Visibility.PUBLIC)
     hold_reason: Mapped[str | None] = mapped_column(String(64))  # machine code: personal_data, emergency…
     moderation_reason: Mapped[str | None] = mapped_column(String(500))  # officer's words when hidden
+    original_text: Mapped[str | None] = mapped_column(Text)  # the resident's words before an officer redacted them: staff only
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("issues.id", ondelete="SET NULL"))
     shortlisted: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pact.models.base import Base, str_enum, utcnow
@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 class Meeting(Base):
     __tablename__ = "meetings"
+    __table_args__ = (CheckConstraint("ends_at IS NULL OR ends_at > starts_at", name="ends_after_start"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     beat_id: Mapped[int] = mapped_column(ForeignKey("beats.id", ondelete="CASCADE"), index=True)
@@ -33,6 +34,16 @@ class Meeting(Base):
     voting_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Scheduling from the web (pact/scheduling/): what residents read before and around the meeting.
+    ends_at: Mapped[datetime | None]
+    description: Mapped[str | None] = mapped_column(Text)
+    venue: Mapped[str | None] = mapped_column(String(200))  # hybrid or in-person meetings
+    stream_url: Mapped[str | None] = mapped_column(String(500))
+    dial_in: Mapped[str | None] = mapped_column(String(80))  # a phone number for residents without internet
+    cancel_reason: Mapped[str | None] = mapped_column(Text)
+    cancelled_at: Mapped[datetime | None]
+    updated_at: Mapped[datetime | None]  # last change of time, place or details (calendar, Atom)
+    sequence: Mapped[int] = mapped_column(default=0)  # iCalendar SEQUENCE: raised by each reschedule
 
     beat: Mapped[Beat] = relationship(back_populates="meetings")
     participants: Mapped[list[Participant]] = relationship(back_populates="meeting", cascade="all, delete-orphan")

@@ -54,5 +54,6 @@ class StaffSession(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     revoked_at: Mapped[datetime | None]
+    last_seen_at: Mapped[datetime | None]  # null: not used since created_at (idle timeout, pact/auth/sessions.py)
 
     user: Mapped[User] = relationship()

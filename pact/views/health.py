@@ -13,6 +13,7 @@ from flask import Blueprint, current_app, jsonify
 from sqlalchemy import text
 
 from pact.extensions import db, socketio
+from pact.live.services import installed
 
 health_bp = Blueprint("health", __name__)
 
@@ -27,7 +28,8 @@ def _database_ok() -> bool:
 
 
 def _queue_state() -> str:
-    ticker = current_app.extensions.get("pact_ticker")
+    live = installed()
+    ticker = live.ticker if live else None
     shared = getattr(ticker, "shared", None)
     if shared is None:
         return "none"
@@ -47,7 +49,8 @@ def healthz():
         status = "degraded"
     else:
         status = "ok"
-    ticker = current_app.extensions.get("pact_ticker")
+    live = installed()
+    ticker = live.ticker if live else None
     body = {"status": status, "database": database, "message_queue": queue,
             "async_mode": socketio.server.eio.async_mode if socketio.server else None, "pid": os.getpid(),
             "connections": ticker.presence.connections() if ticker else 0}

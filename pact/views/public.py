@@ -60,7 +60,17 @@ def get_meeting_or_404(meeting_id: int) -> Meeting:
 def beat(slug: str):
     beat = get_beat(slug)
     meetings = sorted(beat.meetings, key=lambda m: m.starts_at, reverse=True)
-    return render_template("public/beat.html", beat=beat, meetings=meetings, record=summary.beat_record(beat))
+    return render_template("public/beat.html", beat=beat, meetings=meetings, record=summary.beat_record(beat),
+                           outline=_outline(beat))
+
+
+def _outline(beat: Beat) -> str | None:
+    """The beat's area as an SVG outline drawn here (no map tiles), when a boundary was imported."""
+    from pact.places import boundary_of
+    from pact.places.outline import outline_svg
+
+    area = boundary_of(beat)
+    return outline_svg(area, label=f"Outline of the area {beat.name} covers") if area is not None else None
 
 
 @public_bp.get("/meetings/<int:meeting_id>")

@@ -5,15 +5,18 @@ are attachments that are never cached; staff downloads are recorded in the audit
 """
 from __future__ import annotations
 
-from flask import Blueprint, Response, render_template, request, url_for
+from flask import Blueprint, Response, render_template, request
 from flask_login import current_user, login_required
 
-from pact import export
+from pact import export, localtime
 from pact.meetings import audit, reporting, summary
 from pact.meetings.errors import DomainError, forbidden
 from pact.meetings.permissions import can_moderate, can_see_beat
 from pact.models import Stage, utcnow
+from pact.scheduling import queries
+from pact.urls import absolute_url, uid_domain
 from pact.views.public import get_beat, get_meeting_or_404
+from pact.views.sharing import calendar_event
 
 reports_bp = Blueprint("reports", __name__)
 
@@ -81,12 +84,11 @@ def meeting_json(meeting_id: int):
 
 @reports_bp.get("/beats/<slug>/calendar.ics")
 def calendar(slug: str):
-    """Public: the beat's upcoming meetings as an iCalendar feed."""
+    """Public: the beat's upcoming meetings as an iCalendar feed; a rescheduled one keeps its UID with
+    a higher SEQUENCE, a cancelled one stays a while with STATUS:CANCELLED so calendars drop it."""
     beat = get_beat(slug)
-    meetings = [{"id": m.id, "title": m.title, "starts_at": m.starts_at,
-                 "url": url_for("public.room", meeting_id=m.id, _external=True)}
-                for m in summary.upcoming_meetings(beat, now=utcnow())]
-    body = export.calendar_ics({"slug": beat.slug, "name": beat.name}, meetings, host=request.host, now=utcnow())
+    meetings = [calendar_event(m) for m in queries.calendar_meetings(beat, now=utcnow())]
+    body = export.calendar_ics({"slug": beat.slug, "name": beat.name}, meetings, host=uid_domain(), now=utcnow())
     return feed(body, "text/calendar")
 
 
@@ -94,18 +96,42 @@ def calendar(slug: str):
 def atom(slug: str):
     """Public: the beat's published summaries and progress updates as an Atom feed."""
     beat = get_beat(slug)
-    beat_url = url_for("public.beat", slug=beat.slug, _external=True)
+    beat_url = absolute_url("public.beat", slug=beat.slug)
     entries = []
     for item in summary.feed_items(beat):
         if item["kind"] == "summary":
-            link = url_for("reports.summary", meeting_id=item["meeting_id"], _external=True)
+            link = absolute_url("reports.summary", meeting_id=item["meeting_id"])
             entry_id = link
         else:
             link = f"{beat_url}#priority-{item['priority_id']}"
             entry_id = f"{beat_url}#progress-{item['update_id']}"
         entries.append({**item, "id": entry_id, "link": link})
+    entries.extend(_schedule_entries(beat))
     head = {"id": beat_url, "title": f"{beat.name}: PACT priorities and progress", "link": beat_url,
-            "self_link": url_for("reports.atom", slug=beat.slug, _external=True), "updated": beat.created_at,
+            "self_link": absolute_url("reports.atom", slug=beat.slug), "updated": beat.created_at,
             "author": f"{beat.name} neighbourhood team",
             "subtitle": "What residents raised, what the meeting agreed, and what was done."}
     return feed(export.feed_atom(head, entries), "application/atom+xml")
+
+
+ANNOUNCED = {"scheduled": "Meeting scheduled", "rescheduled": "Meeting rescheduled", "cancelled": "Meeting cancelled"}
+
+
+def _schedule_entries(beat) -> list[dict]:
+    """Atom entries for meetings scheduled, rescheduled (one entry per SEQUENCE) and cancelled."""
+    entries = []
+    for item in queries.announcements(beat):
+        meeting = item["meeting"]
+        link = absolute_url("public.room", meeting_id=meeting.id)
+        when = localtime.span(meeting.starts_at, meeting.ends_at)
+        place = meeting.venue or "online (PACT Live)"
+        if item["kind"] == "cancelled":
+            text = f"{meeting.title}, planned for {when}, is cancelled. Reason: {meeting.cancel_reason}"
+        elif item["kind"] == "rescheduled":
+            text = f"{meeting.title} is now {when}, {place}."
+        else:
+            text = f"{meeting.title}: {when}, {place}. Join from any browser: {link}"
+        entries.append({"id": f"{link}#{item['kind']}-{item['sequence']}", "link": link, "updated": item["updated"],
+                        "published": item["updated"], "title": f"{ANNOUNCED[item['kind']]}: {meeting.title}",
+                        "summary": text, "author": None})
+    return entries

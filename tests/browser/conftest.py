@@ -14,8 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import TEST_PASSWORD
-from tests.realserver.conftest import _database_context, live_server, server_factory  # noqa: F401 (fixtures)
+from tests.helpers import TEST_PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("PACT_CHROMIUM", "/usr/bin/chromium")
@@ -28,6 +27,12 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 PHONE = {"width": 375, "height": 740}
 DESKTOP = {"width": 1280, "height": 900}
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+
+
+@pytest.fixture(autouse=True)
+def _database_context(observer):
+    """Set-up and checks go through the observer's connection, as an outside observer's would."""
+    yield
 
 
 def pytest_collection_modifyitems(items):

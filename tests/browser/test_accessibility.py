@@ -3,9 +3,18 @@ pause, reflow at 320 px and 200% text, reduced motion, and pages that read witho
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import (DESKTOP, PHONE, axe_check, issue_item, join_room, no_horizontal_scroll,
-                                    post_issue, shoot, sign_in)
-from tests.conftest import TEST_PASSWORD
+from tests.browser.conftest import (
+    DESKTOP,
+    PHONE,
+    axe_check,
+    issue_item,
+    join_room,
+    no_horizontal_scroll,
+    post_issue,
+    shoot,
+    sign_in,
+)
+from tests.helpers import TEST_PASSWORD
 
 pytestmark = pytest.mark.browser
 

@@ -50,13 +50,14 @@ def cluster_database():
 
     from pact import create_app
     from pact.extensions import db
+    from pact.live.services import services
 
     app = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "cluster-test"})
     with app.app_context():
         upgrade()
         db.session.remove()
         db.engine.dispose()
-    app.extensions["pact_ticker"].stop()
+    services(app).ticker.stop()
     yield url
     with admin.connect() as conn:
         conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"), {"n": name})
@@ -67,7 +68,7 @@ def cluster_database():
 @pytest.fixture
 def cluster_app(cluster_database):
     """The app on the cluster database, for setting up data and checking what was saved."""
-    from tests.conftest import fresh_app
+    from tests.helpers import fresh_app
 
     with fresh_app({"TESTING": True, "DATABASE_URL": cluster_database, "SECRET_KEY": "cluster-test"}) as app:
         yield app

@@ -48,3 +48,19 @@ def test_non_text_is_invalid_payload(raw):
 
 def test_markup_is_kept_as_plain_text():
     assert clean_text("<script>alert(1)</script>", field="issue", max_length=100) == "<script>alert(1)</script>"
+
+
+@pytest.mark.parametrize("raw, kept", [
+    ("Mill Lane \u202egnp.exe\u202c", "Mill Lane gnp.exe"),  # right-to-left override and pop
+    ("\u2066isolated\u2069 and \u2067rtl\u2069 and \u2068first\u2069", "isolated and rtl and first"),
+    ("embed \u202aleft\u202b right", "embed left right"),
+    ("non\ufffechar\uffffacters\ufdd0 \U0001fffe\U0010ffff", "noncharacters"),
+    ("\u0645\u0631\u062d\u0628\u0627\u200f hello", "\u0645\u0631\u062d\u0628\u0627\u200f hello"),  # RLM stays
+])
+def test_bidi_controls_and_noncharacters_are_removed(raw, kept):
+    assert clean_text(raw, field="issue", max_length=1000) == kept
+    assert clean_text(raw, field="display name", max_length=1000, multiline=False) == kept
+
+
+def test_text_of_nothing_but_bidi_controls_is_empty():
+    assert refused("\u202e\u2066\ufffe").code == "empty"

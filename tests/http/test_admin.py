@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from pact.extensions import db
 from pact.models import AuditEntry, Beat, Role, StaffSession, User
-from tests.conftest import TEST_PASSWORD, sign_in
+from tests.helpers import TEST_PASSWORD, sign_in
 
 
 def token(html, prefix=""):
@@ -118,3 +118,9 @@ def test_an_admin_cannot_lock_themselves_out(admin_client, admin):
 
 def test_unknown_account_is_a_404(admin_client):
     assert admin_client.get("/admin/users/99999").status_code == 404
+
+
+def test_admin_forms_name_no_autocomplete_token_they_do_not_mean(admin_client):
+    """The Nu HTML Checker's only errors were `autocomplete="None"` on these forms."""
+    page = admin_client.get("/admin/").get_data(as_text=True)
+    assert 'autocomplete="None"' not in page and "<form" in page

@@ -3,6 +3,7 @@ the routes — who may download what, headers, bad input — with every file rea
 import csv
 import io
 import json
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from pact.meetings import issues, priorities, progress
 from pact.meetings.directory import schedule_meeting
 from pact.meetings.participants import join_resident
 from pact.models import AuditEntry, ProgressUpdate, Stage, Visibility, Vote, VoteKind, utcnow
-from tests.conftest import csrf_token, sign_in
+from tests.helpers import csrf_token, sign_in
 from tests.http import export_data as data
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -112,7 +113,9 @@ def test_summary_page_reads_without_javascript_and_hides_held_posts(client, clos
     response = client.get(f"/meetings/{closed_meeting.id}/summary")
     assert response.status_code == 200
     html = response.get_data(as_text=True)
-    assert "<script" not in html
+    # Everything reads without script; the one script only adds the Print button (hidden without it).
+    assert html.count("<script") == 1 and '<script src="/static/share.js">' in html
+    assert re.search(r'<button[^>]*data-print[^>]*hidden', html)
     assert "Riverside" in html and "Peak watching</dt><dd>17" in html
     assert "Residents who posted or voted</dt><dd>2" in html
     assert "Speed checks start Friday." in html and "Litter pick with the council" in html and "PCSO Khan" in html
@@ -227,7 +230,7 @@ def test_meeting_json_export_is_complete_for_staff_only(app, client, staff_clien
     assert http.get(f"/meetings/{closed_meeting.id}/export.json").status_code == 403
 
 
-def test_calendar_feed_lists_upcoming_meetings(client, beat, meeting):
+def test_calendar_feed_lists_upcoming_meetings(app, client, beat, meeting):
     schedule_meeting(beat, "Next month's PACT", NOW + timedelta(days=30))
     schedule_meeting(beat, "Closed one", NOW - timedelta(days=1), stage=Stage.CLOSED)
     db.session.commit()
@@ -235,7 +238,7 @@ def test_calendar_feed_lists_upcoming_meetings(client, beat, meeting):
     assert response.status_code == 200 and response.mimetype == "text/calendar"
     calendar = icalendar.Calendar.from_ical(response.data)
     assert [str(e["summary"]) for e in calendar.walk("VEVENT")] == ["Riverside PACT", "Next month's PACT"]
-    assert str(calendar.walk("VEVENT")[0]["url"]) == f"http://localhost/meetings/{meeting.id}"
+    assert str(calendar.walk("VEVENT")[0]["url"]) == f"{app.config['BASE_URL']}/meetings/{meeting.id}"
 
 
 def test_atom_feed_has_summaries_and_progress(client, closed_meeting, beat):
@@ -252,7 +255,7 @@ def test_atom_feed_has_summaries_and_progress(client, closed_meeting, beat):
 def test_officer_posts_progress_through_a_csrf_form(staff_client, closed_meeting, beat):
     priority = closed_meeting.priorities[0]
     page = f"/officer/priorities/{priority.id}"
-    assert "Litter pick with the council" in staff_client.get("/officer/").get_data(as_text=True)
+    assert "Litter pick with the council" in staff_client.get("/officer/priorities").get_data(as_text=True)
     token = csrf_token(staff_client, page)
     refused = staff_client.post(page, data={"csrf_token": token, "status": "done", "note": "   "})
     assert refused.status_code == 400 and "is empty" in refused.get_data(as_text=True)

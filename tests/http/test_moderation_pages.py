@@ -3,9 +3,8 @@ import json
 import re
 
 
-
 def test_officers_get_the_moderation_panel_with_the_forces_replies(app_config, officer, meeting):
-    from tests.conftest import fresh_app, sign_in
+    from tests.helpers import fresh_app, sign_in
 
     replies = [{"key": "met_101", "label": "Met: report online", "text": "Report it at met.police.uk or call 101."}]
     with fresh_app({**app_config, "SAFEGUARDING_REPLIES": replies}, empty=False) as app:

@@ -1,11 +1,11 @@
 """Pages through the Flask test client: what a visitor sees, escaped, with clear errors."""
 import pytest
 
+from pact.extensions import db
 from pact.meetings import issues
 from pact.meetings.participants import join_resident
-from pact.extensions import db
 from pact.models import Stage, utcnow
-from tests.conftest import TEST_PASSWORD, csrf_token, sign_in
+from tests.helpers import TEST_PASSWORD, csrf_token, sign_in
 
 XSS = "<script>alert(1)</script>"
 SIGNED_IN = '<span class="who">PC Jones (officer)</span>'
@@ -118,7 +118,7 @@ def test_open_redirect_after_login_is_ignored(client, officer):
     token = csrf_token(client)
     response = client.post("/login?next=https://evil.example/", data={"email": officer.email, "password": TEST_PASSWORD,
                                                                      "csrf_token": token})
-    assert response.headers["Location"] == "/"
+    assert response.headers["Location"] == "/officer/"  # staff land in their workspace
 
 
 @pytest.mark.parametrize("path", ["/meetings/abc", "/meetings/-1"])

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from pact.extensions import db, socketio
 from pact.meetings import audit
 from pact.models import AuditEntry, utcnow
-from tests.conftest import TEST_PASSWORD, csrf_token, sign_in
+from tests.helpers import TEST_PASSWORD, csrf_token, sign_in
 
 
 @pytest.fixture
@@ -64,7 +64,7 @@ def test_staff_sign_in_attempts_are_rate_limited(app, officer):
 
 
 def test_rate_limits_can_be_switched_off(app_config, officer):
-    from tests.conftest import fresh_app
+    from tests.helpers import fresh_app
 
     with fresh_app({**app_config, "RATE_LIMITS": False}, empty=False) as app:
         http = app.test_client()
@@ -73,7 +73,7 @@ def test_rate_limits_can_be_switched_off(app_config, officer):
 
 @pytest.fixture
 def proxied_app(app_config, officer):
-    from tests.conftest import fresh_app
+    from tests.helpers import fresh_app
 
     with fresh_app({**app_config, "PROXY_FIX": 1}, empty=False) as app:
         yield app

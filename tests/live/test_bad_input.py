@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 
 from pact.extensions import db
 from pact.models import Issue, Participant, Vote
-from tests.conftest import call, received
+from tests.helpers import call, received
 
 
 def counts():

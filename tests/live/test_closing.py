@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 from pact.extensions import db
 from pact.meetings import priorities
 from pact.models import AuditEntry, Issue, Priority, PriorityVerdict, Stage, Vote, VoteKind
-from tests.conftest import call, received, wait_for
+from tests.helpers import call, received, wait_for
 
 
 @pytest.fixture
@@ -141,8 +141,8 @@ def test_close_in_a_scheduled_meeting_is_out_of_turn(connect, staff_client, make
 @pytest.fixture
 def next_meeting(meeting, officer, make_meeting):
     """The beat's last meeting closed with one priority; the next one is live."""
-    from pact.meetings.participants import join_resident
     from pact.meetings.issues import post_issue
+    from pact.meetings.participants import join_resident
     from pact.models import utcnow
 
     now = utcnow()

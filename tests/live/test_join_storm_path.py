@@ -2,7 +2,7 @@
 must never show them less than a fresh read would, whatever happened in the room just before."""
 from pact.extensions import db
 from pact.live.snapshots import SnapshotCache
-from tests.conftest import call, wait_for
+from tests.helpers import call, wait_for
 
 
 def _newcomer_state(connect, meeting, name):

@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from pact.extensions import db
 from pact.models import AuditEntry, Issue, Meeting, ModerationMode, Participant, StaffSession, Stage, Visibility, utcnow
-from tests.conftest import call, received, sign_in
+from tests.helpers import call, received, sign_in
 
 
 def names(sock):
@@ -310,7 +310,7 @@ def test_a_socket_that_outlived_its_sign_in_is_refused_everything(officer_sock, 
     assert call(officer_sock, "mute", {"participant_id": alice_ack["participant"]["id"]})["error"] == "forbidden"
     db.session.expire_all()
     assert db.session.get(Issue, held["id"]).visibility is Visibility.HELD
-    assert [a for a, _ in audit_actions()] == ["refused_command"] * 3
+    assert [a for a, _ in audit_actions() if a != "hold"] == ["refused_command"] * 3
 
 
 def test_losing_the_beat_closes_open_sockets_and_refuses_the_rest(app, officer_sock, make_user, officer, meeting):

@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 
 from pact.extensions import db
 from pact.models import Issue, Stage, Vote
-from tests.conftest import call, received, wait_for
+from tests.helpers import call, received, wait_for
 
 
 def test_join_gives_participant_token_and_state(connect, meeting):
@@ -119,7 +119,7 @@ def test_resident_cannot_send_officer_commands(resident, meeting, event, payload
 
 
 def test_officer_of_another_beat_cannot_act(app, connect, make_beat, make_user, resident, meeting):
-    from tests.conftest import sign_in
+    from tests.helpers import sign_in
 
     alice, _ = resident("Alice")
     issue_id = call(alice, "post_issue", {"text": "Noise"})["issue"]["id"]

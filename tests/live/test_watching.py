@@ -1,5 +1,5 @@
 """Watching without a name: most residents only watch, and must still see the meeting live."""
-from tests.conftest import call, received, wait_for
+from tests.helpers import call, received, wait_for
 
 
 def test_watcher_gets_state_and_live_events_but_cannot_take_part(connect, resident, meeting):

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from pact.extensions import db
 from pact.models import Issue, Vote
-from tests.conftest import TEST_PASSWORD
+from tests.helpers import TEST_PASSWORD
 from tests.realserver.harness import LiveClient, ServerProcess, close_all, staff_cookie
 
 pytestmark = pytest.mark.realserver

@@ -9,7 +9,7 @@ from pact.extensions import db
 from pact.meetings import issues, priorities
 from pact.meetings.participants import join_resident
 from pact.models import Participant, Stage, Vote, VoteKind, utcnow
-from tests.conftest import TEST_PASSWORD
+from tests.helpers import TEST_PASSWORD
 from tests.realserver.harness import LiveClient, close_all, staff_cookie
 
 pytestmark = pytest.mark.realserver

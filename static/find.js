@@ -1,0 +1,17 @@
+/* "Use my location": asks the browser once, then goes to /find?lat=…&lng=…. Nothing is stored. */
+(function () {
+  "use strict";
+  var button = document.getElementById("find-here");
+  var status = document.getElementById("find-status");
+  if (!button || !("geolocation" in navigator)) return;
+  button.hidden = false;
+  button.addEventListener("click", function () {
+    status.textContent = "Finding where you are…";
+    navigator.geolocation.getCurrentPosition(function (position) {
+      var lat = position.coords.latitude.toFixed(5), lng = position.coords.longitude.toFixed(5);
+      window.location.assign(button.form.action + "?lat=" + lat + "&lng=" + lng);
+    }, function () {
+      status.textContent = "Your browser did not share a location. Enter your postcode instead.";
+    }, { maximumAge: 600000, timeout: 15000 });
+  });
+})();

@@ -11,7 +11,8 @@ _Manager → RoomIndex → Manager.
 from __future__ import annotations
 
 import json
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import orjson
 import socketio

@@ -52,8 +52,10 @@ def apply_patches(app: Flask) -> None:
 
 
 def upstream_source(module: str, qualname: str) -> str:
-    """The source text of `module.qualname` as installed, read from the library's file (not from the
-    possibly patched object; an empty qualname gives the whole file), so a test can tell when the code a patch replaces has changed."""
+    """The source of `module.qualname` as installed, read from the library's file.
+
+    Not from the possibly patched object, so a test can tell when the code a patch replaces has
+    changed; an empty qualname gives the whole file."""
     import ast
     import importlib.util
     from pathlib import Path

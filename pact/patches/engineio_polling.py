@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import io
 import urllib.parse
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from engineio import exceptions
 from engineio import socket as eio_socket

@@ -18,7 +18,8 @@ def open_polling_session(base_url: str) -> str:
     return json.loads(response.text[1:])["sid"]
 
 
-def raw_request(port: int, head: str, body: bytes = b"", timeout: float = 10.0) -> tuple[int | None, bytes, socket.socket]:
+def raw_request(port: int, head: str, body: bytes = b"",
+                timeout: float = 10.0) -> tuple[int | None, bytes, socket.socket]:
     """Send a request by hand; returns (status or None if the server closed, response bytes, the socket)."""
     sock = socket.create_connection(("127.0.0.1", port), timeout=timeout)
     sock.sendall(head.encode() + body)

@@ -85,3 +85,9 @@ bench-page: install-test
 
 clean:
 	rm -rf $(VENV) .pytest_cache node_modules
+
+# The official engine.io-protocol and socket.io-protocol suites against our servers and stock
+# python-socketio (docs/protocol.md). Not part of `make test`; needs node/npm and the two suites'
+# checkouts: make conformance CONFORMANCE_SUITES=/path/to/folder-holding-both
+conformance: install
+	$(BIN)/python -m bench.conformance.run

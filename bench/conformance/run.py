@@ -52,8 +52,8 @@ def run_one(suite: str, copy: Path, mode: str, stock: bool) -> dict:
                 break
             except OSError:
                 time.sleep(0.1)
-        out = subprocess.run(["npx", "mocha", "--exit", "--reporter", "json", "--timeout", "5000", "test-suite.js"], cwd=copy,
-                             capture_output=True, text=True, timeout=300)
+        mocha = ["npx", "mocha", "--exit", "--reporter", "json", "--timeout", "5000", "test-suite.js"]
+        out = subprocess.run(mocha, cwd=copy, capture_output=True, text=True, timeout=300)
     finally:
         server.kill()
         server.wait()

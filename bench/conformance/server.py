@@ -11,11 +11,11 @@ if "gevent" in sys.argv:
 
     monkey.patch_all()
 
-import argparse  # noqa: E402
-from typing import Any  # noqa: E402
+import argparse
+from typing import Any
 
-import engineio  # noqa: E402
-import socketio  # noqa: E402
+import engineio
+import socketio
 
 OPTIONS = {"ping_interval": 0.3, "ping_timeout": 0.2, "max_http_buffer_size": 1_000_000, "cors_allowed_origins": "*"}
 

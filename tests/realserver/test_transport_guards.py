@@ -147,3 +147,26 @@ def test_a_client_sent_disconnect_event_runs_no_handler_and_closes_that_socket(g
     ws.close()
     watcher.wait_for("presence", lambda data: data["watching"] == 1)
     assert watcher.call("sync", {})["ok"]
+
+
+def test_connection_close_is_answered_with_connection_close(guarded_server):
+    """Node's keep-alive clients reuse a socket unless told it closes ("socket hang up" on gevent)."""
+    status, response, sock = raw_request(guarded_server.port, "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                                              "Connection: close\r\n\r\n")
+    sock.close()
+    assert status == 200
+    assert b"\r\nconnection: close\r\n" in response.lower()
+
+
+@pytest.mark.parametrize("packet", ["9nonsense", "", "45-x"])
+def test_a_malformed_websocket_packet_closes_the_websocket_cleanly(guarded_server, packet):
+    """Not an HTTP 500 written into the open WebSocket (threading mode did that: "FIN must be set")."""
+    ws = RawWebSocket(guarded_server.port)
+    try:
+        assert ws.receive().startswith("0")
+        ws.send_text(packet)
+        assert ws.receive_until(lambda m: False) is None
+        assert b"HTTP/1.1 500" not in ws.buffer
+    finally:
+        ws.close()
+    assert requests.get(guarded_server.url + "/healthz", timeout=5).status_code == 200

@@ -73,7 +73,10 @@ $(VENV)/.installed-bench: requirements-bench.txt requirements-test.txt requireme
 	$(BIN)/pip install --quiet -r requirements-bench.txt
 	touch $(VENV)/.installed $(VENV)/.installed-test $@
 
-bench: $(VENV)/.installed-bench
+bench/reference/node_modules/.installed: bench/reference/package.json bench/reference/package-lock.json
+	cd bench/reference && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.installed
+
+bench: $(VENV)/.installed-bench bench/reference/node_modules/.installed
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 # "Find your beat": 10,000 lookups against 500 beat polygons (docs/places.md).

@@ -271,7 +271,7 @@ def main() -> None:
         redis_url = f"redis://127.0.0.1:{port}/0"
         time.sleep(0.5)
     plan = [(n, p, True) for p in process_counts for n in map(int, args.sizes.split(","))]
-    plan += [(n, 1, False) for n in map(int, args.per_vote_sizes.split(",")) if n]
+    plan += [(int(n), 1, False) for n in args.per_vote_sizes.split(",") if n]
     results: list[dict] = []
     reference: list[dict] = []
     try:

@@ -77,11 +77,13 @@ def serve_gevent(app: Flask, *, host: str, port: int) -> None:
     from gevent import pywsgi
     from gevent.pool import Pool
 
+    from pact.patches.gevent_broadcast import write_directly
     from pact.patches.gevent_server import connection_handler, pings_on_timers
 
     cfg = app.config
     files = raise_file_limit()
     pings_on_timers()
+    write_directly()
     connections = min(cfg["MAX_CONNECTIONS"], max(64, files - 64))
     # gevent-websocket, not simple-websocket: it answers a client's close frame at once (with
     # simple-websocket, under Werkzeug and gevent alike, every client waits 3 s on disconnect).

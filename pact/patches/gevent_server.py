@@ -100,7 +100,10 @@ def connection_handler(*, read_buffer: int, read_timeout: float, header_timeout:
 
 class GuardedGeventWebSocket(GuardedWebSocket):
     """gevent mode: Engine.IO's gevent-websocket wrapper (same interface), frames bounded by
-    `LimitedWebSocket`."""
+    `LimitedWebSocket`; writes pre-built frames (gevent_broadcast.py) as they are, and says when
+    its writer is mid-write so a broadcast never writes into the middle of a frame."""
+
+    writing = False
 
     def __init__(self, handler: Any, server: Any) -> None:
         self.app = handler
@@ -112,18 +115,47 @@ class GuardedGeventWebSocket(GuardedWebSocket):
         self.environ = environ
         self.version, self.path = self._sock.version, self._sock.path
         self.origin, self.protocol = self._sock.origin, self._sock.protocol
+        self._raw = self._sock.handler.socket  # gevent's socket; its `_sock` is the real one
+        engine_socket = getattr(self.app, "__self__", None)  # the bound Socket._websocket_handler
+        if engine_socket is not None:
+            engine_socket.pact_ws = self
         try:
             return self.app(self)
         except Exception:
             self._ended_by_error()
             return []
+        finally:
+            if engine_socket is not None:
+                engine_socket.pact_ws = None
 
     def close(self) -> None:
         if not self._sock.closed:
             self._sock.close()
 
     def send(self, message: Any) -> None:
-        self._sock.send(message)
+        from pact.patches.gevent_broadcast import Framed
+
+        self.writing = True
+        try:
+            if isinstance(message, Framed):
+                if self._sock.closed:
+                    raise gws.WebSocketError("closed")
+                self._sock.raw_write(message)
+            else:
+                self._sock.send(message)
+        finally:
+            self.writing = False
+
+    def try_write(self, frame: bytes) -> int:
+        """Write what the kernel takes now, without blocking; returns the bytes written."""
+        if self._sock.closed:
+            return 0
+        try:
+            return self._raw._sock.send(frame)  # the real, non-blocking socket under gevent's
+        except (BlockingIOError, InterruptedError):
+            return 0
+        except OSError:
+            return 0  # the writer meets the same error and ends the connection
 
     def _receive(self) -> Any:
         return self._sock.receive()

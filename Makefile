@@ -7,13 +7,14 @@ PORT ?= 5000
 FLASK := $(BIN)/flask --app wsgi
 export PORT
 
-.PHONY: bench-places run test install install-test install-browser migrate demo clean help bench-page run-cluster bench
+.PHONY: translations bench-places run test install install-test install-browser migrate demo clean help bench-page run-cluster bench bench-duplicates install-cluster
 .DEFAULT_GOAL := help
 
 help:
 	@echo "make run    install, migrate, add demo data (embedded database only) and serve on http://127.0.0.1:$(PORT)"
 	@echo "make test   install test requirements (and, as root, Debian's chromium) and run the whole suite"
 	@echo "make bench-page  measure the room page's long tasks and frame rate (500 issues, tallies every 100 ms)"
+	@echo "make bench-duplicates  precision of near-duplicate suggestions on labelled pairs, and their cost at 1,000 issues"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -58,11 +59,20 @@ run: demo
 test: install-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# Several gevent processes behind one address (docs/deploy.md): PostgreSQL + Redis, not SQLite.
+# Several gevent processes behind HAProxy, kept by supervisord (docs/deploy.md): PostgreSQL + Redis,
+# not SQLite. As root on a fresh machine this installs Debian's haproxy and supervisor first.
 PROCESSES ?= 2
 CLUSTER_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/pact
 CLUSTER_MESSAGE_QUEUE ?= redis://127.0.0.1:6379/0
-run-cluster: install
+install-cluster:
+	@if ! command -v haproxy >/dev/null && [ ! -x /usr/sbin/haproxy ] || ! command -v supervisord >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing Debian's haproxy and supervisor"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy supervisor >/dev/null; \
+	  else echo "haproxy or supervisord is missing and we are not root: apt-get install haproxy supervisor"; exit 1; fi; \
+	fi
+
+run-cluster: install install-cluster
 	-createdb -h 127.0.0.1 -U postgres $(notdir $(CLUSTER_DATABASE_URL)) 2>/dev/null
 	PACT_DATABASE_URL=$(CLUSTER_DATABASE_URL) $(FLASK) db upgrade
 	PACT_DATABASE_URL=$(CLUSTER_DATABASE_URL) PACT_MESSAGE_QUEUE=$(CLUSTER_MESSAGE_QUEUE) \
@@ -79,12 +89,22 @@ bench/reference/node_modules/.installed: bench/reference/package.json bench/refe
 bench: $(VENV)/.installed-bench bench/reference/node_modules/.installed
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
+# Languages (docs/translations.md): extract every marked string, merge it into each .po, compile the .mo.
+translations: install
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _l -c TRANSLATORS: --no-location --sort-output \
+	  -o pact/translations/messages.pot --project "PACT Live" --copyright-holder "PACT Live" .
+	$(BIN)/pybabel update -i pact/translations/messages.pot -d pact/translations --no-location --width 100
+	$(BIN)/pybabel compile -d pact/translations
+
 # "Find your beat": 10,000 lookups against 500 beat polygons (docs/places.md).
 bench-places: install
 	$(BIN)/python -m bench.places $(BENCH_ARGS)
 
 bench-page: install-test
 	$(BIN)/python bench/page_responsiveness.py $(BENCH_ARGS)
+
+bench-duplicates: install
+	$(BIN)/python bench/duplicates.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache node_modules
@@ -94,3 +114,7 @@ clean:
 # checkouts: make conformance CONFORMANCE_SUITES=/path/to/folder-holding-both
 conformance: install
 	$(BIN)/python -m bench.conformance.run
+
+# The evidence page at scale (docs/evidence.md): 50 beats x two years on PostgreSQL, its own database.
+bench-evidence: install-test
+	$(BIN)/python bench/evidence.py $(BENCH_ARGS)

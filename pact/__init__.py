@@ -36,6 +36,7 @@ def create_app(test_config: dict[str, Any] | None = None, *, migrations: bool = 
     from pact import cli, database, security
     from pact.auth import auth_bp, init_login
     from pact.extensions import csrf, db
+    from pact.i18n import init_i18n
     from pact.live import init_live
     from pact.views import register_views
 
@@ -45,6 +46,7 @@ def create_app(test_config: dict[str, Any] | None = None, *, migrations: bool = 
 
         Migrate(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True, compare_type=True)
     csrf.init_app(app)
+    init_i18n(app)
     init_login(app)
     database.init_database(app)
     app.register_blueprint(auth_bp)

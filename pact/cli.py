@@ -19,6 +19,7 @@ beats_cli = AppGroup("beats", help="Manage beats.")
 users_cli = AppGroup("users", help="Manage staff accounts.")
 meetings_cli = AppGroup("meetings", help="Schedule meetings.")
 postcodes_cli = AppGroup("postcodes", help="The postcode directory behind \"find your beat\".")
+population_cli = AppGroup("population", help="Beats' population profiles (evidence: who took part vs who lives there).")
 
 
 def _run(fn):
@@ -157,6 +158,19 @@ def serve_command(host: str, port: int) -> None:
     serve(current_app._get_current_object(), host=host, port=port)
 
 
+@population_cli.command("import")
+@click.argument("file", type=click.File("r", encoding="utf-8-sig"))
+def population_import(file) -> None:
+    """Replace beats' age profiles from a CSV with the header beat,age_band,share (docs/evidence.md)."""
+    from pact.evidence.demographics import import_population
+    from pact.models import utcnow
+
+    imported = _run(lambda: import_population(file.read(), now=utcnow()))
+    for slug, n in sorted(imported.items()):
+        click.echo(f"Imported {n} age bands for beat {slug}.")
+
+
 def init_cli(app: Flask) -> None:
-    for group in (beats_cli, users_cli, meetings_cli, postcodes_cli, seed_demo_command, serve_command):
+    for group in (beats_cli, users_cli, meetings_cli, postcodes_cli, population_cli, seed_demo_command,
+                  serve_command):
         app.cli.add_command(group)

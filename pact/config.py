@@ -62,6 +62,10 @@ class Defaults:
     SAFEGUARDING_POLICY = ""  # the moderation policy page's text (paragraphs split by blank lines); "" → the default
     DUPLICATE_WINDOW = 600  # seconds in which the same text is refused as `duplicate`
     RATE_LIMIT_OVERRIDES: dict[str, list] = {}  # e.g. {"post:participant": [5, 60]} (see pact/live/limits.py)
+    # Partner agencies an officer can refer an issue to: key → the words residents read after "Referred to".
+    REFERRAL_PARTNERS: dict[str, str] = {"council": "the council", "housing": "the housing provider",
+                                         "highways": "highways", "fire": "the fire and rescue service"}
+    NODE_ID: str | None = None  # this process's name behind HAProxy (n1, n2…): starts every Engine.IO session id
     PROXY_FIX = 0  # how many trusted proxies set X-Forwarded-For/-Proto/-Host (then cookies are Secure over HTTPS)
     # Database connection pool. A live meeting runs many short events at once; SQLAlchemy's default
     # (5 + 10 overflow, 30 s wait) queued votes for seconds under load (docs/performance.md).
@@ -77,6 +81,29 @@ class Defaults:
     # Stream providers the room may embed (and CSP frame-src allows): youtube, facebook, vimeo, and
     # self-hosted "peertube:HOST" / "owncast:HOST". Any other stream link is shown as a plain link.
     STREAM_PROVIDERS: list[str] = ["youtube", "facebook", "vimeo"]
+    # E-mail (README "E-mail", docs/data-protection.md)
+    MAIL_URL: str | None = None  # smtp://host:port, smtp+starttls://user:pass@host:587, smtps://user:pass@host:465
+    MAIL_FROM = "PACT Live <pact-live@localhost>"
+    MAIL_OUTBOX: str | None = None  # with no MAIL_URL: where .eml files go (None → instance/outbox)
+    MAIL_QUEUE_PATH: str | None = None  # embedded job queue (SQLite) without MESSAGE_QUEUE (None → instance/)
+    MAIL_WORKER = True  # `serve` starts the mail worker beside itself; off when it runs on its own
+    MAIL_WORKERS = 2  # worker threads in that process (each sends one batch at a time)
+    MAIL_BATCH = 100  # messages per SMTP connection and job
+    MAIL_RETRY_DELAY = 30.0  # seconds before the first retry after a temporary SMTP failure; doubles each time
+    MAIL_MAX_ATTEMPTS = 8
+    MAIL_SWEEP_INTERVAL = 30.0  # seconds between looks for due reminders and anything a crash left behind
+    MAIL_TIMEOUT = 30.0  # seconds an SMTP connection may take to answer
+    MAIL_KEEP_DAYS = 30  # days a delivery record (keyed address hash, state) is kept, then erased
+    REMINDER_HOURS = "24,1"  # hours before a meeting when subscribers get a reminder; fractions allowed
+    PRIVACY_NOTICE = (  # shown at /privacy and linked from every form that takes an address; forces edit it
+        "We use your e-mail address only to send you the messages you asked for about this beat's PACT "
+        "meetings: confirmation, reminders, summaries and progress updates, or one message when your issue is "
+        "answered. We never show it on any page or share it.\n\n"
+        "Every e-mail has a link to change what you get or to unsubscribe; unsubscribing erases your address "
+        "at once. An address that is never confirmed is erased after 48 hours. Records of what was sent, "
+        "kept without your address, are erased after 30 days.\n\n"
+        "To see or erase what we hold about your address, contact the force's data protection officer."
+    )
 
 
 _BOOL_TRUE = {"1", "true", "yes", "on"}

@@ -177,3 +177,19 @@ def feed_atom(feed: dict[str, Any], entries: list[dict[str, Any]]) -> bytes:
         _sub(entry, "summary", item["summary"], type="text")
     ET.indent(root)
     return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="utf-8", xml_declaration=False) + b"\n"
+
+
+def table_csv(columns: Iterable[str], rows: Iterable[dict[str, Any]]) -> str:
+    """Rows of plain data under a header of `columns` (machine names), formula-safe like priorities_csv."""
+    columns = list(columns)
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([safe_cell(row.get(key, "")) for key in columns])
+    return out.getvalue()
+
+
+REFERRAL_COLUMNS = ("referral_id", "beat", "meeting_id", "meeting_date", "issue_id", "issue", "partner",
+                    "partner_name", "note", "status", "referred_by", "referred_on", "updated_on")

@@ -51,8 +51,26 @@ def local(value: datetime | str, tz: ZoneInfo | None = None) -> datetime:
     return _as_datetime(value).astimezone(tz or zone())
 
 
+def reader_language() -> str:
+    """The language of the page being built ('en' outside a request, or when it is English)."""
+    try:
+        from flask import has_request_context
+
+        if not has_request_context():
+            return "en"
+        from pact.i18n import current_language
+
+        return current_language()
+    except (ImportError, RuntimeError, KeyError):
+        return "en"
+
+
 def clock(value: datetime) -> str:
-    """A clock time the UK way: 7pm, 7:30pm, midday, midnight."""
+    """A clock time the UK way: 7pm, 7:30pm, midday, midnight (Welsh readers: Babel's 19:00)."""
+    if reader_language() != "en":
+        from babel.dates import format_time
+
+        return format_time(value, "HH:mm", locale=reader_language())
     if value.hour == 12 and value.minute == 0:
         return "midday"
     if value.hour == 0 and value.minute == 0:
@@ -68,6 +86,10 @@ def day(value: date | datetime | str, *, weekday: bool = True) -> str:
         value = local(value) if "T" in value else date.fromisoformat(value)
     elif isinstance(value, datetime):
         value = local(value)
+    if reader_language() != "en":  # Welsh: day and month names from Babel's CLDR data
+        from babel.dates import format_date
+
+        return format_date(value, "EEEE d MMMM y" if weekday else "d MMMM y", locale=reader_language())
     text = f"{value.day} {MONTHS[value.month - 1]} {value.year}"
     return f"{DAYS[value.weekday()]} {text}" if weekday else text
 

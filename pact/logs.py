@@ -23,5 +23,6 @@ def configure_logging(level: str | None = None) -> None:
         # Engine.IO and Socket.IO add a handler of their own to these loggers unless a level is
         # already set (python-engineio base_server.py): set one, so their records reach only root.
         "loggers": {name: {"level": "WARNING"} for name in ("engineio.server", "socketio.server",
-                                                            "engineio.client", "socketio.client")},
+                                                            "engineio.client", "socketio.client",
+                                                            "alembic.runtime.plugins")},
     })

@@ -24,6 +24,9 @@ log = logging.getLogger(__name__)
 
 
 def serve(app: Flask, *, host: str, port: int) -> None:
+    from pact.delivery.worker import start_beside
+
+    start_beside(app)  # the mail worker, a process of its own (once: a gevent re-exec keeps it)
     mode = socketio.server.eio.async_mode
     if mode == "gevent":
         from gevent import monkey
@@ -76,6 +79,10 @@ def serve_gevent(app: Flask, *, host: str, port: int) -> None:
     """gevent's WSGI server with an explicit listen backlog and connection pool (call monkey-patched)."""
     from gevent import pywsgi
     from gevent.pool import Pool
+
+    from pact.delivery.worker import start_beside
+
+    start_beside(app)  # started directly (python -m pact.serve_gevent): its own mail worker
 
     from pact.patches.gevent_broadcast import write_directly
     from pact.patches.gevent_server import connection_handler, pings_on_timers

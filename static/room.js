@@ -285,7 +285,8 @@
 
   function issueKey(issue) {
     return [issue.votes, issue.support, issue.my_vote, issue.status, issue.shortlisted, issue.answer ? issue.answer.text : "",
-            issue.moderation_reason || "", stage(), state.me ? state.me.muted : ""].join("|");
+            issue.moderation_reason || "", stage(), state.me ? state.me.muted : "",
+            issue.in_room, state.meeting ? state.meeting.room_size : ""].join("|");  // hybrid meetings
   }
 
   function renderVotesLeft() {
@@ -323,6 +324,7 @@
       li.appendChild(answer);
     }
     if (isStaff()) li.appendChild(staffControls(issue, headingId));
+    (window.PACT.issueHooks || []).forEach(function (hook) { hook(li, issue); });  // hybrid.js
     return li;
   }
 
@@ -397,7 +399,8 @@
     e.preventDefault();
     var name = els.name.value.trim();
     if (!name) { els.joinError.textContent = "Enter a display name to join."; els.name.focus(); return; }
-    join({ display_name: name }).then(function (ack) {
+    var about = window.PACT.aboutMe ? window.PACT.aboutMe() : {};  // optional fields (pulse.js)
+    join(Object.assign({ display_name: name }, about)).then(function (ack) {
       if (ack.ok) { store(nameKey, name); els.text.focus(); }
       else { els.joinError.textContent = ack.message; els.name.setAttribute("aria-invalid", "true"); els.name.focus(); }
     });
@@ -424,6 +427,7 @@
       els.text.value = ""; store(draftKey, null); updateCount();
       upsert(ack.issue);
       if (ack.message) showNotice(ack.message); else announce("Your issue was posted.");
+      (window.PACT.postedHooks || []).forEach(function (hook) { hook(ack.issue); });  // notify.js
     });
   });
   function setPostError(message) {

@@ -177,10 +177,14 @@ def connect(app):
 
 
 @pytest.fixture
-def resident(connect, meeting):
-    """A joined resident: (socket, join ack)."""
+def resident(app, connect, meeting):
+    """A joined resident: (socket, join ack). Without `http_client`, a browser of its own that
+    opened the room page first (so it has the device cookie, as every real browser does)."""
 
     def make(name="Alice", target=None, http_client=None):
+        if http_client is None:
+            http_client = app.test_client()
+            http_client.get(f"/meetings/{(target or meeting).id}")
         sock = connect(http_client)
         ack = call(sock, "join", {"meeting_id": (target or meeting).id, "display_name": name})
         assert ack["ok"], ack
@@ -223,3 +227,27 @@ def live_clients():
 
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+# --- e-mail: a real SMTP server on 127.0.0.1 (aiosmtpd) -----------------------------------------
+
+@pytest.fixture
+def smtp():
+    """A real SMTP server started for this test; `smtp.inbox` holds what arrived."""
+    from tests.realserver.harness import free_port
+    from tests.smtp_server import start_smtp
+
+    port = free_port()
+    controller, inbox = start_smtp(port)
+    controller.url = f"smtp://127.0.0.1:{port}"
+    controller.inbox = inbox
+    yield controller
+    controller.stop()
+
+
+@pytest.fixture
+def mail_config(app_config, smtp, tmp_path) -> dict:
+    """App config that sends through the test's SMTP server on its own job queue file."""
+    return {**app_config, "MAIL_URL": smtp.url, "MAIL_QUEUE_PATH": str(tmp_path / "mail-queue.sqlite3"),
+            "BASE_URL": "https://pact.example.police.uk", "MAIL_FROM": "PACT Live <pact@example.police.uk>",
+            "MAIL_RETRY_DELAY": 0.2}

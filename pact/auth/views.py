@@ -7,14 +7,15 @@ from flask import flash, make_response, redirect, render_template, request, sess
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import func, select
 
-from pact.auth import SESSION_KEY, auth_bp
+from pact.auth import SESSION_KEY, auth_bp, throttle
 from pact.auth.forms import LoginForm
 from pact.auth.sessions import check_credentials, open_session
 from pact.extensions import db
-from pact.live import broadcast, limits
+from pact.live import broadcast
 from pact.meetings.errors import DomainError
 from pact.meetings.participants import end_staff_tokens, hash_secret
 from pact.models import StaffSession, User, utcnow
+from pact.views import unit_of_work
 from pact.views.unit_of_work import after_commit
 
 
@@ -32,19 +33,23 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         email = form.email.data.strip().lower()
-        keys = {"address": request.remote_addr or "unknown", "account": email}
+        address = request.remote_addr or "unknown"
         try:
-            limits.check("login", record=False, **keys)  # failures count; a locked-out guesser learns nothing more
+            throttle.admit_attempt(email, address)  # counted and checked in one step, before the password
         except DomainError as error:
+            throttle.record_failure(email, address, "refused (too many attempts)")
+            unit_of_work.keep_on_refusal()
             form.password.errors.append(error.message)
             response = make_response(render_template("auth/login.html", form=form), 429)
             response.headers["Retry-After"] = str(error.extra["retry_after"])
             return response
         user = db.session.scalar(select(User).where(func.lower(User.email) == email))
         if not check_credentials(user, form.password.data):
-            limits.count("login", **keys)
+            throttle.record_failure(email, address, "wrong email or password")
+            unit_of_work.keep_on_refusal()
             form.password.errors.append("That email and password do not match an active staff account.")
             return render_template("auth/login.html", form=form), 401
+        throttle.record_success(email, address)
         row, token = open_session(user, now=utcnow())
         db.session.add(row)
         session.clear()

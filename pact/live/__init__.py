@@ -11,9 +11,14 @@ def init_live(app: Flask) -> None:
     from pact.extensions import socketio
     from pact.live import (
         closing_handlers,  # noqa: F401  (shortlist, merge, close, verdict)
+        evidence_handlers,  # noqa: F401  (pulse)
         handlers,  # noqa: F401  (registers events)
+        hybrid_handlers,  # noqa: F401  (room_size, room_count, raise_from_floor)
         moderation_handlers,  # noqa: F401  (moderate, mute, remove, set_moderation, reply)
+        suggest_handlers,  # noqa: F401  (suggest)
+        notify_handlers,  # noqa: F401  (notify_when_answered: e-mail when answered)
     )
+    from pact.live import routing
     from pact.live.group_commit import GroupCommit
     from pact.live.manager import JsonPacket, client_manager
     from pact.live.registry import RoomRegistry
@@ -53,6 +58,7 @@ def init_live(app: Flask) -> None:
     # and Flask matches that path against the app's routes each time: without a route of its own,
     # each event built a NotFound exception first. Engine.IO answers this path before Flask does.
     app.add_url_rule("/socket.io/", endpoint="socketio", view_func=_not_here)
+    routing.tag_sessions(socketio.server.eio, app.config.get("NODE_ID"))  # HAProxy routes on it (deploy/)
     window = app.config["GROUP_COMMIT_WINDOW"]
     install(app, LiveServices(
         ticker=Ticker(app),

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from flask import url_for
 
+from pact import notifications
+from pact.delivery import dispatch_soon
 from pact.live import broadcast
 from pact.live.commands import Context, command
 from pact.live.payloads import Field
@@ -50,7 +52,8 @@ def close(ctx: Context, data):
     agreed = priorities.close_meeting(ctx.meeting, data["priorities"], user=ctx.user, now=utcnow())
     summary_url = url_for("reports.summary", meeting_id=ctx.meeting.id)
     ack = {"ok": True, "summary_url": summary_url, "priorities": [p.id for p in agreed]}
-    return ack, [broadcast.meeting_closed(ctx.meeting, summary_url)]
+    mailed = notifications.meeting_closed(ctx.meeting, utcnow())  # the summary to the beat's subscribers
+    return ack, [broadcast.meeting_closed(ctx.meeting, summary_url)] + ([dispatch_soon] if mailed else [])
 
 
 @command("verdict", {"priority_id": Field("int"), "verdict": Field("str")})

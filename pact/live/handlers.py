@@ -16,6 +16,10 @@ from pact.extensions import db, socketio
 from pact.live import NAMESPACE, broadcast, limits, rooms
 from pact.live.commands import SESSION_MEETING, SESSION_PARTICIPANT, SESSION_RESIDENT, Context, command, ticker
 from pact.live.payloads import Field
+from pact.evidence import demographics
+from pact.evidence.attendance import record_viewer
+from pact import notifications
+from pact.delivery import dispatch_soon
 from pact.live.services import services
 from pact.meetings import audit, issues, safeguarding, stages, voting
 from pact.meetings.errors import DomainError
@@ -62,6 +66,12 @@ def _posting_rules() -> dict:
 
 def _address() -> str:
     return hash_secret(request.remote_addr or "unknown")[:32]
+
+
+def _device() -> str | None:
+    """The hashed device cookie of this socket's handshake (the room page sets it), or None."""
+    device = request.cookies[DEVICE_COOKIE] if DEVICE_COOKIE in request.cookies else None
+    return hash_secret(device) if device else None
 
 
 def _state_on_entry(meeting: Meeting, viewer: Participant | None) -> Callable[[], dict]:
@@ -156,7 +166,8 @@ def on_unknown(event, *_args):
 
 
 @command("join", {"meeting_id": Field("int"), "display_name": Field("str", required=False),
-                  "resume_token": Field("str", required=False)}, joined=False)
+                  "resume_token": Field("str", required=False), "postcode_district": Field("str?", required=False),
+                  "age_band": Field("str?", required=False)}, joined=False)
 def join(data):
     """Resident (name or resume token) or signed-in staff → server.
 
@@ -165,11 +176,13 @@ def join(data):
     # `in` first: a missing key makes Werkzeug build an HTTP exception (80 µs, every join of a storm).
     device = request.cookies[DEVICE_COOKIE] if DEVICE_COOKIE in request.cookies else None
     device_hash, address_hash = (hash_secret(device) if device else None), _address()
-    limits.check("join", address=address_hash, device=device_hash)
+    limits.check("join", address=address_hash, device=device_hash,
+                 bare_address=address_hash if device_hash is None else None)
+    about = demographics.parse_about(data.get("postcode_district"), data.get("age_band"))
     if data.get("display_name") is not None and data.get("resume_token") is None and not current_user.is_authenticated:
         # The storm case, a resident joining by name: group-committed, and no ORM at all.
         joining, token = newcomer(data["meeting_id"], data["display_name"], device_hash=device_hash,
-                                  address_hash=address_hash)
+                                  address_hash=address_hash, **about)
         participant_id = group_commit("newcomers").submit(joining)
         if participant_id is not None:
             participant = Participant(id=participant_id, display_name=joining.display_name,
@@ -179,7 +192,7 @@ def join(data):
     meeting = get_meeting(data["meeting_id"])
     participant, token = admit(
         meeting, user=current_user, display_name=data.get("display_name"), resume_token=data.get("resume_token"),
-        now=utcnow(), device_hash=device_hash, address_hash=address_hash,
+        now=utcnow(), device_hash=device_hash, address_hash=address_hash, about=about,
     )
     return _entering(meeting.id, participant, token, _state_on_entry(meeting, participant))
 
@@ -214,6 +227,8 @@ def watch(data):
     watching. Joining later (with a name or token) replaces the watcher with the participant."""
     limits.check("join", address=_address())
     meeting = get_meeting(data["meeting_id"])
+    if DEVICE_COOKIE in request.cookies:  # unique people who watched (pact/evidence/attendance.py)
+        record_viewer(meeting.id, hash_secret(request.cookies[DEVICE_COOKIE]), now=utcnow())
     presence, sid = ticker().presence, request.sid
     finish_state = _state_on_entry(meeting, None)
     meeting_id, ack = meeting.id, {"ok": True}
@@ -241,7 +256,7 @@ def sync(ctx: Context, _data):
 def post_issue(ctx: Context, data):
     """Participant → server. Ack to the author with ISSUE (and, when held, `hold` with the code and
     `message` saying why and where to go); `issue_posted` to the room when public, to staff only when held."""
-    limits.check("post", participant=ctx.participant.id, address=_address())
+    limits.check("post", participant=ctx.participant.id, device=_device(), address=_address())
     posted = issues.post_issue(ctx.meeting, ctx.participant, data["text"], data.get("category"), now=utcnow(),
                                **_posting_rules())
     ack = {"ok": True, "issue": issue_data(posted.issue, 0, my_vote=False, for_author=True)}
@@ -257,7 +272,7 @@ def vote(ctx: Context, data):
 
     A resident's support vote is group-committed (group_commit.py) without loading the ORM; any
     vote that does not insert takes the full path below, which decides it and says why."""
-    limits.check("vote", participant=ctx.participant_id, address=_address())
+    limits.check("vote", local=True, participant=ctx.participant_id, device=_device(), address=_address())
     if ctx.is_resident and group_commit("support_votes").submit((ctx.participant_id, data["issue_id"])):
         return {"ok": True}, [broadcast.tallies_changed(ctx.meeting_id)]
     voting.cast_vote(ctx.meeting, ctx.participant, data["issue_id"], now=utcnow())
@@ -267,7 +282,7 @@ def vote(ctx: Context, data):
 @command("unvote", ISSUE_REF)
 def unvote(ctx: Context, data):
     """Resident → server: take a vote back. Ack to the voter; `tallies` to the room, coalesced."""
-    limits.check("vote", participant=ctx.participant.id, address=_address())
+    limits.check("vote", local=True, participant=ctx.participant.id, device=_device(), address=_address())
     voting.retract_vote(ctx.meeting, ctx.participant, data["issue_id"])
     return {"ok": True}, [broadcast.tallies_changed(ctx.meeting.id)]
 
@@ -277,7 +292,8 @@ def answer(ctx: Context, data):
     """Officer of the beat → server. Ack to the officer; `issue_updated` (with the answer) to the room."""
     issue = issues.answer_issue(ctx.meeting, data["issue_id"], data["text"], user=ctx.user, now=utcnow())
     votes = voting.issue_votes(issue, voting.vote_kind(ctx.meeting))
-    return {"ok": True}, [broadcast.issue_updated(issue, votes)]
+    mailed = notifications.issue_answered(issue, utcnow())  # the author asked for an e-mail
+    return {"ok": True}, [broadcast.issue_updated(issue, votes)] + ([dispatch_soon] if mailed else [])
 
 
 @command("set_stage", {"stage": Field("str")})
@@ -288,7 +304,11 @@ def set_stage(ctx: Context, data):
     if target not in (Stage.LIVE, Stage.VOTING):
         raise DomainError("invalid_payload", "set_stage takes 'live' or 'voting'; use 'close' to close the meeting.")
     changed = stages.change_stage(ctx.meeting, target, now=utcnow())
+    mailed = None
     if changed:
         audit.record("set_stage", now=utcnow(), user=ctx.user, meeting=ctx.meeting, target=f"meeting:{ctx.meeting.id}",
                      reason=target.value)
-    return {"ok": True, "stage": target.value}, [broadcast.stage_changed(ctx.meeting)] if changed else []
+        if target is Stage.LIVE:
+            mailed = notifications.meeting_live(ctx.meeting, utcnow())  # "live now" to reminder subscribers
+    sends = [broadcast.stage_changed(ctx.meeting)] if changed else []
+    return {"ok": True, "stage": target.value}, sends + ([dispatch_soon] if mailed else [])

@@ -1,84 +1,173 @@
-"""Rate limits for socket events (HTTP middleware never sees them) and staff sign-in: sliding
-windows per key, in this process. `PACT_RATE_LIMITS=off` switches them all off;
-`RATE_LIMIT_OVERRIDES` ({"post:participant": [5, 60]}) changes one."""
+"""Rate limits for socket events and HTTP views alike, held by the `limits` library.
+
+Moving windows per key, counted and checked in one atomic step (a Lua script on Redis). With a
+message queue (`PACT_MESSAGE_QUEUE`) the windows live in that Redis, so every process shares
+them: a resident alternating between processes gets one budget, not one per process. Without
+one they live in this process's memory. If Redis stops, each process falls back to its own
+memory until it answers again (limits keep holding, per process, rather than failing open).
+`PACT_RATE_LIMITS=off` switches them all off; `RATE_LIMIT_OVERRIDES` ({"post:participant": [5, 60]})
+changes one.
+"""
 from __future__ import annotations
 
+import logging
 import math
-import threading
 import time
-from collections import deque
+from dataclasses import dataclass, field
 
-from flask import current_app
+from flask import Flask, current_app
+from limits import RateLimitItem, RateLimitItemPerSecond
+from limits.storage import MemoryStorage, RedisStorage, Storage
+from limits.strategies import MovingWindowRateLimiter
 
+from pact.live.redis_client import redis_client
 from pact.meetings.errors import DomainError
 
-# action → (events allowed, per seconds). Joins are per address: a community centre's Wi-Fi or a
+log = logging.getLogger(__name__)
+
+# action:scope → (events allowed, per seconds). Joins are per address: a community centre's Wi-Fi or a
 # mobile network's shared address must let at least 60 residents a minute in (CONTRACT.md).
-DEFAULT_LIMITS: dict[str, tuple[int, float]] = {
+DEFAULT_LIMITS: dict[str, tuple[int, float] | list[tuple[int, float]]] = {
     "join:address": (240, 60.0),
     "join:device": (20, 60.0),  # one browser rejoining under new names
+    # A join with no device cookie comes from a script, not the room page (which sets the cookie
+    # before it connects): far fewer of those per address (issue #11 M3).
+    "join:bare_address": (10, 600.0),
     "sync:participant": (30, 10.0),  # a fresh SNAPSHOT is the most expensive read a client can ask for
-    # Staff sign-in (HTTP): per address, and per account so a spread-out guesser is slowed too.
-    "login:address": (20, 300.0),
-    "login:account": (10, 900.0),
+    # Staff sign-in (pact/auth/throttle.py). Every attempt counts, atomically, before the password is
+    # checked. One account from one address: a progressive delay (5 a minute, 10 in 15 minutes,
+    # 20 an hour), cleared by a successful sign-in. One address, any accounts: 30 in 5 minutes.
+    # One account from everywhere: 100 an hour, which only guessing from many addresses reaches.
+    "login:pair": [(5, 60.0), (10, 900.0), (20, 3600.0)],
+    "login:address": (30, 300.0),
+    "login:account": (100, 3600.0),
     "post:participant": (5, 60.0),
+    "post:device": (8, 60.0),  # new names from one browser share the browser's budget
     "post:address": (60, 60.0),
     "vote:participant": (60, 10.0),
+    "vote:device": (90, 10.0),
     "vote:address": (2000, 10.0),
+    "suggest:participant": (30, 60.0),  # "support this one instead" while a resident types (debounced)
+    # E-mail (pact/notifications): subscribing, staff password links, answer notices.
+    "subscribe:address": (20, 3600.0),
+    "subscribe:email": (3, 3600.0),
+    "forgot:address": (10, 3600.0),
+    "forgot:account": (3, 3600.0),
+    "watch:participant": (5, 600.0),
 }
 
 
-class SlidingWindow:
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._hits: dict[str, deque[float]] = {}
+@dataclass
+class Limiter:
+    """The moving-window limiter of one app: shared storage (Redis) or memory, plus a memory
+    fallback used while Redis does not answer."""
 
-    def hit(self, key: str, allowed: int, per: float, now: float | None = None, *, record: bool = True) -> float:
-        """Record one event; returns 0 when allowed, else seconds until the next would be.
-        With `record=False` only looks (sign-in counts failures, checked before each attempt)."""
-        now = time.monotonic() if now is None else now
-        with self._lock:
-            hits = self._hits.setdefault(key, deque())
-            while hits and hits[0] <= now - per:
-                hits.popleft()
-            if len(hits) >= allowed:
-                return max(0.0, hits[0] + per - now)
-            if not record:
-                return 0.0
-            hits.append(now)
-            if len(self._hits) > 100_000:  # forget idle keys rather than grow without bound
-                for stale in [k for k, v in self._hits.items() if not v or v[-1] <= now - 600]:
-                    del self._hits[stale]
+    storage: Storage
+    shared: bool
+    fallback: MovingWindowRateLimiter = field(default_factory=lambda: MovingWindowRateLimiter(MemoryStorage()))
+    healthy: bool = True
+
+    def __post_init__(self) -> None:
+        self.strategy = MovingWindowRateLimiter(self.storage)
+
+    def _run(self, method: str, item: RateLimitItem, key: str, local: bool = False):
+        if self.shared and not local:
+            try:
+                result = getattr(self.strategy, method)(item, key)
+                if not self.healthy:
+                    log.warning("rate limits: Redis answers again; limits are shared across processes again")
+                self.healthy = True
+                return result
+            except Exception as exc:  # noqa: BLE001  (redis.RedisError, limits.errors.StorageError)
+                if self.healthy:
+                    log.warning("rate limits: Redis unreachable (%s); this process limits on its own", exc)
+                self.healthy = False
+        return getattr(self.fallback, method)(item, key)
+
+    def hit(self, item: RateLimitItem, key: str, *, record: bool = True, local: bool = False) -> float:
+        """0 when allowed (and, with `record`, counted in the same step); else seconds to wait.
+        `local` keeps the count in this process's memory even when Redis is configured."""
+        if self._run("hit" if record else "test", item, key, local):
             return 0.0
+        stats = self._run("get_window_stats", item, key, local)
+        return max(1.0, stats.reset_time - time.time())
+
+    def clear(self, item: RateLimitItem, key: str) -> None:
+        self._run("clear", item, key)
 
 
-def check(action: str, *, record: bool = True, **keys: object) -> None:
-    """Raise `rate_limited` (with `retry_after`) when any of the action's limits is exceeded.
-    `record=False` checks without counting this attempt (then call `count` when it should count)."""
-    app = current_app
-    if not app.config.get("RATE_LIMITS", True):
+def limiter_for(app: Flask) -> Limiter:
+    """The app's limiter, made on first use (Redis storage on the process's shared client)."""
+    limiter = app.extensions.get("pact_limits")
+    if limiter is None:
+        client = redis_client(app)
+        if client is not None:
+            storage: Storage = RedisStorage("redis://", connection_pool=client.connection_pool,
+                                            key_prefix="pact:limits")
+        else:
+            storage = MemoryStorage()
+        limiter = app.extensions["pact_limits"] = Limiter(storage, shared=client is not None)
+    return limiter
+
+
+def rule(name: str, allowed: int, per: float) -> RateLimitItem:
+    return RateLimitItemPerSecond(allowed, max(1, int(per)), namespace=name)
+
+
+def rules(action: str, scope: str) -> list[RateLimitItem]:
+    """The limits of `action:scope`: one (allowed, per) pair, or a list of them (tiers)."""
+    configured = {**DEFAULT_LIMITS, **current_app.config.get("RATE_LIMIT_OVERRIDES", {})}.get(f"{action}:{scope}")
+    if configured is None:
+        return []
+    tiers = configured if configured and isinstance(configured[0], (list, tuple)) else [configured]
+    return [rule(f"{action}:{scope}:{n}", int(allowed), float(per)) for n, (allowed, per) in enumerate(tiers)]
+
+
+def refusal(wait: float, message: str | None = None) -> DomainError:
+    seconds = max(1, math.ceil(wait))
+    text = message or (f"You are doing that too often. Please wait {seconds} second{'s' if seconds != 1 else ''} "
+                       "and try again.")
+    return DomainError("rate_limited", text, retry_after=seconds)
+
+
+def enabled() -> bool:
+    return bool(current_app.config.get("RATE_LIMITS", True))
+
+
+def check(action: str, *, record: bool = True, local: bool = False, **keys: object) -> None:
+    """Count this event against each of the action's limits and raise `rate_limited` (with
+    `retry_after`) when one is exceeded. `record=False` only looks. A key of None is skipped.
+
+    `local=True` counts in this process's memory only: for votes, whose limits guard the process's
+    load (the database already allows one vote per person and device per issue), and where a Redis
+    round trip per scope would cost more than the vote's own share of a group commit
+    (docs/performance.md, "Rate limits")."""
+    if not enabled():
         return
-    window = app.extensions.setdefault("pact_limits", SlidingWindow())
-    limits = {**DEFAULT_LIMITS, **app.config.get("RATE_LIMIT_OVERRIDES", {})}
+    limiter = limiter_for(current_app)
     for scope, value in keys.items():
         if value is None:
             continue
-        rule = limits.get(f"{action}:{scope}")
-        if rule is None:
-            continue
-        wait = window.hit(f"{action}:{scope}:{value}", *rule, record=record)
-        if wait:
-            seconds = max(1, math.ceil(wait))
-            raise DomainError(
-                "rate_limited",
-                f"You are doing that too often. Please wait {seconds} second{'s' if seconds != 1 else ''} and try again.",
-                retry_after=seconds,
-            )
+        for item in rules(action, scope):
+            wait = limiter.hit(item, str(value), record=record, local=local)
+            if wait:
+                raise refusal(wait)
 
 
 def count(action: str, **keys: object) -> None:
-    """Count one attempt against the action's limits without refusing it (e.g. a failed sign-in)."""
+    """Count one event against the action's limits without refusing it."""
     try:
         check(action, **keys)
     except DomainError:
         pass
+
+
+def reset(action: str, **keys: object) -> None:
+    """Forget the counts of these keys (a sign-in that succeeded clears its own slow-down)."""
+    if not enabled():
+        return
+    limiter = limiter_for(current_app)
+    for scope, value in keys.items():
+        if value is not None:
+            for item in rules(action, scope):
+                limiter.clear(item, str(value))

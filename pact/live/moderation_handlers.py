@@ -46,10 +46,11 @@ def moderate(ctx: Context, data):
 
 
 def _mute(ctx: Context, data, muted: bool):
-    participant, changed = moderation.mute_participant(ctx.meeting, data["participant_id"], muted=muted,
+    changed, any_changed = moderation.mute_participant(ctx.meeting, data["participant_id"], muted=muted,
                                                        user=ctx.user, now=utcnow(), raw_reason=data.get("reason"))
+    participant = changed[0]
     ack = {"ok": True, "participant": {"id": participant.id, "muted": participant.muted}}
-    return ack, [broadcast.participant_muted(participant)] if changed else []
+    return ack, [broadcast.participant_muted(p) for p in changed] if any_changed else []
 
 
 @command("mute", PARTICIPANT_REF)
@@ -65,16 +66,19 @@ def unmute(ctx: Context, data):
     return _mute(ctx, data, False)
 
 
-@command("remove", PARTICIPANT_REF)
+@command("remove", {**PARTICIPANT_REF, "address_minutes": Field("int", required=False)})
 def remove(ctx: Context, data):
-    """Officer → server: remove a resident from the meeting; they cannot rejoin from the same browser.
+    """Officer → server: remove a resident from the meeting; they cannot rejoin from the same browser
+    (every other name that browser took is removed too), nor, with `address_minutes` (1–1440), from
+    their address for that long.
 
-    `removed` {message} to the resident's sockets, which are then disconnected; `participant_updated`
-    to staff."""
-    participant, changed = moderation.remove_participant(ctx.meeting, data["participant_id"], user=ctx.user,
-                                                         now=utcnow(), raw_reason=data.get("reason"))
-    ack = {"ok": True, "participant": {"id": participant.id, "removed": True}}
-    return ack, [broadcast.participant_removed(participant)] if changed else []
+    `removed` {message} to each removed participant's sockets, which are then disconnected;
+    `participant_updated` to staff. `invalid_payload` for a bad `address_minutes`."""
+    changed, any_changed = moderation.remove_participant(
+        ctx.meeting, data["participant_id"], user=ctx.user, now=utcnow(), raw_reason=data.get("reason"),
+        address_minutes=data.get("address_minutes"))
+    ack = {"ok": True, "participant": {"id": changed[0].id, "removed": True}}
+    return ack, [broadcast.participant_removed(p) for p in changed] if any_changed else []
 
 
 @command("set_moderation", {"mode": Field("str")})

@@ -7,7 +7,7 @@ adapter, freshly loaded for this request or event.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
@@ -127,34 +127,69 @@ def _target(meeting: Meeting, participant_id: object) -> Participant:
 
 
 def mute_participant(meeting: Meeting, participant_id: object, *, muted: bool, user: User | None,
-                     now: datetime, raw_reason: object = None) -> tuple[Participant, bool]:
-    """Mute (can watch, cannot post or vote) or unmute a resident. Returns it and whether it changed."""
+                     now: datetime, raw_reason: object = None) -> tuple[list[Participant], bool]:
+    """Mute (can watch, cannot post or vote) or unmute a resident, and every other name their
+    browser (device cookie) took in this meeting; a name it takes later starts muted too.
+    Returns the participants that changed (the target first) and whether any did."""
     require_moderator(user, meeting)
     target = _target(meeting, participant_id)
     reason = _reason(raw_reason)
     if target.removed:
         raise DomainError("wrong_state", "That participant has been removed from the meeting.")
-    if target.muted is muted:
-        return target, False
-    target.muted = muted
+    changed = [p for p in [target, *same_device(meeting, target)] if p.muted is not muted and not p.removed]
+    if not changed:
+        return [target], False
+    for participant in changed:
+        participant.muted = muted
     audit.record("mute" if muted else "unmute", now=now, user=user, meeting=meeting,
-                 target=f"participant:{target.id} {target.display_name}", reason=reason)
+                 target=f"participant:{target.id} {target.display_name}"[:120],
+                 reason=_with_siblings(reason, len(changed) - (target in changed)))
     db.session.flush()
-    return target, True
+    return changed, True
 
 
 def remove_participant(meeting: Meeting, participant_id: object, *, user: User | None, now: datetime,
-                       raw_reason: object = None) -> tuple[Participant, bool]:
-    """Remove a resident: their connections close and they cannot rejoin from the same browser.
+                       raw_reason: object = None, address_minutes: int | None = None,
+                       ) -> tuple[list[Participant], bool]:
+    """Remove a resident: their connections close and they cannot rejoin from the same browser;
+    every other name that browser took in this meeting is removed too. With `address_minutes`,
+    nobody joins this meeting from their address for that long (a shared address: use sparingly).
 
-    Their posts stay as they are; an officer hides any that must go."""
+    Their posts stay as they are; an officer hides any that must go. Returns the participants
+    removed (the target first) and whether any were."""
     require_moderator(user, meeting)
     target = _target(meeting, participant_id)
     reason = _reason(raw_reason)
-    if target.removed:
-        return target, False
-    target.removed, target.muted = True, True
-    audit.record("remove", now=now, user=user, meeting=meeting,
-                 target=f"participant:{target.id} {target.display_name}", reason=reason)
+    if address_minutes is not None and not (isinstance(address_minutes, int) and not isinstance(address_minutes, bool)
+                                            and 1 <= address_minutes <= 1440):
+        raise DomainError("invalid_payload", "address_minutes must be a whole number from 1 to 1440.",
+                          field="address_minutes")
+    if address_minutes and target.address_hash:
+        target.address_banned_until = now + timedelta(minutes=address_minutes)
+    changed = [p for p in [target, *same_device(meeting, target)] if not p.removed]
+    note = f"address barred for {address_minutes} min" if address_minutes else None
+    if changed or note:
+        for participant in changed:
+            participant.removed, participant.muted = True, True
+        audit.record("remove", now=now, user=user, meeting=meeting,
+                     target=f"participant:{target.id} {target.display_name}"[:120],
+                     reason=_with_siblings("; ".join(filter(None, [reason, note])) or None,
+                                           len(changed) - (target in changed)))
     db.session.flush()
-    return target, True
+    return changed or [target], bool(changed)
+
+
+def same_device(meeting: Meeting, participant: Participant) -> list[Participant]:
+    """The other residents of this meeting who joined from the same browser (device cookie)."""
+    if participant.device_hash is None:
+        return []
+    return list(db.session.scalars(select(Participant).where(
+        Participant.meeting_id == meeting.id, Participant.device_hash == participant.device_hash,
+        Participant.id != participant.id, Participant.user_id.is_(None)).order_by(Participant.id)))
+
+
+def _with_siblings(reason: str | None, siblings: int) -> str | None:
+    if not siblings:
+        return reason
+    extra = f"and {siblings} other name{'s' if siblings != 1 else ''} from the same browser"
+    return f"{reason} ({extra})" if reason else extra

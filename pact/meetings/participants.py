@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, or_, select
 
 from pact.extensions import db
 from pact.meetings.errors import DomainError, forbidden
@@ -33,19 +33,38 @@ def _new_token() -> tuple[str, str]:
     return token, hash_secret(token)
 
 
-def _check_device(meeting: Meeting, device_hash: str | None) -> None:
-    """A resident removed from this meeting cannot come back from the same browser."""
-    if device_hash is None:
-        return
-    banned = db.session.scalar(
-        select(Participant.id).where(
-            Participant.meeting_id == meeting.id,
-            Participant.device_hash == device_hash,
-            Participant.removed.is_(True),
-        ).limit(1)
-    )
-    if banned is not None:
+def _check_device(meeting: Meeting, device_hash: str | None, address_hash: str | None = None,
+                  now: datetime | None = None) -> None:
+    """A resident removed from this meeting cannot come back from the same browser, nor (when the
+    moderator said so) from the same address until the ban ends."""
+    banned = _banned(meeting.id, device_hash, address_hash, now)
+    if banned:
         raise forbidden("You were removed from this meeting by a moderator and cannot rejoin it.")
+
+
+def _banned(meeting_id: int, device_hash: str | None, address_hash: str | None, now: datetime | None) -> bool:
+    conditions = []
+    if device_hash is not None:
+        conditions.append(Participant.device_hash == device_hash)
+    if address_hash is not None and now is not None:
+        conditions.append((Participant.address_hash == address_hash) & (Participant.address_banned_until > now))
+    if not conditions:
+        return False
+    return db.session.scalar(
+        select(Participant.id).where(Participant.meeting_id == meeting_id, Participant.removed.is_(True),
+                                     or_(*conditions)).limit(1)
+    ) is not None
+
+
+def _muted_devices(meeting_ids: set[int], devices: set[str]) -> set[tuple[int, str]]:
+    """(meeting, device) pairs where a resident of that browser is muted: a new name stays muted."""
+    if not devices:
+        return set()
+    return {tuple(row) for row in db.session.execute(
+        select(Participant.meeting_id, Participant.device_hash).where(
+            Participant.meeting_id.in_(meeting_ids), Participant.device_hash.in_(devices),
+            Participant.muted.is_(True), Participant.removed.is_(False))
+    )}
 
 
 @dataclass(frozen=True)
@@ -57,31 +76,49 @@ class Newcomer:
     token_hash: str
     device_hash: str | None = None
     address_hash: str | None = None
+    postcode_district: str | None = None  # optional, anonymous (pact/evidence/demographics.py)
+    age_band: str | None = None
 
 
 def newcomer(meeting_id: int, display_name: object, *, device_hash: str | None = None,
-             address_hash: str | None = None) -> tuple[Newcomer, str]:
+             address_hash: str | None = None, postcode_district: str | None = None,
+             age_band: str | None = None) -> tuple[Newcomer, str]:
     """Check the name and issue a resume token; returns the newcomer and the token (shown once)."""
     name = check_resident_name(clean_text(display_name, field="display name", max_length=NAME_LIMIT, multiline=False))
     token, token_hash = _new_token()
-    return Newcomer(meeting_id, name, token_hash, device_hash, address_hash), token
+    return Newcomer(meeting_id, name, token_hash, device_hash, address_hash, postcode_district, age_band), token
 
 
-def admit_newcomers(newcomers: Sequence[Newcomer], *, now: datetime) -> list[int | None]:
+def admit_newcomers(newcomers: Sequence[Newcomer], *, now: datetime, muted_ok: bool = False) -> list[int | None]:
     """Residents joining by name, many at once (see pact/live/group_commit.py): one read of their
-    meetings, which also holds off a close until this commits, one read of banned browsers, and
-    one insert. Returns each newcomer's participant id, or None where `join_resident` must say why
-    not (no such meeting, the meeting has closed, or this browser was removed from it)."""
+    meetings, which also holds off a close until this commits, one read of banned browsers and
+    addresses, and one insert. Returns each newcomer's participant id, or None where `join_resident`
+    must say why not (no such meeting, the meeting has closed, this browser or address was removed
+    from it) or, unless `muted_ok`, where the browser was muted (`join_resident` then admits it muted)."""
     meeting_ids = {n.meeting_id for n in newcomers}
     open_ids = set(db.session.scalars(
         select(Meeting.id).where(Meeting.id.in_(meeting_ids), Meeting.stage != Stage.CLOSED).with_for_update(read=True)
     ))
     devices = {n.device_hash for n in newcomers if n.device_hash is not None and n.meeting_id in open_ids}
-    banned = {tuple(row) for row in db.session.execute(
-        select(Participant.meeting_id, Participant.device_hash).where(
-            Participant.meeting_id.in_(open_ids), Participant.device_hash.in_(devices), Participant.removed.is_(True))
-    )} if devices else set()
-    admitted = [n for n in newcomers if n.meeting_id in open_ids and (n.meeting_id, n.device_hash) not in banned]
+    addresses = {n.address_hash for n in newcomers if n.address_hash is not None and n.meeting_id in open_ids}
+    banned: set[tuple[int, str]] = set()
+    if open_ids and (devices or addresses):
+        for meeting_id, device, address, until in db.session.execute(
+            select(Participant.meeting_id, Participant.device_hash, Participant.address_hash,
+                   Participant.address_banned_until).where(
+                Participant.meeting_id.in_(open_ids), Participant.removed.is_(True),
+                or_(Participant.device_hash.in_(devices),
+                    Participant.address_hash.in_(addresses) & (Participant.address_banned_until > now)))
+        ):
+            if device is not None:
+                banned.add((meeting_id, f"device:{device}"))
+            if address is not None and until is not None and until > now:
+                banned.add((meeting_id, f"address:{address}"))
+    muted = _muted_devices(open_ids, devices) if open_ids else set()
+    admitted = [n for n in newcomers if n.meeting_id in open_ids
+                and (n.meeting_id, f"device:{n.device_hash}") not in banned
+                and (n.meeting_id, f"address:{n.address_hash}") not in banned
+                and (muted_ok or (n.meeting_id, n.device_hash) not in muted)]
     ids: dict[str, int] = {}
     if admitted:
         table = Participant.__table__
@@ -89,7 +126,8 @@ def admit_newcomers(newcomers: Sequence[Newcomer], *, now: datetime) -> list[int
             insert(table).returning(table.c.id, table.c.token_hash),
             [{"meeting_id": n.meeting_id, "display_name": n.display_name, "role": ParticipantRole.RESIDENT,
               "token_hash": n.token_hash, "device_hash": n.device_hash, "address_hash": n.address_hash,
-              "muted": False, "removed": False, "joins": 1, "created_at": now, "last_seen_at": now}
+              "muted": (n.meeting_id, n.device_hash) in muted, "removed": False, "joins": 1, "created_at": now,
+              "last_seen_at": now, "postcode_district": n.postcode_district, "age_band": n.age_band}
              for n in admitted],
         )
         ids = {token_hash: participant_id for participant_id, token_hash in rows}
@@ -98,14 +136,16 @@ def admit_newcomers(newcomers: Sequence[Newcomer], *, now: datetime) -> list[int
 
 def join_resident(
     meeting: Meeting, display_name: object, *, now: datetime, device_hash: str | None = None,
-    address_hash: str | None = None,
+    address_hash: str | None = None, about: dict[str, str | None] | None = None,
 ) -> tuple[Participant, str]:
-    """Create a resident participant; returns it with its resume token (shown to the client once)."""
+    """Create a resident participant; returns it with its resume token (shown to the client once).
+    `about` carries the optional, already checked postcode district and age band."""
     if meeting.stage is Stage.CLOSED:
         raise DomainError("wrong_stage", "This meeting has closed. Its summary is on the beat page.", stage="closed")
-    joining, token = newcomer(meeting.id, display_name, device_hash=device_hash, address_hash=address_hash)
-    _check_device(meeting, device_hash)
-    (participant_id,) = admit_newcomers([joining], now=now)
+    joining, token = newcomer(meeting.id, display_name, device_hash=device_hash, address_hash=address_hash,
+                              **(about or {}))
+    _check_device(meeting, device_hash, address_hash, now)
+    (participant_id,) = admit_newcomers([joining], now=now, muted_ok=True)
     if participant_id is None:  # closed since it was read
         raise DomainError("wrong_stage", "This meeting has closed. Its summary is on the beat page.", stage="closed")
     return db.session.get(Participant, participant_id), token
@@ -178,6 +218,7 @@ def require_active(participant: Participant, *, doing: str) -> None:
 def admit(
     meeting: Meeting, *, user: User | None, display_name: object = None, resume_token: object = None,
     now: datetime, device_hash: str | None = None, address_hash: str | None = None,
+    about: dict[str, str | None] | None = None,
 ) -> tuple[Participant, str]:
     """Decide who is joining: staff of this beat by their sign-in, else a resident by token or name."""
     if user is not None and getattr(user, "is_authenticated", False) and (
@@ -187,7 +228,8 @@ def admit(
     if resume_token is not None:
         return resume_participant(meeting, resume_token, now=now)
     if display_name is not None:
-        return join_resident(meeting, display_name, now=now, device_hash=device_hash, address_hash=address_hash)
+        return join_resident(meeting, display_name, now=now, device_hash=device_hash, address_hash=address_hash,
+                             about=about)
     if user is not None and getattr(user, "is_authenticated", False):
         raise forbidden("Your account is not assigned to this beat. Give a display name to watch as a resident.")
     raise DomainError("invalid_payload", "To join, give a display_name (or the resume_token you were given).")

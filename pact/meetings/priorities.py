@@ -24,7 +24,8 @@ from pact.models import Issue, Meeting, Priority, ProgressStatus, Stage, User, V
 MAX_PRIORITIES = 10
 ACTION_LIMIT = 2000
 OWNER_LIMIT = 120
-PRIORITY_FIELDS = {"issue_id", "action", "owner", "review_on"}
+TITLE_LIMIT = 200
+PRIORITY_FIELDS = {"issue_id", "title", "action", "owner", "review_on"}
 
 
 @dataclass(frozen=True)
@@ -127,25 +128,40 @@ def parse_review_on(raw: object, *, today: date, where: str = "") -> date | None
 def _parse_priority(meeting: Meeting, item: object, n: int, today: date) -> dict[str, Any]:
     where = f"Priority {n}: "
     if not isinstance(item, dict) or set(item) - PRIORITY_FIELDS or "issue_id" not in item or "action" not in item:
-        raise DomainError("invalid_payload", f"{where}give issue_id and action (and optionally owner and review_on).",
+        raise DomainError("invalid_payload",
+                          f"{where}give issue_id and action (and optionally title, owner and review_on).",
                           index=n - 1)
     try:
         issue = _public_issue(meeting, item["issue_id"], doing="agreed as a priority")
+        title = parse_title(item.get("title"))
         action = clean_text(item["action"], field="promised action", max_length=ACTION_LIMIT)
-        owner = item.get("owner")
-        owner = None if owner in (None, "") or (isinstance(owner, str) and not owner.strip()) else clean_text(
-            owner, field="owner", max_length=OWNER_LIMIT, multiline=False)
+        owner = parse_owner(item.get("owner"))
         review_on = parse_review_on(item.get("review_on"), today=today, where=where)
     except DomainError as error:
         message = error.message if error.message.startswith(where) else where + error.message
         raise DomainError(error.code, message, **{**error.extra, "index": n - 1}) from None
-    return {"issue": issue, "action": action, "owner": owner, "review_on": review_on}
+    return {"issue": issue, "title": title, "action": action, "owner": owner, "review_on": review_on}
+
+
+def parse_title(raw: object) -> str | None:
+    """A priority's public wording (1–200 characters, one line); None means "use the issue's words"."""
+    if raw is None:
+        return None
+    return clean_text(raw, field="priority's title", max_length=TITLE_LIMIT, multiline=False)
+
+
+def parse_owner(raw: object) -> str | None:
+    if raw in (None, "") or (isinstance(raw, str) and not raw.strip()):
+        return None
+    return clean_text(raw, field="owner", max_length=OWNER_LIMIT, multiline=False)
 
 
 def close_meeting(meeting: Meeting, raw_priorities: list[Any], *, user: User, now: datetime) -> list[Priority]:
     """Agree the priorities (in the order given) with their actions, and close the meeting.
 
-    Everything is checked before anything is written, so a refused close changes nothing."""
+    Each priority's public wording is its `title` when given, else the issue's text; the issue
+    itself keeps the resident's words. Everything is checked before anything is written, so a
+    refused close changes nothing."""
     require_moderator(user, meeting)
     stages.require_stage(meeting, Stage.LIVE, Stage.VOTING, doing="close the meeting")
     if not raw_priorities:
@@ -163,7 +179,8 @@ def close_meeting(meeting: Meeting, raw_priorities: list[Any], *, user: User, no
     for position, entry in enumerate(parsed, start=1):
         issue = entry["issue"]
         priority = Priority(
-            meeting=meeting, issue_id=issue.id, position=position, text=issue.text, votes=counts.get(issue.id, 0),
+            meeting=meeting, issue_id=issue.id, position=position, text=entry["title"] or issue.text,
+            votes=counts.get(issue.id, 0),
             action=entry["action"], owner=entry["owner"], review_on=entry["review_on"],
             status=ProgressStatus.OPEN, agreed_at=now,
         )

@@ -5,6 +5,7 @@ from datetime import datetime
 
 from pact.meetings.errors import DomainError
 from pact.models import Meeting, Stage
+from pact.i18n import N_
 
 # voting → live lets officers go back to discussion if the shortlist needs more talk.
 TRANSITIONS: dict[Stage, set[Stage]] = {
@@ -16,11 +17,11 @@ TRANSITIONS: dict[Stage, set[Stage]] = {
 }
 
 STAGE_LABELS = {
-    Stage.SCHEDULED: "Scheduled",
-    Stage.LIVE: "Live — raise and support issues",
-    Stage.VOTING: "Voting on priorities",
-    Stage.CLOSED: "Closed",
-    Stage.CANCELLED: "Cancelled",
+    Stage.SCHEDULED: N_("Scheduled"),
+    Stage.LIVE: N_("Live — raise and support issues"),
+    Stage.VOTING: N_("Voting on priorities"),
+    Stage.CLOSED: N_("Closed"),
+    Stage.CANCELLED: N_("Cancelled"),
 }
 
 

@@ -63,7 +63,7 @@ def priority_data(priority: Priority, *, verdicts: dict[str, int] | None = None)
         "votes": priority.votes, "action": priority.action, "owner": priority.owner,
         "review_on": priority.review_on.isoformat() if priority.review_on else None,
         "status": priority.status.value, "status_label": STATUS_LABELS[priority.status],
-        "agreed_at": iso(priority.agreed_at),
+        "agreed_at": iso(priority.agreed_at), "updated_at": iso(priority.updated_at),
         "latest_progress": progress_data(latest) if latest else None,
     }
     if verdicts is not None:

@@ -4,10 +4,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, literal, select, tuple_
+from sqlalchemy import func, literal, or_, select, tuple_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 
 from pact.extensions import db
 from pact.meetings import stages
@@ -30,6 +31,13 @@ def _votable_issue(meeting: Meeting, issue_id: object, kind: VoteKind) -> Issue:
     return issue
 
 
+def refuse_own_issue(issue: Issue, voter: Participant) -> None:
+    """An author cannot support (or vote as a priority for) their own issue: it is counted as raised."""
+    if issue.participant_id == voter.id:
+        raise DomainError("own_issue", "This is your own issue, so it already counts as raised by you; "
+                                       "support other people's issues instead.", issue_id=issue.id)
+
+
 def _lock(participant: Participant) -> None:
     """Serialise one participant's votes (two tabs at once) so limits and uniqueness hold."""
     db.session.execute(select(Participant.id).where(Participant.id == participant.id).with_for_update())
@@ -42,8 +50,39 @@ def cast_vote(meeting: Meeting, voter: Participant, issue_id: object, *, now: da
     if kind is VoteKind.PRIORITY:
         _cast_priority_vote(meeting, voter, issue_id, now=now)
     elif not _insert_support_vote(meeting, voter, issue_id, now=now):
-        _votable_issue(meeting, issue_id, kind)  # raises not_found when that is why
+        issue = _votable_issue(meeting, issue_id, kind)  # raises not_found when that is why
+        refuse_own_issue(issue, voter)  # own_issue
+        _refuse_device_vote(issue, voter, kind)
         raise DomainError("duplicate", "You have already voted for this issue.")
+
+
+def _device_voted(issue_id, voter, kind: VoteKind):
+    """EXISTS: another name from the voter's browser (device cookie) has this vote on this issue.
+    One browser, one voice: re-joining under new names cannot multiply support (issue #11 M3)."""
+    other, their_vote = aliased(Participant), aliased(Vote)
+    return (
+        select(their_vote.id).join(other, other.id == their_vote.participant_id)
+        .where(their_vote.issue_id == issue_id, their_vote.kind == kind, other.device_hash.is_not(None),
+               other.device_hash == voter.device_hash, other.id != voter.id)
+        .exists()
+    )
+
+
+def _refuse_device_vote(issue: Issue, voter: Participant, kind: VoteKind) -> None:
+    if voter.device_hash is not None and db.session.scalar(select(_device_voted(issue.id, voter, kind))):
+        raise DomainError("device_voted", "Someone using this browser has already voted for this issue under "
+                                          "another name. One browser has one vote per issue.")
+
+
+def _device_votes_used(meeting: Meeting, voter: Participant) -> int:
+    """Priority votes cast from the voter's browser under any name (or the voter's alone, without one)."""
+    if voter.device_hash is None:
+        return priority_votes_used(meeting, voter)
+    return db.session.scalar(
+        select(func.count(Vote.id)).join(Issue).join(Participant, Participant.id == Vote.participant_id).where(
+            Issue.meeting_id == meeting.id, Vote.kind == VoteKind.PRIORITY,
+            Participant.device_hash == voter.device_hash)
+    ) or 0
 
 
 def _insert_support_vote(meeting: Meeting, voter: Participant, issue_id: object, *, now: datetime) -> bool:
@@ -59,8 +98,8 @@ def insert_support_votes(
     """The hot path of a live meeting: support votes for many (participant_id, issue_id) pairs in one
     statement. A pair is inserted only if its voter may vote now (neither removed nor muted, and,
     with `residents_only`, not staff), the voter's meeting is scheduled or live, the issue is public
-    in that meeting, and the voter has not voted for it yet. Returns the pairs inserted; the caller
-    finds out why any other pair was refused (see `cast_vote`)."""
+    in that meeting and not the voter's own, and the voter has not voted for it yet. Returns the
+    pairs inserted; the caller finds out why any other pair was refused (see `cast_vote`)."""
     pairs = list(dict.fromkeys(wanted))
     if not pairs:
         return set()
@@ -70,11 +109,13 @@ def insert_support_votes(
         Participant.removed.is_(False), Participant.muted.is_(False),
         Meeting.stage.in_([Stage.SCHEDULED, Stage.LIVE]),
         Issue.visibility == Visibility.PUBLIC, Issue.merged_into_id.is_(None),
+        or_(Issue.participant_id.is_(None), Issue.participant_id != Participant.id),
     ]
     if len(pairs) > 1:  # each voter with their own issue, not every voter with every issue
         conditions.append(tuple_(Participant.id, Issue.id).in_(pairs))
     if residents_only:
         conditions.append(Participant.user_id.is_(None))
+    conditions.append(~_device_voted(Issue.id, Participant, VoteKind.SUPPORT))
     votable = (
         select(Issue.id, Participant.id, literal(VoteKind.SUPPORT, columns.kind.type),
                literal(now, columns.created_at.type))
@@ -110,6 +151,7 @@ def _dialect_insert():
 def _cast_priority_vote(meeting: Meeting, voter: Participant, issue_id: object, *, now: datetime) -> None:
     """Limited votes: lock the voter's row so two tabs at once cannot exceed the limit."""
     issue = _votable_issue(meeting, issue_id, VoteKind.PRIORITY)
+    refuse_own_issue(issue, voter)
     _lock(voter)
     existing = db.session.scalar(
         select(Vote.id).where(Vote.participant_id == voter.id, Vote.issue_id == issue.id,
@@ -117,7 +159,8 @@ def _cast_priority_vote(meeting: Meeting, voter: Participant, issue_id: object, 
     )
     if existing is not None:
         raise DomainError("duplicate", "You have already voted for this issue.")
-    used = priority_votes_used(meeting, voter)
+    _refuse_device_vote(issue, voter, VoteKind.PRIORITY)
+    used = _device_votes_used(meeting, voter)
     if used >= meeting.votes_per_resident:
         raise DomainError(
             "vote_limit_reached",

@@ -49,3 +49,10 @@ class ProgressStatus(str, enum.Enum):
 class Verdict(str, enum.Enum):
     DEALT_WITH = "dealt_with"
     NOT_DEALT_WITH = "not_dealt_with"
+
+
+class ReferralStatus(str, enum.Enum):
+    OPEN = "open"  # sent to the partner, no word back yet
+    ACCEPTED = "accepted"  # the partner has taken it on
+    RESOLVED = "resolved"  # the partner says it is dealt with
+    DECLINED = "declined"  # the partner will not act on it

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pact.models.base import Base, str_enum, utcnow
@@ -20,7 +20,8 @@ if TYPE_CHECKING:
 
 class Meeting(Base):
     __tablename__ = "meetings"
-    __table_args__ = (CheckConstraint("ends_at IS NULL OR ends_at > starts_at", name="ends_after_start"),)
+    __table_args__ = (CheckConstraint("ends_at IS NULL OR ends_at > starts_at", name="ends_after_start"),
+                      Index("ix_meetings_beat_id_starts_at", "beat_id", "starts_at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     beat_id: Mapped[int] = mapped_column(ForeignKey("beats.id", ondelete="CASCADE"), index=True)
@@ -44,6 +45,7 @@ class Meeting(Base):
     cancelled_at: Mapped[datetime | None]
     updated_at: Mapped[datetime | None]  # last change of time, place or details (calendar, Atom)
     sequence: Mapped[int] = mapped_column(default=0)  # iCalendar SEQUENCE: raised by each reschedule
+    room_size: Mapped[int | None]  # hybrid meetings: people in the hall, as the officer counted them
 
     beat: Mapped[Beat] = relationship(back_populates="meetings")
     participants: Mapped[list[Participant]] = relationship(back_populates="meeting", cascade="all, delete-orphan")
@@ -71,10 +73,15 @@ class Participant(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     # A per-browser cookie id (hashed), so a removed resident cannot rejoin under a new name.
     device_hash: Mapped[str | None] = mapped_column(String(64), index=True)
-    address_hash: Mapped[str | None] = mapped_column(String(64))
+    address_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    # Removed "and their address for a while": nobody joins this meeting from that address until then.
+    address_banned_until: Mapped[datetime | None] = mapped_column(default=None)
     muted: Mapped[bool] = mapped_column(default=False)
     removed: Mapped[bool] = mapped_column(default=False)
     joins: Mapped[int] = mapped_column(default=1)  # how many times they joined or resumed
+    # Optional, anonymous, given at join for evidence (who took part vs who lives there).
+    postcode_district: Mapped[str | None] = mapped_column(String(4))
+    age_band: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
 

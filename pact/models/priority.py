@@ -15,7 +15,6 @@ if TYPE_CHECKING:
     from pact.models.meeting import Meeting
 
 
-
 class Priority(Base):
     __tablename__ = "priorities"
 
@@ -30,12 +29,34 @@ class Priority(Base):
     review_on: Mapped[date | None]
     status: Mapped[ProgressStatus] = mapped_column(str_enum(ProgressStatus), default=ProgressStatus.OPEN)
     agreed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime | None]  # when an officer last corrected it after the meeting
 
     meeting: Mapped[Meeting] = relationship(back_populates="priorities")
     issue: Mapped[Issue | None] = relationship()
     updates: Mapped[list[ProgressUpdate]] = relationship(
         back_populates="priority", cascade="all, delete-orphan", order_by="ProgressUpdate.created_at"
     )
+    corrections: Mapped[list[PriorityCorrection]] = relationship(
+        back_populates="priority", cascade="all, delete-orphan",
+        order_by="(PriorityCorrection.created_at, PriorityCorrection.id)",
+    )
+
+
+class PriorityCorrection(Base):
+    """One field of an agreed priority corrected after the meeting: who, when, before and after."""
+
+    __tablename__ = "priority_corrections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    priority_id: Mapped[int] = mapped_column(ForeignKey("priorities.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    by_name: Mapped[str] = mapped_column(String(80))
+    field: Mapped[str] = mapped_column(String(20))  # title, action, owner or review_on
+    before: Mapped[str | None] = mapped_column(Text)
+    after: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    priority: Mapped[Priority] = relationship(back_populates="corrections")
 
 
 class ProgressUpdate(Base):

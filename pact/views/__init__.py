@@ -7,11 +7,16 @@ def register_views(app: Flask) -> None:
     from pact.views.health import health_bp
     from pact.views.inspector import inspector_bp
     from pact.views.officer import officer_bp
+    from pact.views.corrections import corrections_bp
     from pact.views.places import places_bp
     from pact.views.public import public_bp
     from pact.views.reports import reports_bp
+    from pact.views.evidence import evidence_bp
+    from pact.views.referrals import referrals_bp
     from pact.views.sharing import sharing_bp
     from pact.views.staff import staff_bp
+    from pact.views.subscriptions import subscriptions_bp
+    from pact.auth.passwords import passwords_bp
     from pact.views.unit_of_work import init_unit_of_work
 
     init_unit_of_work(app)
@@ -28,3 +33,8 @@ def register_views(app: Flask) -> None:
     app.register_blueprint(officer_bp)
     app.register_blueprint(inspector_bp)
     app.register_blueprint(sharing_bp)
+    app.register_blueprint(corrections_bp)
+    app.register_blueprint(evidence_bp)
+    app.register_blueprint(referrals_bp)
+    app.register_blueprint(subscriptions_bp)
+    app.register_blueprint(passwords_bp)

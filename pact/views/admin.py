@@ -14,7 +14,8 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from pact.extensions import db
 from pact.live import broadcast
-from pact.meetings import accounts
+from pact.delivery import dispatch_soon
+from pact.meetings import accounts, passwords
 from pact.meetings.errors import DomainError
 from pact.models import Beat, Role, User, utcnow
 from pact.views.unit_of_work import after_commit, discard
@@ -39,8 +40,8 @@ class StaffForm(FlaskForm):
     email = EmailField("Email", validators=[DataRequired("Enter an email address."), Length(max=254)])
     display_name = StringField("Name residents see (e.g. PC Jones)", validators=[Optional(), Length(max=80)])
     role = SelectField("Role", choices=ROLE_CHOICES)
-    password = PasswordField("Starting password (at least 10 characters)",
-                             validators=[DataRequired("Enter a starting password."), Length(max=200)])
+    password = PasswordField("Starting password (leave empty to e-mail an invitation to choose one)",
+                             validators=[Optional(), Length(max=200)])
     beats = CheckboxList("Beats", coerce=int)
 
 
@@ -108,6 +109,14 @@ def create_staff():
     if form.validate_on_submit():
         slugs = [b.slug for b in db.session.scalars(select(Beat).where(Beat.id.in_(form.beats.data or [])))]
         try:
+            if not form.password.data:  # an invitation: the person chooses their own password
+                user, _ = passwords.invite_staff(admin, form.email.data, role=form.role.data,
+                                                 display_name=form.display_name.data or None, beat_slugs=slugs,
+                                                 now=utcnow())
+                after_commit(dispatch_soon)
+                flash(f"Created the {user.role.value} account {user.email} and e-mailed an invitation "
+                      "to choose a password (the link works once, for 7 days).", "success")
+                return redirect(url_for("admin.index"))
             user = accounts.create_staff(admin, form.email.data, role=form.role.data, password=form.password.data,
                                          display_name=form.display_name.data or None, beat_slugs=slugs, now=utcnow())
             flash(f"Created the {user.role.value} account {user.email}.", "success")

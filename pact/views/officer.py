@@ -9,7 +9,8 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import SelectChoice, SelectField, TextAreaField
 
-from pact import localtime
+from pact import localtime, notifications
+from pact.delivery import dispatch_soon
 from pact.extensions import db
 from pact.meetings import progress, reporting
 from pact.meetings.errors import DomainError, forbidden, http_status, not_found
@@ -19,7 +20,7 @@ from pact.meetings.summary import priority_data, progress_data
 from pact.models import Beat, Meeting, ModerationMode, ProgressStatus, Role, Stage, utcnow
 from pact.scheduling import operations, queries
 from pact.scheduling.streams import recognise
-from pact.views.unit_of_work import discard
+from pact.views.unit_of_work import after_commit, discard
 
 officer_bp = Blueprint("officer", __name__, url_prefix="/officer")
 FORM_FIELDS = ("beat", "title", "starts_at", "ends_at", "description", "venue", "stream_url", "dial_in",
@@ -82,7 +83,9 @@ def priority(priority_id: int):
     error, status = None, 200
     if form.validate_on_submit():
         try:
-            progress.post_progress(item, form.status.data, form.note.data, user=current_user, now=utcnow())
+            update = progress.post_progress(item, form.status.data, form.note.data, user=current_user, now=utcnow())
+            if notifications.progress_posted(update, utcnow()):  # to the beat's progress subscribers
+                after_commit(dispatch_soon)
         except DomainError as exc:
             discard()
             error, status = exc.message, http_status(exc)
@@ -239,6 +242,7 @@ def edit_meeting(meeting_id: int):
     if not changed:
         flash("Nothing changed.", "success")
     elif {"starts_at", "ends_at", "venue"} & set(changed):
+        after_commit(dispatch_soon)  # subscribers hear of the new time (pact.notifications hooks)
         flash(f"Meeting rescheduled: now {localtime.span(meeting.starts_at, meeting.ends_at)}"
               f"{', at ' + meeting.venue if meeting.venue else ''}. Calendars that follow the beat will update.",
               "success")
@@ -263,6 +267,7 @@ def cancel_meeting(meeting_id: int):
         discard()
         meeting = db.session.get(Meeting, meeting_id)
         return _render_form(meeting=meeting, values=_values_of(meeting), cancel_error=error, status=http_status(error))
+    after_commit(dispatch_soon)  # subscribers hear of the cancellation (pact.notifications hooks)
     flash("Meeting cancelled. The room and the beat page now say so, with your reason.", "success")
     return redirect(url_for("public.room", meeting_id=meeting.id))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
-from flask import Blueprint, make_response, render_template, request
+from flask import Blueprint, current_app, make_response, render_template, request, send_from_directory
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -25,6 +25,13 @@ DEVICE_COOKIE = "pact_device"
 @public_bp.app_context_processor
 def _labels():
     return {"stage_labels": STAGE_LABELS, "categories": issue_service.CATEGORIES}
+
+
+@public_bp.get("/favicon.ico")
+def favicon():
+    """The site icon browsers ask for on every page (a real file in static/, cached for a day)."""
+    return send_from_directory(current_app.static_folder, "favicon.ico", mimetype="image/vnd.microsoft.icon",
+                               max_age=86400)
 
 
 @public_bp.get("/")

@@ -9,6 +9,7 @@ from flask import Blueprint, Response, render_template, request
 from flask_login import current_user, login_required
 
 from pact import export, localtime
+from pact.evidence.referrals import referral_labels
 from pact.meetings import audit, reporting, summary
 from pact.meetings.errors import DomainError, forbidden
 from pact.meetings.permissions import can_moderate, can_see_beat
@@ -19,6 +20,12 @@ from pact.views.public import get_beat, get_meeting_or_404
 from pact.views.sharing import calendar_event
 
 reports_bp = Blueprint("reports", __name__)
+
+
+def partners() -> dict[str, str]:
+    from pact.views.evidence import partners as configured
+
+    return configured()
 
 
 def download(body: str | bytes, mimetype: str, filename: str) -> Response:
@@ -42,7 +49,9 @@ def summary_page(meeting_id: int):
     if meeting.stage is not Stage.CLOSED:
         raise DomainError("not_found", "This meeting has not closed yet, so it has no summary. "
                                        "Its agreed priorities appear here when it closes.")
-    return render_template("public/summary.html", meeting=meeting, data=summary.meeting_summary(meeting),
+    data = summary.meeting_summary(meeting)
+    referred = referral_labels([i["id"] for i in data["issues"]], partners())  # "Referred to the council"
+    return render_template("public/summary.html", meeting=meeting, data=data, referred=referred,
                            is_staff=can_see_beat(current_user, meeting.beat),
                            is_moderator=can_moderate(current_user, meeting))
 

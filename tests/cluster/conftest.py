@@ -138,10 +138,77 @@ def redis_server(tmp_path):
 
 @pytest.fixture
 def cluster_servers(cluster_database, redis_server, tmp_path):
-    """Start gevent server processes sharing the cluster database and this test's Redis."""
+    """Start gevent server processes sharing the cluster database and this test's Redis.
+
+    `start(name)` names the process (PACT_NODE_ID) so HAProxy can route its sessions; each trusts
+    one proxy hop (PACT_PROXY_FIX=1), as behind HAProxy."""
     with server_pool(cluster_database, tmp_path, PACT_MESSAGE_QUEUE=redis_server.url, PACT_ASYNC_MODE="gevent",
-                     PACT_RATE_LIMITS="off", PACT_PRESENCE_TTL="4") as start:
-        yield start
+                     PACT_RATE_LIMITS="off", PACT_PRESENCE_TTL="4", PACT_PROXY_FIX="1") as start:
+        def named(name: str = "server", env: dict[str, str] | None = None):
+            return start(name, {"PACT_NODE_ID": name, **(env or {})})
+
+        yield named
+
+
+class HAProxy:
+    """Debian's `haproxy` as a child of this test, in front of the given server processes."""
+
+    def __init__(self, servers, log_dir: Path) -> None:
+        from pact.cluster import Backend, render_haproxy
+
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.config = log_dir / f"haproxy-{self.port}.cfg"
+        self.config.write_text(render_haproxy(f"127.0.0.1:{self.port}", [
+            Backend(server.env["PACT_NODE_ID"], f"127.0.0.1:{server.port}") for server in servers]))
+        self.log_path = log_dir / f"haproxy-{self.port}.log"
+        self.proc: subprocess.Popen | None = None
+
+    def start(self) -> "HAProxy":
+        import requests
+
+        with open(self.log_path, "ab") as log:
+            self.proc = subprocess.Popen([_haproxy_binary(), "-W", "-db", "-f", str(self.config)], stdout=log,
+                                         stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"haproxy exited: {self.log_path.read_text()}")
+            try:
+                if requests.get(self.url + "/healthz", timeout=2).status_code == 200:
+                    return self
+            except requests.RequestException:
+                pass
+            time.sleep(0.1)
+        raise RuntimeError("haproxy did not answer")
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(timeout=10)
+
+
+def _haproxy_binary() -> str:
+    found = shutil.which("haproxy") or ("/usr/sbin/haproxy" if Path("/usr/sbin/haproxy").exists() else None)
+    if found is None:
+        _missing("cluster tests need Debian's haproxy (apt-get install haproxy)")
+    return found
+
+
+@pytest.fixture
+def haproxy(tmp_path):
+    """`front(*servers)` starts HAProxy in front of those server processes; stopped at the end."""
+    _haproxy_binary()
+    started: list[HAProxy] = []
+
+    def front(*servers) -> HAProxy:
+        proxy = HAProxy(servers, tmp_path).start()
+        started.append(proxy)
+        return proxy
+
+    yield front
+    for proxy in started:
+        proxy.stop()
 
 
 @pytest.fixture

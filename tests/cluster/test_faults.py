@@ -3,8 +3,6 @@ connection that drops. Every acknowledged vote and post must be in the database 
 from __future__ import annotations
 
 import signal
-import subprocess
-import sys
 import time
 
 import pytest
@@ -13,7 +11,6 @@ from sqlalchemy import func, select, text
 
 from pact.extensions import db
 from pact.models import Issue, Vote
-from tests.realserver.harness import ROOT, free_port
 
 pytestmark = [pytest.mark.cluster, pytest.mark.realserver]
 
@@ -88,47 +85,30 @@ def test_redis_stopped_mid_meeting(cluster_servers, clients, cluster_meeting, re
     bob.wait_for("issue_posted", lambda d: d["id"] == after["issue"]["id"], timeout=20)  # the queue works again
 
 
-def test_process_killed_mid_meeting(cluster_servers, clients, cluster_meeting, cluster_app, tmp_path):
+def test_process_killed_mid_meeting(cluster_servers, clients, cluster_meeting, cluster_app, haproxy):
     a, b = cluster_servers("a"), cluster_servers("b")
-    port = free_port()
-    with open(tmp_path / "proxy.log", "ab") as log:
-        proxy = subprocess.Popen([sys.executable, "-m", "pact.proxy", "--port", str(port),
-                                  f"127.0.0.1:{a.port}", f"127.0.0.1:{b.port}"], cwd=ROOT, stdout=log,
-                                 stderr=subprocess.STDOUT, start_new_session=True)
-    try:
-        front = f"http://127.0.0.1:{port}"
-        eventually(lambda: _answers(front), what="proxy up")
-        residents = [clients(front, cluster_meeting, f"Resident {n}") for n in range(6)]
-        issues = [residents[0].call("post_issue", {"text": f"Problem {n} on the estate"})["issue"]["id"]
-                  for n in range(3)]
-        acked = sum(r.call("vote", {"issue_id": issues[0]}) == {"ok": True} for r in residents)
-        on_a = requests.get(a.url + "/healthz", timeout=5).json()["connections"]
-        assert 0 < on_a < len(residents), "the proxy should spread clients over both processes"
+    front = haproxy(a, b).url
+    residents = [clients(front, cluster_meeting, f"Resident {n}") for n in range(6)]
+    issues = [residents[0].call("post_issue", {"text": f"Problem {n} on the estate"})["issue"]["id"]
+              for n in range(3)]
+    acked = sum(r.call("vote", {"issue_id": issues[0]}) == {"ok": True} for r in residents)
+    on_a = requests.get(a.url + "/healthz", timeout=5).json()["connections"]
+    assert 0 < on_a < len(residents), "HAProxy should spread clients over both processes"
 
-        a.kill(signal.SIGKILL)
-        # a's clients reconnect through the proxy to b, with their resume tokens, and resynchronise.
-        eventually(lambda: sum(r.joins == 2 for r in residents) == on_a, timeout=30, what="a's clients rejoined")
-        eventually(lambda: requests.get(b.url + "/healthz", timeout=5).json()["connections"] == 6, what="all on b")
-        for resident in residents:
-            ack = resident.call("vote", {"issue_id": issues[1]})
-            acked += ack == {"ok": True}
-        assert acked == 12 == saved(cluster_app, Vote, cluster_meeting)
-        for resident in (r for r in residents if r.joins == 2):
-            counts = {i["id"]: i["votes"] for i in resident.state["issues"]}
-            assert counts[issues[0]] == 6  # resynchronised on rejoin
-        residents[0].wait_for("tallies", lambda t: t.get(str(issues[1])) == 6)
-        # The dead process's watchers age out (PACT_PRESENCE_TTL=4 s here); everyone is on b now.
-        residents[0].wait_for("presence", lambda p: p["watching"] == 6, timeout=20)
-    finally:
-        proxy.terminate()
-        proxy.wait(timeout=10)
-
-
-def _answers(url: str) -> bool:
-    try:
-        return requests.get(url + "/healthz", timeout=2).status_code == 200
-    except requests.RequestException:
-        return False
+    a.kill(signal.SIGKILL)
+    # a's clients reconnect through HAProxy to b, with their resume tokens, and resynchronise.
+    eventually(lambda: sum(r.joins == 2 for r in residents) == on_a, timeout=30, what="a's clients rejoined")
+    eventually(lambda: requests.get(b.url + "/healthz", timeout=5).json()["connections"] == 6, what="all on b")
+    for resident in residents:
+        ack = resident.call("vote", {"issue_id": issues[1]})
+        acked += ack == {"ok": True}
+    assert acked == 12 == saved(cluster_app, Vote, cluster_meeting)
+    for resident in (r for r in residents if r.joins == 2):
+        counts = {i["id"]: i["votes"] for i in resident.state["issues"]}
+        assert counts[issues[0]] == 6  # resynchronised on rejoin
+    residents[0].wait_for("tallies", lambda t: t.get(str(issues[1])) == 6)
+    # The dead process's watchers age out (PACT_PRESENCE_TTL=4 s here); everyone is on b now.
+    residents[0].wait_for("presence", lambda p: p["watching"] == 6, timeout=20)
 
 
 def test_dropped_database_connection_is_retryable(cluster_servers, clients, cluster_meeting, cluster_app,

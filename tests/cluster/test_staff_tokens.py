@@ -9,7 +9,7 @@ import pytest
 import requests
 import socketio
 
-from tests.conftest import TEST_PASSWORD
+from tests.helpers import TEST_PASSWORD
 from tests.realserver.harness import LiveClient, close_all, staff_cookie
 
 pytestmark = [pytest.mark.cluster, pytest.mark.realserver]

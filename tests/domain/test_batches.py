@@ -41,20 +41,22 @@ def test_support_votes_in_one_batch_are_each_decided(meeting, officer):
     alice, _ = join_resident(meeting, "Alice", now=utcnow())
     bob, _ = join_resident(meeting, "Bob", now=utcnow())
     muted, _ = join_resident(meeting, "Muted", now=utcnow())
+    author, _ = join_resident(meeting, "Dee", now=utcnow())
     muted.muted = True
-    first = issues.post_issue(meeting, alice, "Speeding on Mill Lane", None, now=utcnow()).issue
-    second = issues.post_issue(meeting, alice, "Broken streetlight by the shops", None, now=utcnow()).issue
-    hidden = issues.post_issue(meeting, alice, "Something a moderator hid", None, now=utcnow()).issue
+    first = issues.post_issue(meeting, author, "Speeding on Mill Lane", None, now=utcnow()).issue
+    second = issues.post_issue(meeting, author, "Broken streetlight by the shops", None, now=utcnow()).issue
+    hidden = issues.post_issue(meeting, author, "Something a moderator hid", None, now=utcnow()).issue
     moderation.moderate_issue(meeting, hidden.id, "hide", "off topic", user=officer, now=utcnow())
     db.session.commit()
     wanted = [
         (alice.id, first.id), (bob.id, first.id),
         (bob.id, first.id),  # the same vote twice in one batch: only the first counts
         (bob.id, second.id), (muted.id, first.id), (alice.id, hidden.id), (alice.id, 99999),
+        (author.id, first.id),  # no one supports their own issue
     ]
     answers = voting.cast_support_votes(wanted, now=utcnow())
     db.session.commit()
-    assert answers == [True, True, False, True, False, False, False]
+    assert answers == [True, True, False, True, False, False, False, False]
     assert voting.tallies(meeting.id, VoteKind.SUPPORT) == {first.id: 2, second.id: 1}
     # A vote already in the database is refused in a later batch too.
     assert voting.cast_support_votes([(alice.id, first.id)], now=utcnow()) == [False]

@@ -93,7 +93,7 @@ def test_an_unknown_zone_stops_the_start():
 
 
 def test_pact_timezone_decides_what_people_read_and_type(app_config):
-    from tests.conftest import fresh_app
+    from tests.helpers import fresh_app
 
     with fresh_app(app_config | {"TIMEZONE": "America/New_York"}, empty=False) as other, other.app_context():
         assert localtime.zone().key == "America/New_York"

@@ -26,9 +26,10 @@ def post(meeting, who, text):
 
 @pytest.fixture
 def room(meeting):
-    """A live meeting with three residents and three public issues."""
+    """A live meeting with three residents and three public issues (raised by a fourth: no one supports their own)."""
     people = [join_resident(meeting, name, now=NOW)[0] for name in ("Alice", "Bob", "Cara")]
-    posted = [post(meeting, people[0], text) for text in ("Speeding on Mill Lane", "Litter in the park", "Speeding, Mill Ln")]
+    dee = join_resident(meeting, "Dee", now=NOW)[0]
+    posted = [post(meeting, dee, text) for text in ("Speeding on Mill Lane", "Litter in the park", "Speeding, Mill Ln")]
     db.session.commit()
     return meeting, people, posted
 
@@ -241,7 +242,7 @@ def test_summary_shows_public_issues_attendance_and_priorities_only(closed, make
     db.session.add(secret)
     db.session.commit()
     data = summary.meeting_summary(meeting)
-    assert data["attendance"] == {"peak_watching": 41, "residents_joined": 3, "residents_returning": 0,
+    assert data["attendance"] == {"peak_watching": 41, "residents_joined": 4, "residents_returning": 0,
                                   "residents_took_part": 1}
     assert [i["text"] for i in data["issues"]] == ["Speeding on Mill Lane", "Litter in the park", "Speeding, Mill Ln"]
     assert [p["action"] for p in data["priorities"]] == ["Speed checks", "Litter pick"]

@@ -102,7 +102,7 @@ def test_deactivation_signs_the_account_out_everywhere(app, admin_client, office
         StaffSession.user_id == officer.id)))
     again = app.test_client()
     assert sign_in(again, officer.email).status_code == 401
-    assert actions() == ["deactivate_user"]
+    assert actions() == ["deactivate_user", "sign_in_failed"]  # the refused sign-in is audited too
 
 
 def test_an_admin_cannot_lock_themselves_out(admin_client, admin):

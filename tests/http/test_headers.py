@@ -1,7 +1,7 @@
 """Response headers from issue #11: connect-src only to this app, no-store on everything staff see."""
 import pytest
 
-from tests.conftest import sign_in
+from tests.helpers import sign_in
 
 
 @pytest.fixture

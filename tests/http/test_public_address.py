@@ -9,6 +9,7 @@ from sqlalchemy import update
 
 from pact import create_app
 from pact.extensions import db
+from pact.live.services import services
 from pact.meetings import issues, priorities
 from pact.meetings.directory import schedule_meeting
 from pact.meetings.participants import join_resident
@@ -75,7 +76,7 @@ def test_absolute_urls_need_no_request_and_keep_a_path(app):
             assert absolute_url("public.room", meeting_id=7) == "http://10.0.0.5:8080/pact/meetings/7"
             assert websocket_origin() == "ws://10.0.0.5:8080"
     finally:
-        under.extensions["pact_ticker"].stop()
+        services(under).ticker.stop()
 
 
 def test_the_development_default_is_the_local_port(app, monkeypatch):
@@ -84,7 +85,7 @@ def test_the_development_default_is_the_local_port(app, monkeypatch):
     try:
         assert dev.config["BASE_URL"] == "http://127.0.0.1:5123"
     finally:
-        dev.extensions["pact_ticker"].stop()
+        services(dev).ticker.stop()
 
 
 @pytest.mark.parametrize("bad", ["pact.example.police.uk", "ftp://pact.example", "https://", "https://x.example/?a=1"])

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from pact import localtime
 from pact.extensions import db
 from pact.models import AuditEntry, Meeting, Stage, utcnow
-from tests.conftest import csrf_token, sign_in
+from tests.helpers import csrf_token, sign_in
 
 SUMMER = "2030-07-02T19:00"  # a Tuesday in BST: 18:00 UTC
 SUMMER_END = "2030-07-02T20:30"
@@ -167,7 +167,7 @@ def test_editing_shows_local_times_and_rescheduling_updates_the_calendar_and_fee
     room = staff_client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
     assert "Meeting rescheduled: now Tuesday 9 July 2030, 6:30pm to 8pm" in room
     event = icalendar.Calendar.from_ical(client.get(f"/beats/{beat.slug}/calendar.ics").data).walk("VEVENT")[0]
-    assert str(event["uid"]) == f"meeting-{meeting.id}@localhost" and int(event["sequence"]) == 1
+    assert str(event["uid"]) == f"meeting-{meeting.id}@127.0.0.1" and int(event["sequence"]) == 1
     assert event.decoded("dtstart") == datetime(2030, 7, 9, 17, 30, tzinfo=timezone.utc)
     assert str(event["location"]) == "St Mary's Hall, Oak Road" and str(event["status"]) == "CONFIRMED"
     feed = feedparser.parse(client.get(f"/beats/{beat.slug}/feed.atom").data)
@@ -259,7 +259,7 @@ def youtube_only(app_config):
 
 
 def test_csp_follows_pact_stream_providers(youtube_only):
-    from tests.conftest import fresh_app
+    from tests.helpers import fresh_app
 
     with fresh_app(youtube_only, empty=False) as app:
         csp = app.test_client().get("/").headers["Content-Security-Policy"]
@@ -288,5 +288,5 @@ def test_the_meeting_calendar_file_adds_one_event(staff_client, client):
     meeting = schedule(staff_client)
     response = client.get(f"/meetings/{meeting.id}/calendar.ics")
     (event,) = icalendar.Calendar.from_ical(response.data).walk("VEVENT")
-    assert response.mimetype == "text/calendar" and str(event["uid"]) == f"meeting-{meeting.id}@localhost"
+    assert response.mimetype == "text/calendar" and str(event["uid"]) == f"meeting-{meeting.id}@127.0.0.1"
     assert event.decoded("dtend") - event.decoded("dtstart") == timedelta(minutes=90)

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from pact.auth import sessions
 from pact.extensions import db
 from pact.models import StaffSession, utcnow
-from tests.conftest import sign_in
+from tests.helpers import sign_in
 
 
 def _age(user_id, *, seen_ago=None, created_ago=None):
@@ -56,7 +56,7 @@ def test_the_idle_time_is_configurable(app, staff_client, officer):
 
 
 def test_an_idle_staff_socket_is_refused_like_a_signed_out_one(app, connect, staff_client, officer, meeting):
-    from tests.conftest import call
+    from tests.helpers import call
 
     app.config["STAFF_SESSION_IDLE"] = 600
     sock = connect(staff_client)

@@ -60,7 +60,8 @@ def test_residents_cannot_decide(resident, meeting, event, payload):
 def test_merge_moves_votes_once_and_tells_the_voters(resident, officer_sock):
     alice, _ = resident("Alice")
     bob, _ = resident("Bob")
-    target, duplicate = post(alice, "Speeding on Mill Lane"), post(bob, "Speeding Mill Ln again")
+    carl, _ = resident("Carl")  # raises both: no one supports their own issue
+    target, duplicate = post(carl, "Speeding on Mill Lane"), post(carl, "Speeding Mill Ln again")
     for sock, issue in ((alice, duplicate), (bob, duplicate), (bob, target)):
         assert call(sock, "vote", {"issue_id": issue}) == {"ok": True}
     received(alice), received(bob)
@@ -80,8 +81,9 @@ def test_merge_moves_votes_once_and_tells_the_voters(resident, officer_sock):
 
 def test_close_agrees_priorities_and_ends_the_meeting_for_everyone(resident, officer_sock, meeting, make_meeting):
     alice, _ = resident("Alice")
+    bob, _ = resident("Bob")
     stranger, _ = resident("Stranger", target=make_meeting(title="Elsewhere"))
-    first, second = post(alice, "Speeding on Mill Lane"), post(alice, "Litter in the park")
+    first, second = post(bob, "Speeding on Mill Lane"), post(bob, "Litter in the park")
     assert call(officer_sock, "shortlist", {"issue_ids": [first, second]})["ok"]
     assert call(officer_sock, "set_stage", {"stage": "voting"})["ok"]
     assert call(alice, "vote", {"issue_id": second}) == {"ok": True}
@@ -179,7 +181,8 @@ def test_next_meeting_opens_with_the_review_and_records_verdicts(connect, reside
 
 def test_priority_votes_follow_the_shortlist_and_the_limit(resident, officer_sock, meeting):
     alice, _ = resident("Alice")
-    ids = [post(alice, f"Issue number {n}") for n in range(5)]
+    bob, _ = resident("Bob")
+    ids = [post(bob, f"Issue number {n}") for n in range(5)]
     assert call(officer_sock, "shortlist", {"issue_ids": ids[:4]})["ok"]
     assert call(officer_sock, "set_stage", {"stage": "voting"})["ok"]
     assert call(alice, "vote", {"issue_id": ids[4]})["error"] == "not_shortlisted"

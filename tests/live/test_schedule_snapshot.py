@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from pact.extensions import db
 from pact.models import Meeting
-from tests.conftest import call
+from tests.helpers import call
 
 
 def test_snapshot_meeting_has_times_stream_and_venue(connect, meeting):

@@ -1,7 +1,7 @@
 """Staff authors are marked by the server, and residents cannot name themselves as staff (issue #11, M7)."""
 import pytest
 
-from tests.conftest import call, received
+from tests.helpers import call, received
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from pact.extensions import db
 from pact.models import Participant
-from tests.conftest import call, received, sign_in
+from tests.helpers import call, received, sign_in
 
 
 @pytest.fixture

@@ -34,7 +34,7 @@ class ServerProcess:
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_dir / f"{name}-{self.port}.log"
         self.env = {**os.environ, "PACT_DATABASE_URL": database_url, "PACT_SECRET_KEY": "real-server-test-key",
-                    "PACT_DEMO": "0", "PORT": str(self.port), **(env or {})}
+                    "PACT_DEMO": "0", "PACT_MAIL_WORKER": "off", "PORT": str(self.port), **(env or {})}
         self.env.pop("PACT_TEST_DATABASE_URL", None)
         self.proc: subprocess.Popen | None = None
 

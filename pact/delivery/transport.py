@@ -1,0 +1,134 @@
+"""Where messages go: an SMTP server from PACT_MAIL_URL, or .eml files in instance/outbox/.
+
+- `smtp://host:25` — plain (a relay on the same network, or a test server)
+- `smtp+starttls://user:pass@host:587` — submission with STARTTLS (the usual for a force's server)
+- `smtps://user:pass@host:465` — TLS from the first byte
+"""
+from __future__ import annotations
+
+import smtplib
+import ssl
+import time
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Protocol
+from urllib.parse import unquote, urlsplit
+
+SCHEMES = {"smtp": 25, "smtp+starttls": 587, "smtps": 465}
+
+
+class TemporaryFailure(Exception):
+    """Worth trying again later: connection refused, timeout, a 4xx answer."""
+
+
+class PermanentFailure(Exception):
+    """The server refused this message or recipient for good (a 5xx answer)."""
+
+
+class Transport(Protocol):
+    def send(self, message: EmailMessage) -> None: ...
+    def close(self) -> None: ...
+
+
+def parse_mail_url(url: str) -> dict:
+    parts = urlsplit(url)
+    if parts.scheme not in SCHEMES or not parts.hostname:
+        raise ValueError("PACT_MAIL_URL must look like smtp://host:port, smtp+starttls://user:pass@host:587 "
+                         "or smtps://user:pass@host:465")
+    return {"scheme": parts.scheme, "host": parts.hostname, "port": parts.port or SCHEMES[parts.scheme],
+            "user": unquote(parts.username) if parts.username else None,
+            "password": unquote(parts.password) if parts.password else None}
+
+
+class SmtpTransport:
+    """One SMTP connection for a batch; opened on the first message."""
+
+    def __init__(self, url: str, *, timeout: float, tls_context: ssl.SSLContext | None = None) -> None:
+        self.settings = parse_mail_url(url)
+        self.timeout = timeout
+        self.tls_context = tls_context or ssl.create_default_context()
+        self._smtp: smtplib.SMTP | None = None
+
+    def _connect(self) -> smtplib.SMTP:
+        s = self.settings
+        try:
+            if s["scheme"] == "smtps":
+                smtp: smtplib.SMTP = smtplib.SMTP_SSL(s["host"], s["port"], timeout=self.timeout,
+                                                      context=self.tls_context)
+            else:
+                smtp = smtplib.SMTP(s["host"], s["port"], timeout=self.timeout)
+                if s["scheme"] == "smtp+starttls":
+                    smtp.starttls(context=self.tls_context)
+            if s["user"]:
+                smtp.login(s["user"], s["password"] or "")
+        except smtplib.SMTPAuthenticationError as exc:
+            raise TemporaryFailure(f"SMTP sign-in refused ({exc.smtp_code})") from exc
+        except smtplib.SMTPResponseException as exc:
+            raise TemporaryFailure(f"SMTP server answered {exc.smtp_code} on connect") from exc
+        except (OSError, smtplib.SMTPException) as exc:
+            raise TemporaryFailure(f"cannot reach the SMTP server: {exc.__class__.__name__}") from exc
+        return smtp
+
+    def send(self, message: EmailMessage) -> None:
+        if self._smtp is None:
+            self._smtp = self._connect()
+        try:
+            self._smtp.send_message(message)
+        except smtplib.SMTPRecipientsRefused as exc:
+            codes = [code for code, _ in exc.recipients.values()]
+            self._smtp_reset()
+            if all(code >= 500 for code in codes):
+                raise PermanentFailure(f"recipient refused ({codes[0]})") from exc
+            raise TemporaryFailure(f"recipient deferred ({codes[0]})") from exc
+        except smtplib.SMTPResponseException as exc:
+            self._smtp_reset()
+            if exc.smtp_code >= 500 and not isinstance(exc, smtplib.SMTPSenderRefused):
+                raise PermanentFailure(f"message refused ({exc.smtp_code})") from exc
+            raise TemporaryFailure(f"message deferred ({exc.smtp_code})") from exc
+        except (OSError, smtplib.SMTPException) as exc:
+            self.close()
+            raise TemporaryFailure(f"SMTP connection failed: {exc.__class__.__name__}") from exc
+
+    def _smtp_reset(self) -> None:
+        try:
+            if self._smtp is not None:
+                self._smtp.rset()
+        except (OSError, smtplib.SMTPException):
+            self.close()
+
+    def close(self) -> None:
+        if self._smtp is not None:
+            try:
+                self._smtp.quit()
+            except (OSError, smtplib.SMTPException):
+                pass
+            self._smtp = None
+
+
+class OutboxTransport:
+    """Development without a mail server: each message is written to `<outbox>/<time>-<key>.eml`."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+
+    def send(self, message: EmailMessage) -> None:
+        key = "".join(c if c.isalnum() or c in "-_" else "-" for c in message.get("X-PACT-Key", "message"))[:80]
+        path = self.folder / f"{time.strftime('%Y%m%dT%H%M%S')}-{key}.eml"
+        tmp = path.with_suffix(".tmp")
+        tmp.write_bytes(bytes(message))
+        tmp.replace(path)  # whole files only: a reader never sees half a message
+
+    def close(self) -> None:
+        pass
+
+
+def outbox_folder(config: dict, instance_path: str) -> Path:
+    return Path(config.get("MAIL_OUTBOX") or Path(instance_path) / "outbox")
+
+
+def open_transport(config: dict, instance_path: str) -> Transport:
+    url = config.get("MAIL_URL")
+    if url:
+        return SmtpTransport(url, timeout=float(config.get("MAIL_TIMEOUT", 30.0)))
+    return OutboxTransport(outbox_folder(config, instance_path))

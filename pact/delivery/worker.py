@@ -1,0 +1,94 @@
+"""The mail worker: `python -m pact.delivery.worker` (or `flask --app wsgi mail worker`).
+
+`serve` starts one beside itself (MAIL_WORKER, default on), so `make run` delivers mail with no
+second command. It is a process of its own, not a thread of the server: rendering and SMTP never
+take time from the live server's event loop, in threading and gevent mode alike. It runs huey's
+consumer (threads) and, every MAIL_SWEEP_INTERVAL seconds, the sweep (due reminders, lost jobs).
+Started by a server, it exits when that server does (even after kill -9).
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import subprocess
+import sys
+import threading
+import time
+
+from flask import Flask
+
+log = logging.getLogger("pact.delivery.worker")
+
+STARTED_ENV = "PACT_MAIL_WORKER_STARTED"
+
+
+def start_beside(app: Flask) -> subprocess.Popen | None:
+    """Start the worker as a child of this server process, once (a gevent re-exec keeps it)."""
+    if not app.config.get("MAIL_WORKER", True) or os.environ.get(STARTED_ENV):
+        return None
+    os.environ[STARTED_ENV] = str(os.getpid())
+    describe(app)
+    return subprocess.Popen([sys.executable, "-m", "pact.delivery.worker", "--parent", str(os.getpid())])
+
+
+def describe(app: Flask) -> None:
+    """Say where mail goes (`make run` prints it)."""
+    from pact.delivery.transport import outbox_folder, parse_mail_url
+
+    url = app.config.get("MAIL_URL")
+    if url:
+        s = parse_mail_url(url)
+        print(f"PACT Live: e-mail goes to {s['scheme']}://{s['host']}:{s['port']}", flush=True)
+    else:
+        print(f"PACT Live: no PACT_MAIL_URL, so e-mail is written to {outbox_folder(app.config, app.instance_path)}/"
+              " as .eml files", flush=True)
+
+
+def _sweeper(app: Flask, interval: float, parent: int | None, stop: threading.Event) -> None:
+    from pact.delivery.queue import run_sweep
+
+    next_sweep = 0.0
+    while not stop.is_set():
+        if parent is not None and os.getppid() != parent:
+            log.info("the server that started this worker has gone; stopping")
+            os._exit(0)
+        if time.monotonic() >= next_sweep:
+            try:
+                run_sweep(app)
+            except Exception:
+                log.exception("mail sweep failed; trying again at the next one")
+            next_sweep = time.monotonic() + interval
+        stop.wait(0.5)
+
+
+def run(app: Flask, *, parent: int | None = None) -> None:
+    from pact.delivery.queue import mail_queue
+
+    cfg = app.config
+    queue = mail_queue(app)
+    consumer = queue.create_consumer(workers=int(cfg["MAIL_WORKERS"]), worker_type="thread", periodic=False,
+                                     scheduler_interval=1, initial_delay=0.05, max_delay=1.0)
+    stop = threading.Event()
+    threading.Thread(target=_sweeper, args=(app, float(cfg["MAIL_SWEEP_INTERVAL"]), parent, stop),
+                     name="mail-sweep", daemon=True).start()
+    try:
+        consumer.run()
+    finally:
+        stop.set()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Send PACT Live's e-mail.")
+    parser.add_argument("--parent", type=int, default=None, help="exit when this process does")
+    args = parser.parse_args()
+    logging.basicConfig(level=os.environ.get("PACT_LOG_LEVEL", "INFO"))
+    logging.getLogger("huey").setLevel(logging.WARNING)
+
+    from pact import create_app
+
+    run(create_app(migrations=False), parent=args.parent)
+
+
+if __name__ == "__main__":
+    main()

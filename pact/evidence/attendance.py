@@ -1,0 +1,210 @@
+"""Attendance per meeting: watching, joining, posting, voting, first-timers, answers, holds.
+
+Every figure is computed for many meetings at once with grouped queries (the evidence page shows
+hundreds). People are counted by the pseudonymous browser key (the `pact_device` cookie's SHA-256
+hash stored on the participant), never by account, name or address.
+"""
+from __future__ import annotations
+
+import json
+import statistics
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, delete, distinct, func, select, union
+
+from pact.extensions import db
+from pact.models import (
+    Answer, Issue, Meeting, MeetingFigures, MeetingViewer, Participant, ParticipantRole, Stage, Visibility, Vote, utcnow,
+)
+
+FIGURES_VERSION = 1  # raise when a figure is counted differently: stored figures are then counted again
+CHUNK = 250  # closed meetings counted per round of queries
+
+
+@dataclass
+class Attendance:
+    """One meeting's attendance figures (counts of people or of issues)."""
+
+    meeting_id: int
+    peak_watching: int = 0
+    unique_watched: int = 0
+    participants: int = 0
+    first_time_participants: int = 0
+    returning_participants: int = 0
+    posted: int = 0
+    voted: int = 0
+    issues_raised: int = 0
+    issues_answered: int = 0
+    minutes_to_answer: list[float] = field(default_factory=list)
+    holds: dict[str, int] = field(default_factory=dict)
+    hidden_posts: int = 0
+    age_bands: dict[str, int] = field(default_factory=dict)  # optional join answers (demographics.py)
+    districts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def share_answered(self) -> float | None:
+        return self.issues_answered / self.issues_raised if self.issues_raised else None
+
+    @property
+    def median_minutes_to_answer(self) -> float | None:
+        return round(statistics.median(self.minutes_to_answer), 1) if self.minutes_to_answer else None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "meeting_id": self.meeting_id, "peak_watching": self.peak_watching, "unique_watched": self.unique_watched,
+            "participants": self.participants, "first_time_participants": self.first_time_participants,
+            "returning_participants": self.returning_participants, "posted": self.posted, "voted": self.voted,
+            "issues_raised": self.issues_raised, "issues_answered": self.issues_answered,
+            "share_answered": self.share_answered, "median_minutes_to_answer": self.median_minutes_to_answer,
+            "holds": dict(sorted(self.holds.items())), "holds_total": sum(self.holds.values()),
+            "hidden_posts": self.hidden_posts,
+        }
+
+
+def _grouped(query: Select) -> dict[int, int]:
+    return {meeting_id: n for meeting_id, n in db.session.execute(query)}
+
+
+def _residents(ids: Select):
+    return (Participant.meeting_id.in_(ids), Participant.role == ParticipantRole.RESIDENT)
+
+
+def _returning(ids: Select, beat_ids: list[int], until: datetime) -> dict[int, int]:
+    """Residents whose browser key joined an earlier meeting of the same beat.
+
+    The key's cookie lives 365 days in the browser and is not renewed, so "earlier" reaches back a
+    year at most; a browser without the cookie counts as a first-timer."""
+    seen = (
+        select(Participant.meeting_id, Participant.device_hash, Meeting.beat_id, Meeting.starts_at)
+        .join(Meeting, Meeting.id == Participant.meeting_id)
+        .where(Meeting.beat_id.in_(beat_ids), Meeting.starts_at <= until, Participant.role == ParticipantRole.RESIDENT,
+               Participant.device_hash.is_not(None))
+        .distinct().subquery()
+    )
+    earlier = func.lag(seen.c.meeting_id).over(partition_by=(seen.c.beat_id, seen.c.device_hash),
+                                               order_by=(seen.c.starts_at, seen.c.meeting_id))
+    ordered = select(seen.c.meeting_id, earlier.label("earlier")).subquery()
+    return _grouped(select(ordered.c.meeting_id, func.count()).where(
+        ordered.c.earlier.is_not(None), ordered.c.meeting_id.in_(ids)).group_by(ordered.c.meeting_id))
+
+
+def meeting_attendance(meetings: list[Meeting]) -> dict[int, Attendance]:
+    """Attendance for each of `meetings` (any stage), keyed by meeting id.
+
+    A closed meeting's figures no longer change, so they are counted once and kept in
+    `meeting_figures` (FIGURES_VERSION says how they were counted); open meetings are counted now."""
+    closed = [m for m in meetings if m.stage is Stage.CLOSED]
+    figures = _stored([m.id for m in closed])
+    # By beat, so each round's first-timer look-back reads few beats' participants.
+    missing = sorted((m for m in closed if m.id not in figures), key=lambda m: (m.beat_id, m.starts_at, m.id))
+    for start in range(0, len(missing), CHUNK):
+        counted = count_attendance(missing[start:start + CHUNK])
+        _store(counted)
+        figures.update(counted)
+    figures.update(count_attendance([m for m in meetings if m.stage is not Stage.CLOSED]))
+    for meeting in meetings:  # the room raises the peak live, even after counting
+        figures[meeting.id].peak_watching = meeting.peak_watching
+    return figures
+
+
+def _stored(meeting_ids: list[int]) -> dict[int, Attendance]:
+    if not meeting_ids:
+        return {}
+    rows = db.session.execute(select(MeetingFigures.meeting_id, MeetingFigures.data).where(
+        MeetingFigures.meeting_id.in_(meeting_ids), MeetingFigures.version == FIGURES_VERSION))
+    return {meeting_id: Attendance(**json.loads(data)) for meeting_id, data in rows}
+
+
+def _store(figures: dict[int, Attendance]) -> None:
+    """Keep closed meetings' figures; a row another request stored meanwhile wins."""
+    if not figures:
+        return
+    rows = [{"meeting_id": mid, "version": FIGURES_VERSION, "data": json.dumps(asdict(item)), "computed_at": utcnow()}
+            for mid, item in figures.items()]
+    db.session.execute(delete(MeetingFigures).where(MeetingFigures.meeting_id.in_(list(figures)),
+                                                    MeetingFigures.version != FIGURES_VERSION))
+    db.session.execute(_insert().values(rows).on_conflict_do_nothing())
+
+
+def _insert():
+    if db.engine.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(MeetingFigures.__table__)
+
+
+def count_attendance(meetings: list[Meeting]) -> dict[int, Attendance]:
+    """Count attendance from the participant, issue and vote rows (see `meeting_attendance`)."""
+    if not meetings:
+        return {}
+    ids = select(Meeting.id).where(Meeting.id.in_([m.id for m in meetings]))
+    figures = {m.id: Attendance(m.id, peak_watching=m.peak_watching) for m in meetings}
+    resident = select(Participant.id).where(*_residents(ids))
+
+    joined = _grouped(select(Participant.meeting_id, func.count()).where(*_residents(ids))
+                      .group_by(Participant.meeting_id))
+    devices = union(
+        select(MeetingViewer.meeting_id, MeetingViewer.device_hash).where(MeetingViewer.meeting_id.in_(ids)),
+        select(Participant.meeting_id, Participant.device_hash).where(*_residents(ids),
+                                                                     Participant.device_hash.is_not(None)),
+    ).subquery()
+    keyed = _grouped(select(devices.c.meeting_id, func.count()).group_by(devices.c.meeting_id))
+    keyless = _grouped(select(Participant.meeting_id, func.count()).where(
+        *_residents(ids), Participant.device_hash.is_(None)).group_by(Participant.meeting_id))
+    returning = _returning(ids, sorted({m.beat_id for m in meetings}), max(m.starts_at for m in meetings))
+    posted = _grouped(select(Issue.meeting_id, func.count(distinct(Issue.participant_id))).where(
+        Issue.meeting_id.in_(ids), Issue.participant_id.in_(resident)).group_by(Issue.meeting_id))
+    voted = _grouped(select(Issue.meeting_id, func.count(distinct(Vote.participant_id)))
+                     .join(Vote, Vote.issue_id == Issue.id)
+                     .where(Issue.meeting_id.in_(ids), Vote.participant_id.in_(resident)).group_by(Issue.meeting_id))
+    for meeting_id, item in figures.items():
+        item.participants = joined.get(meeting_id, 0)
+        item.unique_watched = keyed.get(meeting_id, 0) + keyless.get(meeting_id, 0)
+        item.returning_participants = returning.get(meeting_id, 0)
+        item.first_time_participants = item.participants - item.returning_participants
+        item.posted, item.voted = posted.get(meeting_id, 0), voted.get(meeting_id, 0)
+    _issue_figures(ids, resident, figures)
+    for column, name in ((Participant.age_band, "age_bands"), (Participant.postcode_district, "districts")):
+        for meeting_id, value, n in db.session.execute(
+                select(Participant.meeting_id, column, func.count()).where(*_residents(ids), column.is_not(None))
+                .group_by(Participant.meeting_id, column)):
+            getattr(figures[meeting_id], name)[value] = n
+    return figures
+
+
+def _issue_figures(ids: Select, resident: Select, figures: dict[int, Attendance]) -> None:
+    """Issues raised (residents' public, unmerged posts), answered, time to answer, holds, hidden."""
+    raised = db.session.execute(
+        select(Issue.meeting_id, Issue.created_at, Answer.created_at)
+        .outerjoin(Answer, Answer.issue_id == Issue.id)
+        .where(Issue.meeting_id.in_(ids), Issue.participant_id.in_(resident),
+               Issue.visibility == Visibility.PUBLIC, Issue.merged_into_id.is_(None)))
+    for meeting_id, posted_at, answered_at in raised:
+        item = figures[meeting_id]
+        item.issues_raised += 1
+        if answered_at is not None:
+            item.issues_answered += 1
+            item.minutes_to_answer.append(max(0.0, (answered_at - posted_at).total_seconds() / 60))
+    holds: dict[int, dict[str, int]] = defaultdict(dict)
+    for meeting_id, code, n in db.session.execute(
+            select(Issue.meeting_id, Issue.hold_reason, func.count()).where(
+                Issue.meeting_id.in_(ids), Issue.hold_reason.is_not(None)).group_by(Issue.meeting_id, Issue.hold_reason)):
+        holds[meeting_id][code] = n
+    hidden = _grouped(select(Issue.meeting_id, func.count()).where(
+        Issue.meeting_id.in_(ids), Issue.visibility == Visibility.HIDDEN).group_by(Issue.meeting_id))
+    for meeting_id, item in figures.items():
+        item.holds, item.hidden_posts = holds.get(meeting_id, {}), hidden.get(meeting_id, 0)
+
+
+def record_viewer(meeting_id: int, device_hash: str, *, now: datetime) -> None:
+    """Remember that this browser watched the meeting (once per meeting; repeats change nothing)."""
+    if db.engine.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    values = {"meeting_id": meeting_id, "device_hash": device_hash, "first_seen_at": now}
+    db.session.execute(insert(MeetingViewer.__table__).values(**values).on_conflict_do_nothing())

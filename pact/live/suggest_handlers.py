@@ -1,0 +1,29 @@
+"""`/meeting` event `suggest`: issues already raised that read like a draft ("support this one instead").
+
+Same shape as handlers.py; it reads only, so it sends nothing to anyone but the asker.
+"""
+from __future__ import annotations
+
+from pact.live import limits
+from pact.live.commands import Context, command
+from pact.live.payloads import Field
+from pact.meetings import duplicates
+from pact.meetings.text import clean_text
+
+DRAFT_LIMIT = 1000
+
+
+@command("suggest", {"text": Field("str"), "exclude_id": Field("int", required=False)})
+def suggest(ctx: Context, data):
+    """Joined participant → server: `{"text": str, "exclude_id": int?}` — public issues like this text.
+
+    Ack `{"ok": true, "issues": [{"id", "text", "score"}]}` (at most 3, best first, score 0–100;
+    empty when the text is short or nothing is close). Suggests only; nothing is merged or posted.
+    Refused: `invalid_payload`, `too_long`, `rate_limited` (30 a minute). No broadcast."""
+    limits.check("suggest", participant=ctx.participant_id)
+    text = data["text"].strip()
+    if not text:
+        return {"ok": True, "issues": []}, []
+    clean_text(text, field="draft", max_length=DRAFT_LIMIT)
+    found = duplicates.similar_issues(ctx.meeting, text, exclude_id=data.get("exclude_id"))
+    return {"ok": True, "issues": [{"id": i, "text": t, "score": s} for i, t, s in found]}, []

@@ -1,0 +1,67 @@
+"""Officers refer a meeting's issues to partner agencies and record what the partner did."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from pact.evidence import referrals
+from pact.meetings.errors import DomainError, forbidden, http_status
+from pact.meetings.issues import public_issues
+from pact.meetings.permissions import can_moderate, can_see_beat
+from pact.models import ReferralStatus, utcnow
+from pact.views.evidence import partners
+from pact.views.public import get_meeting_or_404
+from pact.views.unit_of_work import discard
+
+referrals_bp = Blueprint("referrals", __name__)
+
+
+def _page(meeting, error: str | None = None, status: int = 200):
+    rows = [referrals.referral_row(r, partners()) for r in referrals.referrals_for([meeting.id])]
+    return render_template("evidence/referrals.html", meeting=meeting, issues=public_issues(meeting), rows=rows,
+                           partners=partners(), statuses=[(s.value, referrals.STATUS_LABELS[s]) for s in ReferralStatus],
+                           can_refer=can_moderate(current_user, meeting), error=error), status
+
+
+@referrals_bp.get("/meetings/<int:meeting_id>/referrals")
+@login_required
+def meeting_referrals(meeting_id: int):
+    """Staff of the beat: the meeting's referrals; officers also get the forms to refer and update."""
+    meeting = get_meeting_or_404(meeting_id)
+    if not can_see_beat(current_user, meeting.beat):
+        raise forbidden("Only staff of this beat can see its referrals.")
+    return _page(meeting)
+
+
+@referrals_bp.post("/meetings/<int:meeting_id>/referrals")
+@login_required
+def refer(meeting_id: int):
+    """Officer of the beat: fields `issue_id`, `partner`, `note`, `csrf_token`."""
+    meeting = get_meeting_or_404(meeting_id)
+    try:
+        referrals.refer_issue(meeting, request.form.get("issue_id", type=int), request.form.get("partner"),
+                              request.form.get("note"), user=current_user, partners=partners(), now=utcnow())
+    except DomainError as exc:
+        discard()
+        if exc.code == "forbidden":
+            raise
+        return _page(meeting, exc.message, http_status(exc))
+    flash("Referred. Residents now see this on the issue in the meeting's summary.", "success")
+    return redirect(url_for("referrals.meeting_referrals", meeting_id=meeting.id))
+
+
+@referrals_bp.post("/referrals/<int:referral_id>/status")
+@login_required
+def update_status(referral_id: int):
+    """Officer of the beat: field `status` (open, accepted, resolved, declined), `csrf_token`."""
+    referral = referrals.get_referral(referral_id)
+    meeting = get_meeting_or_404(referral.meeting_id)
+    try:
+        referrals.update_referral(referral, request.form.get("status"), user=current_user, now=utcnow())
+    except DomainError as exc:
+        discard()
+        if exc.code == "forbidden":
+            raise
+        return _page(meeting, exc.message, http_status(exc))
+    flash("Referral status saved.", "success")
+    return redirect(url_for("referrals.meeting_referrals", meeting_id=meeting.id))

@@ -1,0 +1,82 @@
+"""The evidence page and the room's pulse and "about you" parts in a real browser, with axe-core at
+zero serious or critical violations; screenshots for the README (docs/screenshots/)."""
+import shutil
+from pathlib import Path
+
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from pact.evidence import pulse
+from pact.evidence.demographics import import_population
+from pact.extensions import db
+from pact.meetings import stages
+from pact.models import Participant, PulseAnswer, Stage
+from tests.browser.conftest import DESKTOP, PHONE, axe_check, no_horizontal_scroll, shoot, sign_in
+from tests.domain.evidence_script import SECOND, at, join, script_first, script_second
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+def test_evidence_page_reads_and_passes_axe(new_page, beat, officer):
+    first, _ = script_first(beat, officer)
+    second, people = script_second(beat)
+    stages.change_stage(second, Stage.VOTING, now=at(SECOND, 30))
+    people += [join(second, f"R{n}", f"r{n}") for n in range(3)]
+    for n, person in enumerate(people):
+        person.age_band = "65-74" if n < 5 else "25-34"
+        pulse.record_pulse(second, person, 3 + n % 3, 2 + n % 4, now=at(SECOND, 40))
+    import_population("beat,age_band,share\n" + "".join(f"riverside,{b},{s}\n" for b, s in zip(
+        ["16-24", "25-34", "35-44", "45-54", "55-64", "65-74", "75+"], [0.16, 0.2, 0.16, 0.14, 0.12, 0.12, 0.1])),
+        now=at(SECOND, 0))
+    db.session.commit()
+
+    page = new_page(viewport=DESKTOP)
+    sign_in(page, officer.email)
+    page.goto("/inspector/evidence?beat=riverside")
+    expect(page.get_by_role("heading", name="Evidence of engagement and follow-through")).to_be_visible()
+    expect(page.get_by_role("img", name="Residents who joined, per meeting")).to_be_visible()
+    expect(page.locator("dd", has_text="average").first).to_be_visible()  # the pulse, from 6 answers
+    page.get_by_text("Data table: Residents who joined, per meeting").click()
+    expect(page.get_by_role("table").filter(has_text="2026-12-01").first).to_be_visible()
+    axe_check(page, "evidence page, desktop")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    shutil.copy(shoot(page, "evidence-desktop", full_page=False), SCREENSHOTS / "evidence-desktop.png")
+
+    phone = new_page(viewport=PHONE)
+    sign_in(phone, officer.email)
+    phone.goto(f"/meetings/{first.id}/evidence")
+    axe_check(phone, "meeting evidence pack, phone")
+    assert no_horizontal_scroll(phone) == 0
+
+
+def test_resident_skips_about_you_and_answers_the_pulse(new_page, make_meeting):
+    meeting = make_meeting(stage=Stage.VOTING)
+    page = new_page(viewport=PHONE)
+    page.goto(f"/meetings/{meeting.id}")
+    page.get_by_text("About you (optional, anonymous)").click()
+    page.get_by_label("First half of your postcode (for example LS6)").fill("ls6")
+    page.get_by_label("Age").select_option("35-44")
+    axe_check(page, "join with about you open")
+    page.get_by_label("Display name").fill("Alice")
+    page.get_by_role("button", name="Join", exact=True).click()
+    expect(page.get_by_role("heading", name="Two quick questions (optional)")).to_be_visible()
+    axe_check(page, "pulse panel while voting")
+    page.locator("input[name=listened][value='4']").check()
+    page.get_by_role("button", name="Send my answers").click()
+    expect(page.locator("#pulse-status")).to_have_text("Thank you: your answers are saved. You can change them.")
+    db.session.expire_all()
+    alice = db.session.scalar(select(Participant).where(Participant.display_name == "Alice"))
+    assert (alice.postcode_district, alice.age_band) == ("LS6", "35-44")
+    answer = db.session.scalar(select(PulseAnswer))
+    assert (answer.listened, answer.confidence) == (4, None)
+
+    other = new_page(viewport=PHONE)  # skipping is nothing to do: the fields stay closed and empty
+    other.goto(f"/meetings/{meeting.id}")
+    other.get_by_label("Display name").fill("Bob")
+    other.get_by_role("button", name="Join", exact=True).click()
+    expect(other.get_by_role("heading", name="Two quick questions (optional)")).to_be_visible()
+    db.session.expire_all()
+    bob = db.session.scalar(select(Participant).where(Participant.display_name == "Bob"))
+    assert (bob.postcode_district, bob.age_band) == (None, None)
+
+

@@ -38,6 +38,8 @@ class Defaults:
     MAX_HTTP_BUFFER_SIZE = 64 * 1024  # far above our text limits, so long text gets a clear `too_long`
     PING_INTERVAL = 25
     PING_TIMEOUT = 20
+    SOCKET_READ_TIMEOUT = 60  # seconds a connection may send nothing (at least a ping cycle + 5); pact/patches/
+    HEADER_TIMEOUT = 10  # seconds for a request's line and headers to arrive (slow-loris clients are dropped)
     # Flask / cookies
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

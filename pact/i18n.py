@@ -7,6 +7,8 @@ translation), extracted with `make translations`, and never looked up by hand-ma
 """
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask, Response, g, request
 from flask_babel import Babel
 
@@ -27,6 +29,20 @@ def translate(message: str) -> str:
     from flask_babel import gettext
 
     return str(gettext(message)) if message else message
+
+
+def translate_error(error: Any) -> str:
+    """A DomainError's message in the reader's language: its template (from `worded`) translated and
+    filled, the names of fields residents type translated too; else its fixed message translated
+    (an f-string message has no catalogue entry and stays as written)."""
+    from flask_babel import gettext
+
+    if error.template is None:
+        return translate(error.message)
+    params = dict(error.params)
+    if isinstance(params.get("field"), str):
+        params["field"] = str(gettext(params["field"]))
+    return str(gettext(error.template)) % params
 
 
 def chosen_language() -> str:

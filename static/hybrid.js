@@ -15,11 +15,11 @@
   PACT.issueHooks.push(function (li, issue) {
     if (issue.raised_in_room) {
       var meta = li.querySelector(".issue-meta");
-      if (meta) meta.appendChild(el("span", "badge badge-room", "Raised in the room"));
+      if (meta) meta.appendChild(el("span", "badge badge-room", room.messages.raised_in_room));
     }
     if (roomSize() === null || roomSize() === undefined) return;
     var votes = li.querySelector(".votes");
-    if (votes) votes.textContent = "Online: " + votes.textContent + " · In the room: " + (issue.in_room || 0);
+    if (votes) votes.textContent = room.t("online_and_room", { online: votes.textContent, room: issue.in_room || 0 });
   });
 
   room.socket.on("room_size", function (data) {

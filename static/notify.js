@@ -21,7 +21,7 @@
     if (issueId === null || !window.PACT.room) return;
     window.PACT.room.send("notify_when_answered", { issue_id: issueId, email: input.value }).then(function (ack) {
       if (ack.ok) {
-        status.textContent = "Thank you: we will e-mail you once, when it is answered.";
+        status.textContent = window.PACT.room.messages.notify_saved;
         input.value = "";
         input.removeAttribute("aria-invalid");
       } else {

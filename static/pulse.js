@@ -35,9 +35,9 @@
     e.preventDefault();
     var payload = {};
     ["listened", "confidence"].forEach(function (name) { var v = chosen(name); if (v) payload[name] = v; });
-    if (!payload.listened && !payload.confidence) { status.textContent = "Choose an answer to at least one question."; return; }
+    if (!payload.listened && !payload.confidence) { status.textContent = room.messages.pulse_choose; return; }
     room.send("pulse", payload).then(function (ack) {
-      status.textContent = ack.ok ? "Thank you: your answers are saved. You can change them." : ack.message;
+      status.textContent = ack.ok ? room.messages.pulse_saved : ack.message;
     });
   });
 })();

@@ -11,6 +11,11 @@
   // Text limits come from the server (pact/meetings/text.py LIMITS), never copied here.
   var limits = JSON.parse(root.dataset.limits || "{}");
   var maxLength = limits.issue;
+  // Messages in the reader's language come from the server (pact/views/room_messages.py); t() fills %(name)s.
+  var messages = JSON.parse(root.dataset.messages || "{}");
+  function t(key, values) {
+    return (messages[key] || key).replace(/%\((\w+)\)s/g, function (all, name) { return String(values[name]); });
+  }
   var tokenKey = "pact:token:" + meetingId;
   var draftKey = "pact:draft:" + meetingId;
   var nameKey = "pact:name";
@@ -32,10 +37,10 @@
     suggestions: $("suggestions"), suggestionList: $("suggestion-list"), mutedList: $("muted-list"),
     mutedCount: $("muted-count")
   };
-  var STAGE_LABELS = { scheduled: "Scheduled", live: "Live — raise and support issues",
-                       voting: "Voting on priorities", closed: "Closed", cancelled: "Cancelled" };
-  var STATUS_LABELS = { held: "Waiting for a moderator", hidden: "Hidden by a moderator", merged: "Merged with another issue",
-                        answered: "Answered", open: "" };
+  var STAGE_LABELS = { scheduled: messages.stage_scheduled, live: messages.stage_live,
+                       voting: messages.stage_voting, closed: messages.stage_closed, cancelled: messages.stage_cancelled };
+  var STATUS_LABELS = { held: messages.status_held, hidden: messages.status_hidden, merged: messages.status_merged,
+                        answered: messages.status_answered, open: "" };
 
   function store(key, value) {
     try { if (value === null) localStorage.removeItem(key); else localStorage.setItem(key, value); } catch (e) { /* private mode */ }
@@ -79,12 +84,12 @@
   function send(event, payload) {
     return new Promise(function (resolve) {
       if (!socket.connected) {
-        resolve({ ok: false, error: "offline", message: "You are offline; we will reconnect and you can try again." });
+        resolve({ ok: false, error: "offline", message: messages.offline });
         return;
       }
       socket.timeout(10000).emit(event, payload, function (err, ack) {
-        if (err) resolve({ ok: false, error: "timeout", message: "No answer from the server. Please try again." });
-        else resolve(ack || { ok: false, error: "no_reply", message: "No answer from the server." });
+        if (err) resolve({ ok: false, error: "timeout", message: messages.timeout });
+        else resolve(ack || { ok: false, error: "no_reply", message: messages.no_reply });
       });
     });
   }
@@ -144,10 +149,10 @@
   }
 
   socket.on("connect", function () {
-    setConnection("Connected", true);
+    setConnection(messages.connected, true);
     rejoin();
   });
-  function lost() { setConnection(navigator.onLine === false ? "Offline — reconnecting…" : "Reconnecting…", false); }
+  function lost() { setConnection(navigator.onLine === false ? messages.offline_reconnecting : messages.reconnecting, false); }
   socket.on("disconnect", lost);
   socket.on("connect_error", lost);
   // A phone that loses signal says so at once; back online, reconnect now rather than after the backoff.
@@ -158,13 +163,13 @@
   socket.on("issue_posted", function (issue) {
     if (state.issues.has(issue.id)) return;
     upsert(issue);
-    announce("New issue from " + issue.author + ": " + issue.text);
+    announce(t("new_issue", { author: issue.author, text: issue.text }));
   });
   socket.on("issue_updated", function (issue) {
     var before = state.issues.get(issue.id);
     upsert(issue);
     if (issue.answer && (!before || !before.answer || before.answer.text !== issue.answer.text)) {
-      announce("Answer from " + issue.answer.by + ": " + issue.answer.text);
+      announce(t("answer_announced", { by: issue.answer.by, text: issue.answer.text }));
     }
   });
   socket.on("tallies", function (counts) {
@@ -175,7 +180,7 @@
     scheduleRender();
   });
   socket.on("stage_changed", function (data) {
-    announce("The meeting is now: " + (STAGE_LABELS[data.stage] || data.stage));
+    announce(t("stage_now", { stage: STAGE_LABELS[data.stage] || data.stage }));
     refresh();
   });
   socket.on("presence", function (data) { els.watching.textContent = String(data.watching); });
@@ -184,8 +189,8 @@
   socket.on("unmuted", function (data) { if (state.me) state.me.muted = false; showNotice(data.message); renderPanels(); });
   socket.on("removed", function (data) { state.joined = false; store(tokenKey, null); showNotice(data.message); renderPanels(); });
   socket.on("meeting_closed", function (data) {
-    showNotice("The meeting has closed. ");
-    var link = el("a", null, "Read the summary"); link.href = data.summary_url; els.notice.appendChild(link);
+    showNotice(messages.closed_notice);
+    var link = el("a", null, messages.read_summary); link.href = data.summary_url; els.notice.appendChild(link);
     store(draftKey, null);
     // Everyone in the room is taken to the public summary (the link stays for a browser that stops it).
     window.setTimeout(function () { window.location.assign(data.summary_url); }, 300);
@@ -253,7 +258,7 @@
     els.takingPart.hidden = !resident || !els.joinPanel.hidden;
     if (resident) els.myName.textContent = state.me.display_name;
     els.draftKept.hidden = !(state.joined && s === "voting" && els.text.value.trim());
-    if (state.me && state.me.muted) showNotice("A moderator has muted you: you can watch but not post or vote.");
+    if (state.me && state.me.muted) showNotice(messages.muted_you);
     if (s === "closed") els.joinPanel.hidden = true;
   }
 
@@ -369,8 +374,8 @@
     fragment.forEach(function (li, i) {
       if (els.issues.children[i] !== li) els.issues.insertBefore(li, els.issues.children[i] || null);
     });
-    if (!list.length) els.issues.appendChild(el("li", "empty muted", state.issues.size ? "No issues match." : "No issues yet."));
-    if (els.shown) els.shown.textContent = state.filter === "all" ? "" : list.length + " of " + state.issues.size + " shown";
+    if (!list.length) els.issues.appendChild(el("li", "empty muted", state.issues.size ? messages.no_issues_match : messages.no_issues));
+    if (els.shown) els.shown.textContent = state.filter === "all" ? "" : t("shown", { shown: list.length, total: state.issues.size });
     if (activeLi && (!document.activeElement || document.activeElement === document.body)) {
       var now = els.issues.querySelector('li[data-issue-id="' + focusedId + '"]');
       var target = now && focusables(now)[activeIndex];
@@ -395,7 +400,7 @@
     state.issues.forEach(function (i) { if (i.my_vote) used += 1; });
     var left = Math.max(0, state.meeting.votes_per_resident - used);
     els.votesLeft.hidden = false;
-    els.votesLeft.textContent = "You have " + left + " of " + state.meeting.votes_per_resident + " priority votes left.";
+    els.votesLeft.textContent = t("votes_left", { left: left, total: state.meeting.votes_per_resident });
   }
 
   function renderIssue(issue) {
@@ -406,7 +411,7 @@
     text.id = headingId;
     li.appendChild(text);
     var meta = el("p", "issue-meta muted small", categoryLabel(issue.category) + " · raised by " + issue.author);
-    if (issue.staff) meta.appendChild(el("span", "badge badge-staff", "Police staff"));  // a resident's name cannot earn this
+    if (issue.staff) meta.appendChild(el("span", "badge badge-staff", messages.police_staff));  // a resident's name cannot earn this
     li.appendChild(meta);
     if (STATUS_LABELS[issue.status] && issue.status !== "answered") {
       var status = el("p", "issue-status", STATUS_LABELS[issue.status] + (issue.moderation_reason ? ": " + issue.moderation_reason : ""));
@@ -418,14 +423,14 @@
     var note = el("span", "feedback small", state.notes.get(issue.id) || ""); note.setAttribute("role", "status");
     if (note.textContent && state.notes.get(issue.id + ":error")) note.classList.add("error");
     // An author cannot support their own issue: no button is offered (the server refuses own_issue too).
-    if (!isStaff() && state.joined && issue.mine) actions.appendChild(el("span", "muted small", "Your issue"));
+    if (!isStaff() && state.joined && issue.mine) actions.appendChild(el("span", "muted small", messages.your_issue));
     else if (!isStaff() && state.joined) actions.appendChild(voteButton(issue, headingId, note));
     if (isStaff()) actions.appendChild(manageButton(issue, headingId));
     actions.appendChild(note);
     li.appendChild(actions);
     if (issue.answer) {
       var answer = el("div", "answer");
-      answer.appendChild(el("p", "answer-by small", "Answer from " + issue.answer.by));
+      answer.appendChild(el("p", "answer-by small", t("answer_from", { by: issue.answer.by })));
       answer.appendChild(el("p", null, issue.answer.text));
       li.appendChild(answer);
     }
@@ -462,16 +467,16 @@
 
   function voteLabel(issue) {
     if (stage() === "voting") {
-      return issue.shortlisted ? issue.votes + (issue.votes === 1 ? " priority vote" : " priority votes")
-                               : issue.support + " support";
+      return issue.shortlisted ? t(issue.votes === 1 ? "priority_vote_one" : "priority_votes", { num: issue.votes })
+                               : t("support_count", { num: issue.support });
     }
-    return issue.votes + (issue.votes === 1 ? " person shares this" : " people share this");
+    return t(issue.votes === 1 ? "person_shares" : "people_share", { num: issue.votes });
   }
 
   function voteButton(issue, labelledBy, note) {
     var voting = stage() === "voting";
-    var button = el("button", "vote-button", voting ? (issue.my_vote ? "Remove my priority vote" : "Vote as a priority")
-                                                    : (issue.my_vote ? "I share this (undo)" : "I share this"));
+    var button = el("button", "vote-button", voting ? (issue.my_vote ? messages.remove_priority_vote : messages.vote_priority)
+                                                    : (issue.my_vote ? messages.share_undo : messages.share));
     button.type = "button";
     button.setAttribute("aria-pressed", issue.my_vote ? "true" : "false");
     button.setAttribute("aria-describedby", labelledBy);
@@ -491,8 +496,8 @@
           var again = li && li.querySelector(".vote-button");
           if (again) again.focus();
           var voting = stage() === "voting";
-          var said = event === "vote" ? (voting ? "Priority vote given." : "Thanks: you share this.")
-                                      : (voting ? "Priority vote taken back." : "Support taken back.");
+          var said = event === "vote" ? (voting ? messages.priority_vote_given : messages.thanks_share)
+                                      : (voting ? messages.priority_vote_taken_back : messages.support_taken_back);
           state.notes.set(issue.id, said); state.notes.delete(issue.id + ":error");  // kept across redraws
           feedback(li && li.querySelector(".feedback"), said);
         } else {
@@ -534,7 +539,7 @@
   els.joinForm.addEventListener("submit", function (e) {
     e.preventDefault();
     var name = els.name.value.trim();
-    if (!name) { els.joinError.textContent = "Enter a display name to join."; els.name.focus(); return; }
+    if (!name) { els.joinError.textContent = messages.enter_name; els.name.focus(); return; }
     var about = window.PACT.aboutMe ? window.PACT.aboutMe() : {};  // optional fields (pulse.js)
     join(Object.assign({ display_name: name }, about)).then(function (ack) {
       if (ack.ok) {
@@ -542,7 +547,7 @@
         els.joinError.textContent = ""; els.name.removeAttribute("aria-invalid");
         renderPanels();
         if (!els.postPanel.hidden) els.text.focus(); else if (!els.takingPart.hidden) els.changeName.focus();
-        feedback(els.postPanel.hidden ? null : els.postFeedback, "You have joined as " + ack.participant.display_name + ".");
+        feedback(els.postPanel.hidden ? null : els.postFeedback, t("joined_as", { name: ack.participant.display_name }));
       }
       else { els.joinError.textContent = ack.message; els.name.setAttribute("aria-invalid", "true"); els.name.focus(); }
     });
@@ -552,14 +557,14 @@
   els.changeName.addEventListener("click", function () {
     els.name.value = state.me ? state.me.display_name : "";
     els.joinPanel.hidden = false; els.takingPart.hidden = true; els.postPanel.hidden = true;
-    els.joinError.textContent = "Choose your new name. What you posted and supported stays under the old one.";
+    els.joinError.textContent = messages.choose_new_name;
     els.name.focus(); els.name.select();
   });
 
   els.text.value = load(draftKey) || "";
   function updateCount() {
     var n = els.text.value.trim().length;
-    els.count.textContent = n.toLocaleString("en-GB") + " of " + maxLength.toLocaleString("en-GB") + " characters";
+    els.count.textContent = t("characters", { count: n.toLocaleString("en-GB"), limit: maxLength.toLocaleString("en-GB") });
   }
   updateCount();
   els.text.addEventListener("input", function () {
@@ -592,16 +597,16 @@
       var text = el("p", "issue-text small", s.text); text.id = textId;
       li.appendChild(text);
       var row = el("div", "button-row");
-      if (issue.my_vote) row.appendChild(el("span", "small", "You already support this one."));
+      if (issue.my_vote) row.appendChild(el("span", "small", messages.already_support));
       else {
-        var b = el("button", "secondary", "Support this one instead"); b.type = "button";
+        var b = el("button", "secondary", messages.support_instead); b.type = "button";
         b.setAttribute("aria-describedby", textId);
         b.addEventListener("click", function () {
           send("vote", { issue_id: s.id }).then(function (ack) {
             if (!ack.ok && ack.error !== "duplicate") { feedback(els.postFeedback, ack.message, true); return; }
             issue.my_vote = true; render();
             els.text.value = ""; store(draftKey, null); updateCount(); renderSuggestions([]); lastAsked = "";
-            feedback(els.postFeedback, "Thanks: you now support “" + shorten(s.text) + "” instead of posting it again.");
+            feedback(els.postFeedback, t("supported_instead", { text: shorten(s.text) }));
             els.text.focus();
           });
         });
@@ -616,7 +621,7 @@
   els.postForm.addEventListener("submit", function (e) {
     e.preventDefault();
     var text = els.text.value;
-    if (!text.trim()) { setPostError("Write your issue first."); return; }
+    if (!text.trim()) { setPostError(messages.write_first); return; }
     var payload = { text: text };
     if (els.category.value) payload.category = els.category.value;
     els.postFeedback.textContent = "";
@@ -636,7 +641,7 @@
       els.category.value = "";
       if (ack.message) showNotice(ack.message);
       // A short confirmation beside the button too: on a scrolled phone the notice is off screen.
-      feedback(els.postFeedback, "Your issue was posted.", false);
+      feedback(els.postFeedback, messages.posted, false);
       (window.PACT.postedHooks || []).forEach(function (hook) { hook(ack.issue); });  // notify.js
     });
   });
@@ -656,9 +661,9 @@
     holdBox.dataset.hold = ack.hold;
     holdBox.appendChild(el("p", null, ack.message));
     var links = el("p", "tel-links");
-    links.appendChild(telLink("999", "Call 999"));
-    if (ack.hold === "welfare") links.appendChild(telLink("116123", "Samaritans 116 123"));
-    links.appendChild(telLink("101", "Call 101"));
+    links.appendChild(telLink("999", messages.call_999));
+    if (ack.hold === "welfare") links.appendChild(telLink("116123", messages.samaritans));
+    links.appendChild(telLink("101", messages.call_101));
     holdBox.appendChild(links);
     holdBox.hidden = false;
     if (urgent) holdBox.focus(); else announce(ack.message);
@@ -693,7 +698,7 @@
   });
 
   window.PACT = window.PACT || {};
-  window.PACT.room = { limits: limits, state: state, send: send, render: render, socket: socket, announce: announce, showNotice: showNotice,
+  window.PACT.room = { limits: limits, messages: messages, t: t, state: state, send: send, render: render, socket: socket, announce: announce, showNotice: showNotice,
                       el: el, feedback: feedback, renderMuted: renderMuted };  // el: the one element builder (text only through textContent)
   window.PACT.staffControlHooks = window.PACT.staffControlHooks || [];
   window.PACT.stateHooks = window.PACT.stateHooks || [];  // (state, snapshot) after every fresh state

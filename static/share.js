@@ -7,7 +7,11 @@
     if (!input) return;
     button.hidden = false; // without script the address is still there to select and copy
     button.addEventListener("click", function () {
-      function done(ok) { if (status) status.textContent = ok ? "Link copied." : "Select the address and copy it."; }
+      // The room's messages are in the reader's language (room.js); other pages have no copy button.
+      var said = (window.PACT && window.PACT.room && window.PACT.room.messages) || {};
+      function done(ok) {
+        if (status) status.textContent = ok ? said.link_copied || "Link copied." : said.copy_by_hand || "Select the address and copy it.";
+      }
       if (navigator.clipboard && window.isSecureContext) {
         navigator.clipboard.writeText(input.value).then(function () { done(true); }, function () { input.select(); done(false); });
       } else {

@@ -11,12 +11,14 @@ import logging
 from typing import Any, Callable
 
 from flask import request, session
+from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout  # every pooled connection busy: retryable
 from sqlalchemy.orm import joinedload
 
 from pact.extensions import db, socketio
+from pact.i18n import N_, translate_error
 from pact.live import NAMESPACE
 from pact.live.payloads import Field, parse
 from pact.live.services import services
@@ -46,7 +48,7 @@ class Context:
     def participant_id(self) -> int:
         participant_id = session.get(SESSION_PARTICIPANT)
         if participant_id is None:
-            raise DomainError("not_joined", "Join the meeting first.")
+            raise DomainError("not_joined", N_("Join the meeting first."))
         return participant_id
 
     @property
@@ -84,9 +86,9 @@ def _load_participant(participant_id: int) -> Participant:
     # One query for both: every command needs the participant and its meeting.
     participant = db.session.get(Participant, participant_id, options=[joinedload(Participant.meeting)])
     if participant is None:
-        raise DomainError("not_joined", "Join the meeting first.")
+        raise DomainError("not_joined", N_("Join the meeting first."))
     if participant.removed:
-        raise DomainError("forbidden", "You were removed from this meeting by a moderator.")
+        raise DomainError("forbidden", N_("You were removed from this meeting by a moderator."))
     if participant.user_id is not None and not _staff_access_holds(participant):
         # The socket remembers a staff join; the database says the sign-in, role or beat is gone.
         raise DomainError("forbidden", "Your staff sign-in has ended or no longer covers this meeting. "
@@ -118,8 +120,9 @@ def _audit_refusal(event: str, error: DomainError) -> None:
 
 
 def _failure(error: DomainError) -> dict[str, Any]:
+    """The refusal's ack, its `message` in the socket's language (the handshake's ?lang, cookie or Accept-Language)."""
     db.session.rollback()
-    return error.as_ack()
+    return {**error.as_ack(), "message": translate_error(error)}
 
 
 def command(event: str, fields: dict[str, Field], *, joined: bool = True, lazy: bool = False):
@@ -152,12 +155,13 @@ def command(event: str, fields: dict[str, Field], *, joined: bool = True, lazy: 
                 db.session.rollback()
                 log.warning("database unavailable during %s: %s", event, exc.__class__.__name__)
                 return {"ok": False, "error": "unavailable", "retry_after": 1,
-                        "message": "The meeting is very busy and could not save that. Please try again in a moment."}
+                        "message": gettext("The meeting is very busy and could not save that. "
+                                           "Please try again in a moment.")}
             except Exception:
                 db.session.rollback()
                 log.exception("command %s failed", event)
                 return {"ok": False, "error": "server_error",
-                        "message": "Something went wrong on our side; nothing was changed. Please try again."}
+                        "message": gettext("Something went wrong on our side; nothing was changed. Please try again.")}
             for send in sends:
                 send()
             return ack

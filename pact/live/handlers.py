@@ -17,6 +17,7 @@ from pact.delivery import dispatch_soon
 from pact.evidence import demographics
 from pact.evidence.attendance import record_viewer
 from pact.extensions import db, socketio
+from pact.i18n import translate
 from pact.live import NAMESPACE, broadcast, limits, rooms
 from pact.live.commands import SESSION_MEETING, SESSION_PARTICIPANT, SESSION_RESIDENT, Context, command, ticker
 from pact.live.payloads import Field
@@ -269,7 +270,7 @@ def post_issue(ctx: Context, data):
                                **_posting_rules())
     ack = {"ok": True, "issue": issue_data(posted.issue, 0, my_vote=False, for_author=True)}
     if posted.hold_message:
-        ack["hold"], ack["message"] = posted.hold, posted.hold_message
+        ack["hold"], ack["message"] = posted.hold, translate(posted.hold_message)
     return ack, [broadcast.issue_posted(posted.issue)]
 
 

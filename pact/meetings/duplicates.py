@@ -12,6 +12,7 @@ from rapidfuzz import fuzz, process
 from sqlalchemy import func, or_, select
 
 from pact.extensions import db
+from pact.i18n import N_
 from pact.meetings.errors import DomainError
 from pact.models import Issue, Meeting, Participant, Visibility
 
@@ -45,10 +46,10 @@ def refuse_repeat(meeting: Meeting, author: Participant, text: str, *, now: date
         if fingerprint(issue.text) != mark:
             continue
         if issue.participant_id == author.id:
-            raise DomainError("duplicate", "You have just posted exactly this. It is already in the meeting.",
+            raise DomainError("duplicate", N_("You have just posted exactly this. It is already in the meeting."),
                               issue_id=issue.id)
-        raise DomainError("duplicate", "Someone has just raised exactly this. Support their issue instead of "
-                                       "posting it again.", issue_id=issue.id)
+        raise DomainError("duplicate", N_("Someone has just raised exactly this. Support their issue instead of "
+                                          "posting it again."), issue_id=issue.id)
 
 
 # ---- near duplicates: suggested, never merged on their own ---------------------------------------

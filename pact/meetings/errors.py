@@ -1,13 +1,17 @@
 """Domain errors with stable codes that adapters turn into acks, flashes or error pages."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Mapping
 
 
 class DomainError(Exception):
     """A refused command. `code` never changes meaning once released; `message` is for people."""
 
     http_status = 400
+    # Set by `worded`: the message's template (marked with N_) and its values, so an adapter can
+    # translate the template and fill it in the reader's language (pact.i18n.translate_error).
+    template: str | None = None
+    params: Mapping[str, Any] = {}
 
     def __init__(self, code: str, message: str, **extra: Any) -> None:
         super().__init__(message)
@@ -28,6 +32,13 @@ HTTP_STATUS = {
     "wrong_stage": 409,
     "duplicate": 409,
 }
+
+
+def worded(code: str, template: str, params: Mapping[str, Any], **extra: Any) -> DomainError:
+    """A DomainError whose message is `template % params`, keeping both for translation where shown."""
+    error = DomainError(code, template % params, **extra)
+    error.template, error.params = template, dict(params)
+    return error
 
 
 def http_status(error: DomainError) -> int:

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from pact.extensions import db
+from pact.i18n import N_
 from pact.meetings import audit, duplicates, safeguarding, stages
 from pact.meetings.errors import DomainError, not_found
 from pact.meetings.lookup import find
@@ -19,13 +20,13 @@ ISSUE_LIMIT = LIMITS["issue"]
 ANSWER_LIMIT = LIMITS["answer"]
 
 CATEGORIES: dict[str, str] = {
-    "asb": "Anti-social behaviour",
-    "traffic": "Roads and parking",
-    "drugs": "Drugs",
-    "burglary": "Burglary and theft",
-    "environment": "Litter, graffiti and fly-tipping",
-    "safety": "Feeling safe",
-    "other": "Something else",
+    "asb": N_("Anti-social behaviour"),
+    "traffic": N_("Roads and parking"),
+    "drugs": N_("Drugs"),
+    "burglary": N_("Burglary and theft"),
+    "environment": N_("Litter, graffiti and fly-tipping"),
+    "safety": N_("Feeling safe"),
+    "other": N_("Something else"),
 }
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from pact.i18n import N_
 from pact.meetings.errors import DomainError
 
 # Look-alikes → the Latin letter they pass for. `l`, `1`, `|` and `!` all become `i`; the reserved
@@ -65,7 +66,7 @@ def is_reserved_name(name: str) -> bool:
 def check_resident_name(name: str) -> str:
     """Return the name, or raise `reserved_name` if it passes for staff."""
     if is_reserved_name(name):
-        raise DomainError("reserved_name", "Names that look like a police title or role (PC, PCSO, Sgt, Inspector, "
+        raise DomainError("reserved_name", N_("Names that look like a police title or role (PC, PCSO, Sgt, Inspector, "
                                            "Police, Officer…) are kept for staff, so everyone can tell who speaks "
-                                           "for the police. Please choose another name.")
+                                           "for the police. Please choose another name."))
     return name

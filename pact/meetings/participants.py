@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import insert, or_, select
 
 from pact.extensions import db
+from pact.i18n import N_
 from pact.meetings.errors import DomainError, forbidden
 from pact.meetings.lookup import find
 from pact.meetings.names import check_resident_name
@@ -144,13 +145,15 @@ def join_resident(
     if meeting.stage is Stage.CANCELLED:
         raise DomainError("wrong_stage", f"This meeting was cancelled: {meeting.cancel_reason}", stage="cancelled")
     if meeting.stage is Stage.CLOSED:
-        raise DomainError("wrong_stage", "This meeting has closed. Its summary is on the beat page.", stage="closed")
+        raise DomainError("wrong_stage", N_("This meeting has closed. Its summary is on the beat page."),
+                          stage="closed")
     joining, token = newcomer(meeting.id, display_name, device_hash=device_hash, address_hash=address_hash,
                               **(about or {}))
     _check_device(meeting, device_hash, address_hash, now)
     (participant_id,) = admit_newcomers([joining], now=now, muted_ok=True)
     if participant_id is None:  # closed since it was read
-        raise DomainError("wrong_stage", "This meeting has closed. Its summary is on the beat page.", stage="closed")
+        raise DomainError("wrong_stage", N_("This meeting has closed. Its summary is on the beat page."),
+                          stage="closed")
     return db.session.get(Participant, participant_id), token
 
 

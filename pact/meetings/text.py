@@ -7,7 +7,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from pact.meetings.errors import DomainError
+from pact.i18n import N_
+from pact.meetings.errors import DomainError, worded
 
 # Every limit on what people type, in characters: the one place they are written. Services check
 # them; pages (maxlength, "0 of 1,000 characters") and page scripts read them from the server.
@@ -21,6 +22,9 @@ LIMITS: dict[str, int] = {
     "owner": 120,  # who owns that action
     "note": 2000,  # a progress note, a referral note
 }
+
+# The names of fields residents type in, for messages shown to them (translated with the message).
+RESIDENT_FIELDS = {"issue": N_("issue"), "display name": N_("display name"), "draft": N_("draft")}
 
 # C0 controls except tab and newline, DEL, C1 controls, and lone surrogates.
 _FORBIDDEN = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
@@ -53,11 +57,9 @@ def clean_text(raw: object, *, field: str, max_length: int, multiline: bool = Tr
             f"The {field} contains control characters that cannot be shown. Please retype it.",
         )
     if not text:
-        raise DomainError("empty", f"The {field} is empty. Please write something first.")
+        raise worded("empty", N_("The %(field)s is empty. Please write something first."), {"field": field})
     if len(text) > max_length:
-        raise DomainError(
-            "too_long",
-            f"The {field} is {len(text):,} characters long; the limit is {max_length:,}. Please shorten it.",
-            limit=max_length,
-        )
+        raise worded("too_long",
+                     N_("The %(field)s is %(length)s characters long; the limit is %(limit)s. Please shorten it."),
+                     {"field": field, "length": f"{len(text):,}", "limit": f"{max_length:,}"}, limit=max_length)
     return text

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
 from pact.extensions import db
+from pact.i18n import N_
 from pact.meetings import stages
 from pact.meetings.errors import DomainError, not_found
 from pact.meetings.issues import get_issue
@@ -34,8 +35,8 @@ def _votable_issue(meeting: Meeting, issue_id: object, kind: VoteKind) -> Issue:
 def refuse_own_issue(issue: Issue, voter: Participant) -> None:
     """An author cannot support (or vote as a priority for) their own issue: it is counted as raised."""
     if issue.participant_id == voter.id:
-        raise DomainError("own_issue", "This is your own issue, so it already counts as raised by you; "
-                                       "support other people's issues instead.", issue_id=issue.id)
+        raise DomainError("own_issue", N_("This is your own issue, so it already counts as raised by you; "
+                                          "support other people's issues instead."), issue_id=issue.id)
 
 
 def _lock(participant: Participant) -> None:
@@ -53,7 +54,7 @@ def cast_vote(meeting: Meeting, voter: Participant, issue_id: object, *, now: da
         issue = _votable_issue(meeting, issue_id, kind)  # raises not_found when that is why
         refuse_own_issue(issue, voter)  # own_issue
         _refuse_device_vote(issue, voter, kind)
-        raise DomainError("duplicate", "You have already voted for this issue.")
+        raise DomainError("duplicate", N_("You have already voted for this issue."))
 
 
 def _device_voted(issue_id, voter, kind: VoteKind):
@@ -158,7 +159,7 @@ def _cast_priority_vote(meeting: Meeting, voter: Participant, issue_id: object, 
                               Vote.kind == VoteKind.PRIORITY)
     )
     if existing is not None:
-        raise DomainError("duplicate", "You have already voted for this issue.")
+        raise DomainError("duplicate", N_("You have already voted for this issue."))
     _refuse_device_vote(issue, voter, VoteKind.PRIORITY)
     used = _device_votes_used(meeting, voter)
     if used >= meeting.votes_per_resident:
@@ -173,7 +174,7 @@ def _cast_priority_vote(meeting: Meeting, voter: Participant, issue_id: object, 
         with db.session.begin_nested():
             db.session.add(vote)
     except IntegrityError:
-        raise DomainError("duplicate", "You have already voted for this issue.") from None
+        raise DomainError("duplicate", N_("You have already voted for this issue.")) from None
 
 
 def retract_vote(meeting: Meeting, voter: Participant, issue_id: object) -> None:
@@ -186,7 +187,7 @@ def retract_vote(meeting: Meeting, voter: Participant, issue_id: object) -> None
         select(Vote).where(Vote.participant_id == voter.id, Vote.issue_id == issue.id, Vote.kind == kind)
     )
     if vote is None:
-        raise DomainError("not_found", "You have not voted for this issue, so there is nothing to take back.")
+        raise DomainError("not_found", N_("You have not voted for this issue, so there is nothing to take back."))
     db.session.delete(vote)
     db.session.flush()
 

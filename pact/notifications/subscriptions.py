@@ -11,18 +11,25 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select, update
 
 from pact.extensions import db
+from pact.i18n import N_
 from pact.meetings.errors import DomainError
 from pact.models import (
-    Beat, DeliveryState, MailDelivery, MailEvent, MailKind, Subscription, SubscriptionState,
+    Beat,
+    DeliveryState,
+    MailDelivery,
+    MailEvent,
+    MailKind,
+    Subscription,
+    SubscriptionState,
 )
 from pact.notifications import tokens
 from pact.notifications.events import add_event
 
 TOPICS = ("reminders", "summaries", "progress")
 TOPIC_LABELS = {
-    "reminders": "Reminders before each meeting, and when it goes live, moves or is cancelled",
-    "summaries": "The summary when a meeting closes: what was agreed",
-    "progress": "Progress on the agreed priorities",
+    "reminders": N_("Reminders before each meeting, and when it goes live, moves or is cancelled"),
+    "summaries": N_("The summary when a meeting closes: what was agreed"),
+    "progress": N_("Progress on the agreed priorities"),
 }
 CONFIRM_FOR = timedelta(hours=48)
 

@@ -18,6 +18,7 @@ from pact.meetings.safeguarding import policy_paragraphs
 from pact.meetings.stages import STAGE_LABELS
 from pact.meetings.text import LIMITS
 from pact.models import Beat, Meeting, Stage, VoteKind, utcnow
+from pact.views.room_messages import room_messages
 
 public_bp = Blueprint("public", __name__)
 
@@ -93,7 +94,7 @@ def room(meeting_id: int):
         "public/room.html", meeting=meeting, issues=public, votes=votes,
         # A cancelled meeting has nothing left to run: its room only says so (and why).
         is_moderator=can_moderate(current_user, meeting) and meeting.stage is not Stage.CANCELLED,
-        review=review_items(meeting, None),
+        review=review_items(meeting, None), messages=room_messages(),
     ))
     # A per-browser id (HttpOnly) lets moderators keep a removed resident out under a new name.
     if not request.cookies.get(DEVICE_COOKIE):

@@ -17,6 +17,7 @@ from wtforms.validators import Length
 
 from pact.delivery import dispatch_soon
 from pact.extensions import csrf
+from pact.i18n import N_
 from pact.live import limits
 from pact.meetings.errors import DomainError, http_status
 from pact.models import utcnow
@@ -28,7 +29,7 @@ subscriptions_bp = Blueprint("subscriptions", __name__)
 
 
 class SubscribeForm(FlaskForm):
-    email = EmailField("Your e-mail address", validators=[Length(max=254)])
+    email = EmailField(N_("Your e-mail address"), validators=[Length(max=254)])
     reminders = BooleanField(subscriptions.TOPIC_LABELS["reminders"])
     summaries = BooleanField(subscriptions.TOPIC_LABELS["summaries"])
     progress = BooleanField(subscriptions.TOPIC_LABELS["progress"])

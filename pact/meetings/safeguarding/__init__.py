@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Iterable, Mapping
 
+from pact.i18n import N_
 from pact.meetings.safeguarding import accusation, personal, risk
 from pact.meetings.safeguarding.normalise import fold, normalise
 
@@ -43,13 +44,13 @@ WHERE_TO_GO = ("If someone is in danger or a crime is happening now, call 999. T
                "emergency, call 101 or use your force's online reporting.")
 
 MESSAGES: dict[str, str] = {
-    "emergency": (
+    "emergency": N_(
         "Your post has not been published: it reads like an emergency or a crime happening now. If someone is in "
         "danger or a crime is happening now, call 999 now — this meeting is not watched for emergencies. To report "
         "a crime that is not an emergency, call 101 or use your force's online reporting. An officer will read your "
         "post before anyone else can see it."
     ),
-    "welfare": (
+    "welfare": N_(
         "Your post has not been published: it reads like someone's life or safety may be at risk. If anyone is in "
         "danger now, call 999. If you are struggling, Samaritans are there day and night, free, on 116 123. "
         "This meeting is not watched for emergencies; to report something that is not an emergency, call 101 or "

@@ -117,3 +117,41 @@ def test_dates_are_written_in_the_readers_language(client, make_meeting):
     assert "Tuesday 6 July 2027, 7pm" in english
     welsh = client.get(f"/beats/{meeting.beat.slug}?lang=cy").get_data(as_text=True)
     assert "Dydd Mawrth 6 Gorffennaf 2027, 19:00" in welsh
+
+
+def test_the_room_in_welsh_with_its_scripts_messages(client, meeting):
+    import html as markup
+    import json
+
+    page = client.get(f"/meetings/{meeting.id}?lang=cy").get_data(as_text=True)
+    assert '<html lang="cy">' in page and "Ymuno â'r cyfarfod" in page and "Codi mater" in page
+    assert "Ymddygiad gwrthgymdeithasol" in page and "Join the meeting" not in page  # categories too
+    messages = json.loads(markup.unescape(re.search(r'data-messages="([^"]*)"', page).group(1)))
+    assert messages["posted"] == "Mae eich mater wedi'i bostio." and messages["share"] == "Rwy'n rhannu hyn"
+    english = client.get(f"/meetings/{meeting.id}?lang=en").get_data(as_text=True)
+    assert '<html lang="en-GB">' in english and "Join the meeting" in english
+    messages = json.loads(markup.unescape(re.search(r'data-messages="([^"]*)"', english).group(1)))
+    assert messages["posted"] == "Your issue was posted."
+
+
+def test_every_room_message_is_translated(app):
+    """The scripts' messages go through the catalogue: in Welsh none is left as its English."""
+    from pact.views.room_messages import room_messages
+
+    with app.test_request_context("/?lang=en"):
+        english = room_messages()
+    with app.test_request_context("/?lang=cy"):
+        welsh = room_messages()
+    assert english.keys() == welsh.keys()
+    assert [key for key in english if english[key] == welsh[key]] == []
+
+
+def test_the_summary_and_poster_in_welsh(client, make_meeting):
+    from pact.models import Stage
+
+    closed = make_meeting(stage=Stage.CLOSED)
+    summary = client.get(f"/meetings/{closed.id}/summary?lang=cy").get_data(as_text=True)
+    assert '<html lang="cy">' in summary and "yr hyn a gytunwyd" in summary and "Blaenoriaethau a gytunwyd" in summary
+    assert "Ni chytunwyd ar unrhyw flaenoriaethau" in summary and "Agreed priorities" not in summary
+    poster = client.get(f"/meetings/{closed.id}/poster").get_data(as_text=True)  # the cookie remembers Welsh
+    assert '<html lang="cy">' in poster and "Sganiwch y cod" in poster

@@ -410,7 +410,7 @@
     var text = el("p", "issue-text", issue.text);
     text.id = headingId;
     li.appendChild(text);
-    var meta = el("p", "issue-meta muted small", categoryLabel(issue.category) + " · raised by " + issue.author);
+    var meta = el("p", "issue-meta muted small", categoryLabel(issue.category) + " · " + t("raised_by", { name: issue.author }));
     if (issue.staff) meta.appendChild(el("span", "badge badge-staff", messages.police_staff));  // a resident's name cannot earn this
     li.appendChild(meta);
     if (STATUS_LABELS[issue.status] && issue.status !== "answered") {

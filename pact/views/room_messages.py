@@ -44,6 +44,7 @@ def room_messages() -> dict[str, str]:
         "votes_left": gettext("You have %(left)s of %(total)s priority votes left."),
         "police_staff": gettext("Police staff"),
         "your_issue": gettext("Your issue"),
+        "raised_by": gettext("raised by %(name)s"),
         "answer_from": gettext("Answer from %(by)s"),
         "priority_vote_one": gettext("%(num)s priority vote"),
         "priority_votes": gettext("%(num)s priority votes"),

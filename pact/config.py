@@ -56,7 +56,7 @@ class Defaults:
     SAFEGUARDING_MESSAGES: dict[str, str] = {}  # hold code → the force's own wording (see safeguarding.MESSAGES)
     SAFEGUARDING_REPLIES: list[dict[str, str]] = []  # [{"key", "label", "text"}…]; [] → safeguarding.REPLIES
     SAFEGUARDING_OVERDUE_MINUTES = 5  # a held post waiting longer is flagged in officers' queues
-    SAFEGUARDING_BUDGET_MS = 250  # a check slower than this holds the post (`check_failed`)
+    SAFEGUARDING_BUDGET_MS = 1000  # a check slower than this holds the post (`check_failed`); it takes ~1 ms
     SAFEGUARDING_POLICY = ""  # the moderation policy page's text (paragraphs split by blank lines); "" → the default
     DUPLICATE_WINDOW = 600  # seconds in which the same text is refused as `duplicate`
     RATE_LIMIT_OVERRIDES: dict[str, list] = {}  # e.g. {"post:participant": [5, 60]} (see pact/live/limits.py)

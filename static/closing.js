@@ -99,15 +99,24 @@
     if (stage() === "voting" && list.some(function (i) { return i.shortlisted; })) {
       list = list.filter(function (i) { return i.shortlisted; });
     }
-    return list.sort(function (a, b) { return (b.votes - a.votes) || (a.id - b.id); }).slice(0, SHOWN);
+    // Hybrid meetings: the hall's show of hands counts beside the online votes (labelled apart).
+    return list.sort(function (a, b) { return (combined(b) - combined(a)) || (a.id - b.id); }).slice(0, SHOWN);
+  }
+
+  function combined(issue) { return issue.votes + (issue.in_room || 0); }
+
+  function countText(issue) {
+    var online = issue.votes + (issue.votes === 1 ? " vote" : " votes");
+    if (!issue.in_room) return online;
+    return online + " online + " + issue.in_room + " in the room = " + combined(issue);
   }
 
   function closeRow(issue, index) {
     var fieldset = el("fieldset", "close-row");
     fieldset.dataset.issueId = issue.id;
     fieldset.appendChild(el("legend", null, issue.text));
-    fieldset.appendChild(el("p", "muted small", issue.votes + (issue.votes === 1 ? " vote" : " votes") +
-                            (index < SUGGESTED && issue.votes > 0 ? " · suggested" : "")));
+    fieldset.appendChild(el("p", "muted small", countText(issue) +
+                            (index < SUGGESTED && combined(issue) > 0 ? " · suggested" : "")));
     var prefix = "close-" + issue.id + "-";
     function field(labelText, input, name) {
       var wrap = el("div", "field");

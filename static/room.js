@@ -31,7 +31,7 @@
     mutedCount: $("muted-count")
   };
   var STAGE_LABELS = { scheduled: "Scheduled", live: "Live — raise and support issues",
-                       voting: "Voting on priorities", closed: "Closed" };
+                       voting: "Voting on priorities", closed: "Closed", cancelled: "Cancelled" };
   var STATUS_LABELS = { held: "Waiting for a moderator", hidden: "Hidden by a moderator", merged: "Merged with another issue",
                         answered: "Answered", open: "" };
 
@@ -384,7 +384,7 @@
     return [issue.votes, issue.support, issue.my_vote, issue.status, issue.shortlisted, issue.answer ? issue.answer.text : "",
             issue.moderation_reason || "", stage(), state.me ? state.me.muted : "", issue.mine ? 1 : 0,
             state.expanded.has(issue.id) ? 1 : 0, issue.author_id && state.muted.has(issue.author_id) ? 1 : 0,
-            state.joined ? 1 : 0].join("|");
+            state.joined ? 1 : 0, issue.in_room, state.meeting ? state.meeting.room_size : ""].join("|");  // in_room: hybrid.js
   }
 
   function renderVotesLeft() {
@@ -432,6 +432,7 @@
       controls.id = "manage-" + issue.id;
       li.appendChild(controls);
     }
+    (window.PACT.issueHooks || []).forEach(function (hook) { hook(li, issue); });  // hybrid.js
     return li;
   }
 
@@ -623,16 +624,46 @@
         return;
       }
       setPostError("");
+      upsert(ack.issue);
+      if (ack.hold) {  // held: the author's words stay in the form; an emergency gets nothing else to read
+        showHold(ack);
+        if (!URGENT_HOLDS[ack.hold]) (window.PACT.postedHooks || []).forEach(function (hook) { hook(ack.issue); });
+        return;
+      }
       els.text.value = ""; store(draftKey, null); updateCount(); renderSuggestions([]); lastAsked = "";
       els.category.value = "";
-      upsert(ack.issue);
-      if (ack.message) showNotice(ack.message);  // why it is held (placement: the safeguarding work)
+      if (ack.message) showNotice(ack.message);
       // A short confirmation beside the button too: on a scrolled phone the notice is off screen.
-      feedback(els.postFeedback, ack.message ? "Your post is waiting for a moderator; see the note at the top of the page."
-                                             : "Your issue was posted.", false);
+      feedback(els.postFeedback, "Your issue was posted.", false);
       (window.PACT.postedHooks || []).forEach(function (hook) { hook(ack.issue); });  // notify.js
     });
   });
+
+  // ---- a held post: why, and where to go instead, next to the form (safeguarding) ---------------
+  var holdBox = $("hold-message");
+  var URGENT_HOLDS = { emergency: true, welfare: true };
+  function telLink(number, label) {
+    var a = el("a", "tel-link", label); a.href = "tel:" + number; return a;
+  }
+  function showHold(ack) {
+    if (!holdBox) { showNotice(ack.message); return; }
+    var urgent = !!URGENT_HOLDS[ack.hold];
+    holdBox.textContent = "";
+    holdBox.className = "hold-message" + (urgent ? " hold-urgent" : "");
+    holdBox.setAttribute("role", urgent ? "alert" : "status");
+    holdBox.dataset.hold = ack.hold;
+    holdBox.appendChild(el("p", null, ack.message));
+    var links = el("p", "tel-links");
+    links.appendChild(telLink("999", "Call 999"));
+    if (ack.hold === "welfare") links.appendChild(telLink("116123", "Samaritans 116 123"));
+    links.appendChild(telLink("101", "Call 101"));
+    holdBox.appendChild(links);
+    holdBox.hidden = false;
+    if (urgent) holdBox.focus(); else announce(ack.message);
+  }
+  function clearHold() { if (holdBox && !holdBox.hidden) { holdBox.hidden = true; holdBox.textContent = ""; } }
+  els.text.addEventListener("input", clearHold);
+  els.postForm.addEventListener("submit", clearHold, true);
   function setPostError(message) {
     els.postError.textContent = message;
     if (message) {

@@ -13,11 +13,13 @@ def init_live(app: Flask) -> None:
         closing_handlers,  # noqa: F401  (shortlist, merge, close, verdict)
         evidence_handlers,  # noqa: F401  (pulse)
         handlers,  # noqa: F401  (registers events)
+        hybrid_handlers,  # noqa: F401  (room_size, room_count, raise_from_floor)
         moderation_handlers,  # noqa: F401  (moderate, mute, remove, set_moderation, reply)
         suggest_handlers,  # noqa: F401  (suggest)
         notify_handlers,  # noqa: F401  (notify_when_answered: e-mail when answered)
     )
     from pact.live import routing
+    from pact.live.redis_client import redis_client
     from pact.live.group_commit import GroupCommit
     from pact.live.manager import JsonPacket, client_manager
     from pact.live.registry import RoomRegistry
@@ -59,7 +61,7 @@ def init_live(app: Flask) -> None:
     window = app.config["GROUP_COMMIT_WINDOW"]
     install(app, LiveServices(
         ticker=Ticker(app),
-        registry=RoomRegistry(app.config.get("MESSAGE_QUEUE") or None),
+        registry=RoomRegistry(redis_client(app)),
         snapshots=snapshots,
         support_votes=GroupCommit(lambda votes: cast_support_votes(votes, now=utcnow()), window=window, max_batch=64),
         newcomers=GroupCommit(lambda joins: admit_newcomers(joins, now=utcnow()), window=window, max_batch=64),

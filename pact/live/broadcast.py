@@ -71,6 +71,11 @@ def tallies_changed(meeting_id: int) -> Send:
     return lambda: ticker.mark_tallies(meeting_id)
 
 
+def room_size_changed(meeting: Meeting) -> Send:
+    """Hybrid meetings: how many people the officer counted in the hall, to everyone in the meeting."""
+    return _sender(_to_meeting(meeting.id, "room_size", {"room_size": meeting.room_size}))
+
+
 def stage_changed(meeting: Meeting) -> Send:
     ticker = services().ticker
     meeting_id, messages = meeting.id, _to_meeting(meeting.id, "stage_changed", {"stage": meeting.stage.value})
@@ -80,16 +85,6 @@ def stage_changed(meeting: Meeting) -> Send:
         ticker.reset_tallies(meeting_id)
 
     return send
-
-
-def resync(meeting_id: int) -> Send:
-    """Ask every client in the meeting to fetch a fresh `state` (after changes too broad to patch)."""
-    return _sender(_to_meeting(meeting_id, "resync", {"meeting_id": meeting_id}))
-
-
-def participant_notice(participant_id: int, event: str, payload: dict[str, Any]) -> Send:
-    """Tell one participant's sockets something about themselves (muted, removed…)."""
-    return _sender([(event, payload, rooms.participant(participant_id))])
 
 
 def _all(sends: list[Send]) -> Send:

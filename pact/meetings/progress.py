@@ -15,6 +15,7 @@ from pact.meetings.participants import require_active
 from pact.meetings.permissions import can_moderate
 from pact.meetings.priorities import get_priority
 from pact.meetings.text import clean_text
+from pact.i18n import N_
 from pact.models import (
     Meeting,
     Participant,
@@ -30,12 +31,11 @@ from pact.models import (
 NOTE_LIMIT = 2000
 
 STATUS_LABELS = {
-    ProgressStatus.OPEN: "Open",
-    ProgressStatus.IN_PROGRESS: "In progress",
-    ProgressStatus.DONE: "Done",
-    ProgressStatus.CARRIED_OVER: "Carried over",
+    ProgressStatus.OPEN: N_("Open"),
+    ProgressStatus.IN_PROGRESS: N_("In progress"),
+    ProgressStatus.DONE: N_("Done"),
+    ProgressStatus.CARRIED_OVER: N_("Carried over"),
 }
-VERDICT_LABELS = {Verdict.DEALT_WITH: "Dealt with", Verdict.NOT_DEALT_WITH: "Not dealt with"}
 
 
 def parse_status(raw: object) -> ProgressStatus:

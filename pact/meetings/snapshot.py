@@ -9,6 +9,7 @@ from sqlalchemy.orm import joinedload
 
 from pact.extensions import db
 from pact.localtime import iso
+from pact.meetings.hybrid import in_room
 from pact.meetings.progress import my_verdicts, review_items
 from pact.meetings.voting import my_votes, tallies, tallies_by_kind, vote_kind
 from pact.models import Issue, Meeting, Participant, Stage, Visibility, VoteKind
@@ -28,6 +29,8 @@ def issue_data(issue: Issue, votes: int, *, support: int | None = None, my_vote:
         "support": votes if support is None else support,
         "status": issue.status,
         "shortlisted": issue.shortlisted,
+        "in_room": in_room(issue, issue.meeting.stage),  # hybrid meetings: the hall's show of hands
+        "raised_in_room": issue.raised_in_room,
         "created_at": iso(issue.created_at),
         "answer": (
             {"text": issue.answer.text, "by": issue.answer.by_name, "at": iso(issue.answer.updated_at)}
@@ -50,7 +53,8 @@ def issue_data(issue: Issue, votes: int, *, support: int | None = None, my_vote:
 def redacted_issue(issue: Issue) -> dict[str, Any]:
     """What residents learn when an issue leaves public view: only that it went, never its words."""
     return {"id": issue.id, "text": "", "category": issue.category, "author": "", "staff": False, "votes": 0,
-            "support": 0, "status": issue.status, "shortlisted": False, "created_at": iso(issue.created_at), "answer": None}
+            "support": 0, "status": issue.status, "shortlisted": False, "in_room": 0, "raised_in_room": False,
+            "created_at": iso(issue.created_at), "answer": None}
 
 
 def stream_data(meeting: Meeting) -> dict[str, str | None] | None:
@@ -76,6 +80,7 @@ def meeting_data(meeting: Meeting) -> dict[str, Any]:
         "cancel_reason": meeting.cancel_reason,
         "moderation": meeting.moderation.value,
         "votes_per_resident": meeting.votes_per_resident,
+        "room_size": meeting.room_size,
     }
 
 

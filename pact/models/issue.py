@@ -31,6 +31,10 @@ class Issue(Base):
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("issues.id", ondelete="SET NULL"))
     shortlisted: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Hybrid meetings (pact/meetings/hybrid.py): the hall's show of hands, entered by an officer.
+    raised_in_room: Mapped[bool] = mapped_column(default=False)  # an officer typed it in from the floor
+    in_room_support: Mapped[int] = mapped_column(default=0)  # hands for "I share this" while live
+    in_room_votes: Mapped[int] = mapped_column(default=0)  # hands for it as a priority while voting
 
     meeting: Mapped[Meeting] = relationship(back_populates="issues")
     author: Mapped[Participant] = relationship()

@@ -45,6 +45,7 @@ class Meeting(Base):
     cancelled_at: Mapped[datetime | None]
     updated_at: Mapped[datetime | None]  # last change of time, place or details (calendar, Atom)
     sequence: Mapped[int] = mapped_column(default=0)  # iCalendar SEQUENCE: raised by each reschedule
+    room_size: Mapped[int | None]  # hybrid meetings: people in the hall, as the officer counted them
 
     beat: Mapped[Beat] = relationship(back_populates="meetings")
     participants: Mapped[list[Participant]] = relationship(back_populates="meeting", cascade="all, delete-orphan")

@@ -14,6 +14,7 @@ from pact.meetings import summary, voting
 from pact.meetings.errors import not_found
 from pact.meetings.permissions import can_moderate
 from pact.meetings.progress import review_items
+from pact.meetings.safeguarding import policy_paragraphs
 from pact.meetings.stages import STAGE_LABELS
 from pact.models import Beat, Meeting, Stage, VoteKind, utcnow
 
@@ -89,7 +90,8 @@ def room(meeting_id: int):
     public = sorted(issue_service.public_issues(meeting), key=lambda issue: (-votes.get(issue.id, 0), issue.id))
     response = make_response(render_template(
         "public/room.html", meeting=meeting, issues=public, votes=votes,
-        is_moderator=can_moderate(current_user, meeting),
+        # A cancelled meeting has nothing left to run: its room only says so (and why).
+        is_moderator=can_moderate(current_user, meeting) and meeting.stage is not Stage.CANCELLED,
         review=review_items(meeting, None),
     ))
     # A per-browser id (HttpOnly) lets moderators keep a removed resident out under a new name.
@@ -98,3 +100,10 @@ def room(meeting_id: int):
                             samesite="Lax", secure=request.is_secure)
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@public_bp.get("/moderation-policy")
+def moderation_policy():
+    """How posts are moderated and what is held; the force's wording from SAFEGUARDING_POLICY."""
+    return render_template("public/moderation_policy.html",
+                           paragraphs=policy_paragraphs(current_app.config.get("SAFEGUARDING_POLICY")))

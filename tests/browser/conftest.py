@@ -97,7 +97,8 @@ def new_page(browser, live_server, guard):
 
     def make(viewport=PHONE, **options):
         options.setdefault("base_url", live_server.url)
-        context = browser.new_context(viewport=viewport, locale="en-GB", **options)
+        options.setdefault("locale", "en-GB")
+        context = browser.new_context(viewport=viewport, **options)
         context.set_default_timeout(10_000)
         contexts.append(context)
         context.on("page", guard.watch)

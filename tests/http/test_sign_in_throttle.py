@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from pact.extensions import db
 from pact.models import AuditEntry
-from tests.conftest import TEST_PASSWORD, csrf_token
+from tests.helpers import TEST_PASSWORD, csrf_token
 
 
 def sign_in_from(http, address: str, email: str, password: str):
@@ -46,7 +46,7 @@ def test_the_owner_signing_in_clears_their_own_slow_down(app, officer):
 
 
 def test_guessing_from_many_addresses_locks_the_account_and_says_how_to_get_in(app_config, officer):
-    from tests.conftest import fresh_app
+    from tests.helpers import fresh_app
 
     with fresh_app({**app_config, "RATE_LIMIT_OVERRIDES": {"login:account": [12, 3600]}}, empty=False) as locked_app:
         http = locked_app.test_client()

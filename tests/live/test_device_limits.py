@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from pact.extensions import db
 from pact.models import Meeting, Stage, Vote
-from tests.conftest import call, received
+from tests.helpers import call, received
 from tests.live.test_moderation import last_words, officer_sock, post  # noqa: F401  (fixture)
 
 

@@ -83,7 +83,10 @@ $(VENV)/.installed-bench: requirements-bench.txt requirements-test.txt requireme
 	$(BIN)/pip install --quiet -r requirements-bench.txt
 	touch $(VENV)/.installed $(VENV)/.installed-test $@
 
-bench: $(VENV)/.installed-bench
+bench/reference/node_modules/.installed: bench/reference/package.json bench/reference/package-lock.json
+	cd bench/reference && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.installed
+
+bench: $(VENV)/.installed-bench bench/reference/node_modules/.installed
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 # Languages (docs/translations.md): extract every marked string, merge it into each .po, compile the .mo.
@@ -116,6 +119,11 @@ clean:
 .PHONY: bench-safeguarding
 bench-safeguarding: install
 	$(BIN)/python -m bench.safeguarding $(BENCH_ARGS)
+# The official engine.io-protocol and socket.io-protocol suites against our servers and stock
+# python-socketio (docs/protocol.md). Not part of `make test`; needs node/npm and the two suites'
+# checkouts: make conformance CONFORMANCE_SUITES=/path/to/folder-holding-both
+conformance: install
+	$(BIN)/python -m bench.conformance.run
 
 # The evidence page at scale (docs/evidence.md): 50 beats x two years on PostgreSQL, its own database.
 bench-evidence: install-test

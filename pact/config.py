@@ -32,12 +32,11 @@ class Defaults:
     SOCKET_READ_BUFFER = 2048  # gevent server: read buffer per connection (gevent's default is 8 KB)
     LISTEN_BACKLOG = 4096  # gevent server: pending connections the kernel queues (50 makes 2,000 joins take 15 s)
     MAX_CONNECTIONS = 10000  # gevent server: connections served at once; more wait in the backlog
-    MAX_ISSUE_LENGTH = 1000
-    MAX_ANSWER_LENGTH = 4000
-    MAX_NAME_LENGTH = 40
     MAX_HTTP_BUFFER_SIZE = 64 * 1024  # far above our text limits, so long text gets a clear `too_long`
     PING_INTERVAL = 25
     PING_TIMEOUT = 20
+    SOCKET_READ_TIMEOUT = 60  # seconds a connection may send nothing (at least a ping cycle + 5); pact/patches/
+    HEADER_TIMEOUT = 10  # seconds for a request's line and headers to arrive (slow-loris clients are dropped)
     # Flask / cookies
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

@@ -130,11 +130,11 @@
     agreeLabel.appendChild(document.createTextNode(" Agree as a priority"));
     fieldset.appendChild(agreeLabel);
     // The priority's public wording, prefilled from the issue; the issue keeps the resident's words.
-    var title = el("input"); title.maxLength = 200; title.autocomplete = "off"; title.value = issue.text.slice(0, 200);
+    var title = el("input"); title.maxLength = room.limits.title; title.autocomplete = "off"; title.value = issue.text.slice(0, room.limits.title);
     fieldset.appendChild(field("Title residents will read", title, "title"));
-    var action = el("textarea"); action.rows = 2; action.maxLength = 2000;
+    var action = el("textarea"); action.rows = 2; action.maxLength = room.limits.action;
     fieldset.appendChild(field("Action promised", action, "action"));
-    var owner = el("input"); owner.maxLength = 120; owner.autocomplete = "off";
+    var owner = el("input"); owner.maxLength = room.limits.owner; owner.autocomplete = "off";
     fieldset.appendChild(field("Owner (optional)", owner, "owner"));
     var review = el("input"); review.type = "date"; review.min = new Date().toISOString().slice(0, 10);
     fieldset.appendChild(field("Review by (optional)", review, "review_on"));

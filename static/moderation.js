@@ -51,7 +51,7 @@
     var error = el("p", "error small"); error.setAttribute("aria-live", "assertive");
     var reasonId = "reason-" + issue.id + "-" + Math.random().toString(36).slice(2, 7);
     var label = el("label", "small", "Reason shown to the author (optional)"); label.htmlFor = reasonId;
-    var reason = el("input"); reason.id = reasonId; reason.maxLength = 500;
+    var reason = el("input"); reason.id = reasonId; reason.maxLength = room.limits.reason;
     reason.addEventListener("input", function () { error.textContent = ""; });
     function act(action) {
       return function () {
@@ -123,7 +123,7 @@
     var form = el("form", "redact-form stack");
     var id = "redact-" + issue.id + "-" + Math.random().toString(36).slice(2, 7);
     var label = el("label", "small", "The post as it will be published"); label.htmlFor = id;
-    var area = el("textarea"); area.id = id; area.rows = 3; area.maxLength = 1000; area.value = issue.text;
+    var area = el("textarea"); area.id = id; area.rows = 3; area.maxLength = room.limits.issue; area.value = issue.text;
     var submit = el("button", "small-button", "Publish the edited post"); submit.type = "submit";
     form.appendChild(label); form.appendChild(area); form.appendChild(submit);
     form.addEventListener("submit", function (e) {

@@ -8,7 +8,9 @@
 
   var meetingId = Number(root.dataset.meetingId);
   var isStaffPage = root.dataset.staff === "true";
-  var maxLength = Number(root.dataset.maxLength) || 1000;
+  // Text limits come from the server (pact/meetings/text.py LIMITS), never copied here.
+  var limits = JSON.parse(root.dataset.limits || "{}");
+  var maxLength = limits.issue;
   var tokenKey = "pact:token:" + meetingId;
   var draftKey = "pact:draft:" + meetingId;
   var nameKey = "pact:name";
@@ -510,7 +512,7 @@
     var label = el("label", null, issue.answer ? "Update the answer" : "Answer this issue");
     label.htmlFor = id;
     var area = el("textarea");
-    area.id = id; area.rows = 2; area.maxLength = 4000;
+    area.id = id; area.rows = 2; area.maxLength = limits.answer;
     var error = el("p", "error"); error.id = id + "-error"; error.setAttribute("aria-live", "assertive");
     area.setAttribute("aria-describedby", error.id);
     var submit = el("button", null, "Send answer"); submit.type = "submit";
@@ -691,7 +693,7 @@
   });
 
   window.PACT = window.PACT || {};
-  window.PACT.room = { state: state, send: send, render: render, socket: socket, announce: announce, showNotice: showNotice,
+  window.PACT.room = { limits: limits, state: state, send: send, render: render, socket: socket, announce: announce, showNotice: showNotice,
                       el: el, feedback: feedback, renderMuted: renderMuted };  // el: the one element builder (text only through textContent)
   window.PACT.staffControlHooks = window.PACT.staffControlHooks || [];
   window.PACT.stateHooks = window.PACT.stateHooks || [];  // (state, snapshot) after every fresh state

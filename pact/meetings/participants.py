@@ -14,10 +14,10 @@ from pact.meetings.errors import DomainError, forbidden
 from pact.meetings.lookup import find
 from pact.meetings.names import check_resident_name
 from pact.meetings.permissions import can_moderate, can_see_beat
-from pact.meetings.text import clean_text
+from pact.meetings.text import LIMITS, clean_text
 from pact.models import Meeting, Participant, ParticipantRole, Role, Stage, User
 
-NAME_LIMIT = 40
+NAME_LIMIT = LIMITS["name"]
 
 
 def hash_secret(secret: str) -> str:

@@ -16,6 +16,7 @@ from pact.meetings.permissions import can_moderate
 from pact.meetings.progress import review_items
 from pact.meetings.safeguarding import policy_paragraphs
 from pact.meetings.stages import STAGE_LABELS
+from pact.meetings.text import LIMITS
 from pact.models import Beat, Meeting, Stage, VoteKind, utcnow
 
 public_bp = Blueprint("public", __name__)
@@ -25,7 +26,7 @@ DEVICE_COOKIE = "pact_device"
 
 @public_bp.app_context_processor
 def _labels():
-    return {"stage_labels": STAGE_LABELS, "categories": issue_service.CATEGORIES}
+    return {"stage_labels": STAGE_LABELS, "categories": issue_service.CATEGORIES, "text_limits": LIMITS}
 
 
 @public_bp.get("/favicon.ico")

@@ -2,7 +2,7 @@
 import csv
 import io
 
-from tests.conftest import call, received
+from tests.helpers import call, received
 
 EMERGENCY = "There is a fire and someone is hurt, come now"
 WELFARE = "I can't go on any more, I've decided to end it tonight"

@@ -1,7 +1,8 @@
 """Domain errors with stable codes that adapters turn into acks, flashes or error pages."""
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 
 class DomainError(Exception):

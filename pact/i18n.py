@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, g, has_request_context, request
 from flask_babel import Babel
 
 LANGUAGES = {"en": "English", "cy": "Cymraeg"}
@@ -46,6 +46,8 @@ def translate_error(error: Any) -> str:
 
 
 def chosen_language() -> str:
+    if not has_request_context():  # e-mails composed by the delivery worker: English (docs/translations.md)
+        return "en"
     asked = request.args.get("lang")
     if asked in LANGUAGES:
         g.pact_lang_chosen = asked

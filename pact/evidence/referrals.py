@@ -19,10 +19,10 @@ from pact.meetings.errors import DomainError, forbidden, not_found
 from pact.meetings.issues import get_issue
 from pact.meetings.lookup import find
 from pact.meetings.permissions import can_moderate
-from pact.meetings.text import clean_text
+from pact.meetings.text import LIMITS, clean_text
 from pact.models import Issue, Meeting, Referral, ReferralStatus, User
 
-NOTE_LIMIT = 2000
+NOTE_LIMIT = LIMITS["note"]
 DEFAULT_PARTNERS = {"council": "the council", "housing": "the housing provider", "highways": "highways",
                     "fire": "the fire and rescue service"}
 STATUS_LABELS = {ReferralStatus.OPEN: "Open", ReferralStatus.ACCEPTED: "Accepted by the partner",

@@ -167,7 +167,7 @@ class Load:
                     self.counts["leaves"] += 1
                     tasks.add(asyncio.ensure_future(leaving.leave()))
             # Newcomers keep the room at its size (a failed join is replaced by another).
-            for _ in range(min(50, self.size - len(self.residents) - self.pending)):
+            for _ in range(min(200 - self.pending, self.size - len(self.residents) - self.pending)):
                 tasks.add(asyncio.ensure_future(self.join_one()))
             while vote_due >= 1:
                 vote_due -= 1
@@ -309,8 +309,9 @@ def main() -> int:
     config = Path(f"/tmp/pact-soak-haproxy-{front_port}.cfg")
     config.write_text(render_haproxy(f"127.0.0.1:{front_port}",
                                      [Backend(f"n{i + 1}", f"127.0.0.1:{p}") for i, p in enumerate(ports)]))
+    haproxy_log = open(f"/tmp/pact-soak-haproxy-{front_port}.log", "wb")
     haproxy = subprocess.Popen([shutil.which("haproxy") or "/usr/sbin/haproxy", "-W", "-db", "-f", str(config)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+                               stdout=haproxy_log, stderr=subprocess.STDOUT)
     front = f"http://127.0.0.1:{front_port}"
     samples: list[dict] = []
     try:

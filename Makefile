@@ -7,7 +7,7 @@ PORT ?= 5000
 FLASK := $(BIN)/flask --app wsgi
 export PORT
 
-.PHONY: bench-places run test install install-test install-browser migrate demo clean help bench-page run-cluster bench bench-duplicates install-cluster soak
+.PHONY: translations bench-places run test install install-test install-browser migrate demo clean help bench-page run-cluster bench bench-duplicates install-cluster soak
 .DEFAULT_GOAL := help
 
 help:
@@ -83,8 +83,18 @@ $(VENV)/.installed-bench: requirements-bench.txt requirements-test.txt requireme
 	$(BIN)/pip install --quiet -r requirements-bench.txt
 	touch $(VENV)/.installed $(VENV)/.installed-test $@
 
-bench: $(VENV)/.installed-bench
+bench/reference/node_modules/.installed: bench/reference/package.json bench/reference/package-lock.json
+	cd bench/reference && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.installed
+
+bench: $(VENV)/.installed-bench bench/reference/node_modules/.installed
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+# Languages (docs/translations.md): extract every marked string, merge it into each .po, compile the .mo.
+translations: install
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _l -c TRANSLATORS: --no-location --sort-output \
+	  -o pact/translations/messages.pot --project "PACT Live" --copyright-holder "PACT Live" .
+	$(BIN)/pybabel update -i pact/translations/messages.pot -d pact/translations --no-location --width 100
+	$(BIN)/pybabel compile -d pact/translations
 
 # Two processes behind HAProxy for SOAK_MINUTES (default 30): 1,000 residents, churn, votes; checks
 # RSS, descriptors, greenlets, database and Redis connections stay flat (docs/performance.md). Not in `make test`.
@@ -105,6 +115,23 @@ bench-duplicates: install
 clean:
 	rm -rf $(VENV) .pytest_cache node_modules
 
+# Safeguarding: recall per category, precision, ordinary posts held, cost (docs/safeguarding.md)
+.PHONY: bench-safeguarding
+bench-safeguarding: install
+	$(BIN)/python -m bench.safeguarding $(BENCH_ARGS)
+# The official engine.io-protocol and socket.io-protocol suites against our servers and stock
+# python-socketio (docs/protocol.md). Not part of `make test`; needs node/npm and the two suites'
+# checkouts: make conformance CONFORMANCE_SUITES=/path/to/folder-holding-both
+conformance: install
+	$(BIN)/python -m bench.conformance.run
+
 # The evidence page at scale (docs/evidence.md): 50 beats x two years on PostgreSQL, its own database.
 bench-evidence: install-test
 	$(BIN)/python bench/evidence.py $(BENCH_ARGS)
+
+# Not a test: 10,000 e-mails to a local SMTP server (aiosmtpd) beside a 500-resident meeting (docs/performance.md).
+BENCH_MAIL_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/pact_bench_mail
+.PHONY: bench-mail
+bench-mail: $(VENV)/.installed-bench
+	-createdb -h 127.0.0.1 -U postgres $(notdir $(BENCH_MAIL_DATABASE_URL)) 2>/dev/null
+	BENCH_MAIL_DATABASE_URL=$(BENCH_MAIL_DATABASE_URL) $(BIN)/python -m bench.mail $(BENCH_ARGS)

@@ -10,6 +10,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from pact.i18n import translate
 from pact.meetings.errors import DomainError, http_status
 from pact.urls import websocket_origin
 
@@ -48,6 +49,8 @@ def trust_proxies(app: Flask) -> None:
 def _is_staff_response() -> bool:
     if request.path.startswith(STAFF_PATHS):
         return True
+    if request.endpoint == "static":  # the same stylesheet and scripts for everyone: let them cache
+        return False
     if "_user_id" not in session:  # no staff sign-in in this cookie: skip the sign-in lookup
         return False
     return bool(current_user.is_authenticated)
@@ -81,6 +84,7 @@ def init_security(app: Flask) -> None:
         return request.path.endswith(".json") or request.accept_mimetypes.best == "application/json"
 
     def _error_page(status: int, code: str, message: str):
+        message = translate(message)  # the catalogue's words when it has them; plain text either way
         if _wants_json():
             return jsonify({"ok": False, "error": code, "message": message}), status
         return render_template("error.html", status=status, code=code, message=message), status

@@ -6,12 +6,12 @@
   if (!button || !("geolocation" in navigator)) return;
   button.hidden = false;
   button.addEventListener("click", function () {
-    status.textContent = "Finding where you are…";
+    status.textContent = button.dataset.finding;
     navigator.geolocation.getCurrentPosition(function (position) {
       var lat = position.coords.latitude.toFixed(5), lng = position.coords.longitude.toFixed(5);
       window.location.assign(button.form.action + "?lat=" + lat + "&lng=" + lng);
     }, function () {
-      status.textContent = "Your browser did not share a location. Enter your postcode instead.";
+      status.textContent = button.dataset.refused;
     }, { maximumAge: 600000, timeout: 15000 });
   });
 })();

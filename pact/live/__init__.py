@@ -29,6 +29,7 @@ def init_live(app: Flask) -> None:
     from pact.meetings.participants import admit_newcomers
     from pact.meetings.voting import cast_support_votes
     from pact.models import utcnow
+    from pact.patches import apply_patches
 
     origins = app.config.get("CORS_ALLOWED_ORIGINS") or None  # None → same origin as the page only
     snapshots = SnapshotCache(ttl=app.config["SNAPSHOT_TTL"])
@@ -53,6 +54,7 @@ def init_live(app: Flask) -> None:
         logger=False,
         engineio_logger=False,
     )
+    apply_patches(app)  # H1, M5, M6 guards and the other library overrides (pact/patches/)
     # Every event runs in a request context made from the socket's handshake (path /socket.io/),
     # and Flask matches that path against the app's routes each time: without a route of its own,
     # each event built a NotFound exception first. Engine.IO answers this path before Flask does.

@@ -87,16 +87,6 @@ def stage_changed(meeting: Meeting) -> Send:
     return send
 
 
-def resync(meeting_id: int) -> Send:
-    """Ask every client in the meeting to fetch a fresh `state` (after changes too broad to patch)."""
-    return _sender(_to_meeting(meeting_id, "resync", {"meeting_id": meeting_id}))
-
-
-def participant_notice(participant_id: int, event: str, payload: dict[str, Any]) -> Send:
-    """Tell one participant's sockets something about themselves (muted, removed…)."""
-    return _sender([(event, payload, rooms.participant(participant_id))])
-
-
 def _all(sends: list[Send]) -> Send:
     def send() -> None:
         for each in sends:

@@ -14,7 +14,8 @@ from pact.meetings.errors import DomainError, forbidden, not_found
 from pact.meetings.participants import require_active
 from pact.meetings.permissions import can_moderate
 from pact.meetings.priorities import get_priority
-from pact.meetings.text import clean_text
+from pact.meetings.text import LIMITS, clean_text
+from pact.i18n import N_
 from pact.models import (
     Meeting,
     Participant,
@@ -27,15 +28,14 @@ from pact.models import (
     Verdict,
 )
 
-NOTE_LIMIT = 2000
+NOTE_LIMIT = LIMITS["note"]
 
 STATUS_LABELS = {
-    ProgressStatus.OPEN: "Open",
-    ProgressStatus.IN_PROGRESS: "In progress",
-    ProgressStatus.DONE: "Done",
-    ProgressStatus.CARRIED_OVER: "Carried over",
+    ProgressStatus.OPEN: N_("Open"),
+    ProgressStatus.IN_PROGRESS: N_("In progress"),
+    ProgressStatus.DONE: N_("Done"),
+    ProgressStatus.CARRIED_OVER: N_("Carried over"),
 }
-VERDICT_LABELS = {Verdict.DEALT_WITH: "Dealt with", Verdict.NOT_DEALT_WITH: "Not dealt with"}
 
 
 def parse_status(raw: object) -> ProgressStatus:

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from pact.meetings.addresses import forget_addresses
 from pact.meetings.errors import DomainError
 from pact.models import Meeting, Stage
+from pact.i18n import N_
 
 # voting → live lets officers go back to discussion if the shortlist needs more talk.
 TRANSITIONS: dict[Stage, set[Stage]] = {
@@ -16,11 +18,11 @@ TRANSITIONS: dict[Stage, set[Stage]] = {
 }
 
 STAGE_LABELS = {
-    Stage.SCHEDULED: "Scheduled",
-    Stage.LIVE: "Live — raise and support issues",
-    Stage.VOTING: "Voting on priorities",
-    Stage.CLOSED: "Closed",
-    Stage.CANCELLED: "Cancelled",
+    Stage.SCHEDULED: N_("Scheduled"),
+    Stage.LIVE: N_("Live — raise and support issues"),
+    Stage.VOTING: N_("Voting on priorities"),
+    Stage.CLOSED: N_("Closed"),
+    Stage.CANCELLED: N_("Cancelled"),
 }
 
 
@@ -63,4 +65,5 @@ def change_stage(meeting: Meeting, target: Stage, *, now: datetime) -> bool:
         meeting.voting_at = now
     elif target is Stage.CLOSED:
         meeting.closed_at = now
+        forget_addresses(meeting.id)  # kept for the live meeting's limits only (addresses.py)
     return True

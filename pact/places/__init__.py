@@ -6,6 +6,7 @@ Public functions (other packages and the adapters call these, never the models):
 from __future__ import annotations
 
 from pact.extensions import db
+from pact.i18n import N_
 from pact.meetings.errors import DomainError
 from pact.models import Beat
 from pact.places.boundaries import boundary_of, import_boundary
@@ -26,9 +27,9 @@ def parse_point(lat: str | None, lng: str | None) -> tuple[float, float]:
     try:
         point = float(lat or ""), float(lng or "")
     except ValueError:
-        raise DomainError("invalid_location", "A location is a latitude and a longitude in degrees.") from None
+        raise DomainError("invalid_location", N_("A location is a latitude and a longitude in degrees.")) from None
     if not (-90 <= point[0] <= 90 and -180 <= point[1] <= 180):
-        raise DomainError("invalid_location", "A location is a latitude and a longitude in degrees.")
+        raise DomainError("invalid_location", N_("A location is a latitude and a longitude in degrees."))
     return point
 
 

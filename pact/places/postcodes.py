@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, insert
 
 from pact.extensions import db
+from pact.i18n import N_
 from pact.meetings.errors import DomainError
 from pact.models import Postcode
 
@@ -28,7 +29,7 @@ def normalise_postcode(raw: str) -> str:
     """"ls6 1an" → "LS61AN"; raises `invalid_postcode` for anything that is not a full postcode."""
     compact = re.sub(r"\s+", "", (raw or "")).upper()
     if not POSTCODE.match(compact):
-        raise DomainError("invalid_postcode", "Enter a full postcode, like LS6 1AN.")
+        raise DomainError("invalid_postcode", N_("Enter a full postcode, like LS6 1AN."))
     return compact
 
 

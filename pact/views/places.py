@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, request, url_for
 
 from pact import places
+from pact.i18n import N_, translate
 from pact.meetings.errors import DomainError, http_status
 
 places_bp = Blueprint("places", __name__)
@@ -22,8 +23,9 @@ def find():
         elif request.args.get("lat") or request.args.get("lng"):
             beat = places.find_beat_at(*places.parse_point(request.args.get("lat"), request.args.get("lng")))
         else:
-            raise DomainError("invalid_postcode", "Enter a full postcode, like LS6 1AN, or use your location.")
+            raise DomainError("invalid_postcode", N_("Enter a full postcode, like LS6 1AN, or use your location."))
     except DomainError as error:
         status = HTTP_STATUS.get(error.code) or http_status(error)
-        return render_template("public/find.html", error=error, postcode=postcode), status
+        return render_template("public/find.html", error=error, message=translate(error.message),
+                               postcode=postcode), status
     return redirect(url_for("public.beat", slug=beat.slug), 302)

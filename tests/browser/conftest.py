@@ -97,7 +97,8 @@ def new_page(browser, live_server, guard):
 
     def make(viewport=PHONE, **options):
         options.setdefault("base_url", live_server.url)
-        context = browser.new_context(viewport=viewport, locale="en-GB", **options)
+        options.setdefault("locale", "en-GB")
+        context = browser.new_context(viewport=viewport, **options)
         context.set_default_timeout(10_000)
         contexts.append(context)
         context.on("page", guard.watch)
@@ -187,3 +188,13 @@ def issue_item(page, text: str):
 def no_horizontal_scroll(page) -> int:
     """How many CSS pixels the page is wider than its viewport (0 when nothing scrolls sideways)."""
     return page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+
+
+def manage(page, text: str):
+    """An officer opens one issue's controls (shown on demand, not on every card); returns its item."""
+    item = issue_item(page, text)
+    button = item.locator(".manage-button")
+    if button.get_attribute("aria-expanded") != "true":
+        button.click()
+    item.locator(".staff-controls").wait_for()
+    return item

@@ -45,3 +45,19 @@ def test_use_my_location(new_page, mapped):
     page.get_by_role("button", name="Use my location").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Riverside")
     assert page.url.endswith("/beats/riverside")
+
+
+def test_in_welsh_from_the_home_page_to_the_beat(new_page, mapped):
+    page = new_page(PHONE, locale="cy-GB", extra_http_headers={"Accept-Language": "cy-GB,cy;q=0.9"})
+    page.goto("/")
+    assert page.locator("html").get_attribute("lang") == "cy"
+    axe_check(page, "home in Welsh")
+    page.get_by_label("Eich cod post").fill("LS6 1AA")
+    page.get_by_role("button", name="Dod o hyd i fy ardal").click()
+    expect(page.get_by_role("heading", level=2, name="Dywedoch chi, gwnaethom ni")).to_be_visible()
+    assert page.locator("html").get_attribute("lang") == "cy"
+    axe_check(page, "beat page in Welsh")
+    page.get_by_role("link", name="English").click()
+    expect(page.get_by_role("heading", level=2, name="You said, we did")).to_be_visible()
+    assert page.locator("html").get_attribute("lang") == "en-GB"
+    shoot(page, "beat-page-english-after-welsh")

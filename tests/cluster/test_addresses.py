@@ -13,7 +13,7 @@ from pact.extensions import db
 from pact.models import AuditEntry
 from tests.cluster.conftest import session_from, try_sign_in
 from tests.cluster.test_staff_access import make_officer
-from tests.conftest import TEST_PASSWORD
+from tests.helpers import TEST_PASSWORD
 
 pytestmark = [pytest.mark.cluster, pytest.mark.realserver]
 FORGED = {"X-Forwarded-For": "6.6.6.6"}

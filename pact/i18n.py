@@ -1,0 +1,67 @@
+"""Languages: English and Welsh (`cy`), with Flask-Babel. Catalogues live in pact/translations/.
+
+The language is chosen by `?lang=cy` (or `en`), which is remembered in a cookie for a year; without
+a choice, the browser's `Accept-Language` decides; English otherwise. Strings are marked where they
+are written (`_()` in templates and Python, `N_()` for messages a domain module defines for later
+translation), extracted with `make translations`, and never looked up by hand-made keys.
+"""
+from __future__ import annotations
+
+from flask import Flask, Response, g, request
+from flask_babel import Babel
+
+LANGUAGES = {"en": "English", "cy": "Cymraeg"}
+HTML_LANG = {"en": "en-GB", "cy": "cy"}  # <html lang>: British English, Welsh
+COOKIE = "pact_lang"
+babel = Babel()
+
+
+def N_(message: str) -> str:  # noqa: N802 — the name Babel's extractor looks for
+    """Mark a message for the catalogue without translating it now (it is translated where shown)."""
+    return message
+
+
+def translate(message: str) -> str:
+    """A message from the domain (marked with N_) in the reader's language, as plain text: the page
+    escapes it like any other text (Jinja's `_()` would mark it safe, and messages may quote input)."""
+    from flask_babel import gettext
+
+    return str(gettext(message)) if message else message
+
+
+def chosen_language() -> str:
+    asked = request.args.get("lang")
+    if asked in LANGUAGES:
+        g.pact_lang_chosen = asked
+        return asked
+    remembered = request.cookies.get(COOKIE)
+    if remembered in LANGUAGES:
+        return remembered
+    return request.accept_languages.best_match(list(LANGUAGES), default="en") or "en"
+
+
+def current_language() -> str:
+    from flask_babel import get_locale
+
+    locale = get_locale()
+    return locale.language if locale is not None and locale.language in LANGUAGES else "en"
+
+
+def _remember(response: Response) -> Response:
+    lang = g.pop("pact_lang_chosen", None)
+    if lang is not None:
+        response.set_cookie(COOKIE, lang, max_age=365 * 24 * 3600, samesite="Lax", secure=request.is_secure,
+                            httponly=True)
+        response.vary.add("Cookie")
+    return response
+
+
+def init_i18n(app: Flask) -> None:
+    babel.init_app(app, locale_selector=chosen_language, default_translation_directories="translations",
+                   default_domain="messages")
+    app.after_request(_remember)
+
+    @app.context_processor
+    def _languages():
+        lang = current_language()
+        return {"current_lang": lang, "html_lang": HTML_LANG[lang], "languages": LANGUAGES}

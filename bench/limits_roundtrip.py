@@ -40,7 +40,8 @@ def main() -> None:
     per_hit_us(redis_limiter, 200)  # warm: scripts loaded, connection open
     redis_us, memory_us = per_hit_us(redis_limiter, args.hits), per_hit_us(memory_limiter, args.hits)
     result = {"hits": args.hits, "redis_us_per_hit": round(redis_us, 1), "memory_us_per_hit": round(memory_us, 1),
-              "vote_scopes": 3, "redis_us_per_vote": round(3 * redis_us, 1), "memory_us_per_vote": round(3 * memory_us, 1),
+              "vote_scopes": 3, "redis_us_per_vote": round(3 * redis_us, 1),
+              "memory_us_per_vote": round(3 * memory_us, 1),
               "load_average": os.getloadavg()[0]}
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "limits-roundtrip.json").write_text(json.dumps(result, indent=1))

@@ -296,7 +296,7 @@ def reconnect_queue_listener() -> None:
                 return
         try:
             manager.pubsub.close()
-        except Exception:  # noqa: BLE001  (the old connection is dead anyway)
+        except Exception:
             pass
         manager.connected = False  # the next publish reconnects too
         manager.thread = socketio.server.start_background_task(manager._thread)

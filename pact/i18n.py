@@ -7,7 +7,7 @@ translation), extracted with `make translations`, and never looked up by hand-ma
 """
 from __future__ import annotations
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, g, has_request_context, request
 from flask_babel import Babel
 
 LANGUAGES = {"en": "English", "cy": "Cymraeg"}
@@ -30,6 +30,8 @@ def translate(message: str) -> str:
 
 
 def chosen_language() -> str:
+    if not has_request_context():  # e-mail rendered by the mail worker: English until mail is translated
+        return "en"
     asked = request.args.get("lang")
     if asked in LANGUAGES:
         g.pact_lang_chosen = asked

@@ -7,7 +7,7 @@ PORT ?= 5000
 FLASK := $(BIN)/flask --app wsgi
 export PORT
 
-.PHONY: translations bench-places run test install install-test install-browser migrate demo clean help bench-page run-cluster bench bench-duplicates install-cluster
+.PHONY: translations bench-places run test install install-test install-browser migrate demo clean help bench-page run-cluster bench bench-duplicates install-cluster soak
 .DEFAULT_GOAL := help
 
 help:
@@ -83,7 +83,10 @@ $(VENV)/.installed-bench: requirements-bench.txt requirements-test.txt requireme
 	$(BIN)/pip install --quiet -r requirements-bench.txt
 	touch $(VENV)/.installed $(VENV)/.installed-test $@
 
-bench: $(VENV)/.installed-bench
+bench/reference/node_modules/.installed: bench/reference/package.json bench/reference/package-lock.json
+	cd bench/reference && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.installed
+
+bench: $(VENV)/.installed-bench bench/reference/node_modules/.installed
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 # Languages (docs/translations.md): extract every marked string, merge it into each .po, compile the .mo.
@@ -92,6 +95,12 @@ translations: install
 	  -o pact/translations/messages.pot --project "PACT Live" --copyright-holder "PACT Live" .
 	$(BIN)/pybabel update -i pact/translations/messages.pot -d pact/translations --no-location --width 100
 	$(BIN)/pybabel compile -d pact/translations
+
+# Two processes behind HAProxy for SOAK_MINUTES (default 30): 1,000 residents, churn, votes; checks
+# RSS, descriptors, greenlets, database and Redis connections stay flat (docs/performance.md). Not in `make test`.
+SOAK_MINUTES ?= 30
+soak: $(VENV)/.installed-bench install-cluster
+	SOAK_MINUTES=$(SOAK_MINUTES) $(BIN)/python -m bench.soak $(SOAK_ARGS)
 
 # "Find your beat": 10,000 lookups against 500 beat polygons (docs/places.md).
 bench-places: install
@@ -105,6 +114,16 @@ bench-duplicates: install
 
 clean:
 	rm -rf $(VENV) .pytest_cache node_modules
+
+# Safeguarding: recall per category, precision, ordinary posts held, cost (docs/safeguarding.md)
+.PHONY: bench-safeguarding
+bench-safeguarding: install
+	$(BIN)/python -m bench.safeguarding $(BENCH_ARGS)
+# The official engine.io-protocol and socket.io-protocol suites against our servers and stock
+# python-socketio (docs/protocol.md). Not part of `make test`; needs node/npm and the two suites'
+# checkouts: make conformance CONFORMANCE_SUITES=/path/to/folder-holding-both
+conformance: install
+	$(BIN)/python -m bench.conformance.run
 
 # The evidence page at scale (docs/evidence.md): 50 beats x two years on PostgreSQL, its own database.
 bench-evidence: install-test

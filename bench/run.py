@@ -182,6 +182,43 @@ def scenario(args, url: str, redis_url: str | None, residents: int, processes: i
             log.close()
 
 
+def reference_scenario(args, residents: int) -> dict:
+    """The same load against Node's socket.io (bench/reference/server.js), same coalescing rule."""
+    port = free_port()
+    log = open(Path("/tmp") / f"pact-bench-reference-{port}.log", "wb")
+    server = subprocess.Popen(["node", str(ROOT / "bench" / "reference" / "server.js"), "--port", str(port)],
+                              cwd=ROOT / "bench" / "reference", stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                requests.get(f"http://127.0.0.1:{port}/", timeout=1)
+                break
+            except requests.RequestException:
+                time.sleep(0.2)
+        sampler = Sampler([server.pid])
+        sampler.start()
+        out = RESULTS / f"load-reference-{residents}.json"
+        issues = ",".join(str(n) for n in range(1, ISSUES + 1))
+        subprocess.run([sys.executable, "-m", "bench.load", "--urls", f"http://127.0.0.1:{port}", "--meeting", "1",
+                        "--issues", issues, "--residents", str(residents), "--rate", str(args.rate),
+                        "--duration", str(args.duration), "--out", str(out)], cwd=ROOT, check=True,
+                       timeout=args.duration + 600)
+        sampler.stop_flag.set()
+        sampler.join()
+        result = json.loads(out.read_text())
+        out.unlink()
+        start, end = result.pop("vote_window")
+        result.update({"server": "node socket.io (bench/reference)", "processes": 1, "coalesced": True,
+                       "server_cpu_percent": sampler.cpu_percent(start, end),
+                       "peak_rss_mb": [round(r / 2**20, 1) for r in sampler.peak_rss]})
+        return result
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        log.close()
+
+
 def chart(results: list[dict], path: Path) -> None:
     import matplotlib
 
@@ -214,6 +251,8 @@ def main() -> None:
     parser.add_argument("--sizes", default="250,1000,2000,4000")
     parser.add_argument("--processes", default="1,2")
     parser.add_argument("--per-vote-sizes", default="250,1000", help="also run these sizes with per-vote broadcasting")
+    parser.add_argument("--reference-sizes", default="2000",
+                        help="also run these sizes on Node's socket.io (bench/reference/) and report the p99 ratio")
     parser.add_argument("--duration", type=float, default=60)
     parser.add_argument("--rate", type=float, default=200)
     parser.add_argument("--database", default=os.environ.get(
@@ -232,8 +271,9 @@ def main() -> None:
         redis_url = f"redis://127.0.0.1:{port}/0"
         time.sleep(0.5)
     plan = [(n, p, True) for p in process_counts for n in map(int, args.sizes.split(","))]
-    plan += [(n, 1, False) for n in map(int, args.per_vote_sizes.split(",")) if n]
-    results = []
+    plan += [(int(n), 1, False) for n in args.per_vote_sizes.split(",") if n]
+    results: list[dict] = []
+    reference: list[dict] = []
     try:
         for residents, processes, coalesce in plan:
             print(f"== {residents} residents, {processes} process(es), "
@@ -241,9 +281,21 @@ def main() -> None:
             row = scenario(args, args.database, redis_url, residents, processes, coalesce)
             print(json.dumps(row), flush=True)
             results.append(row)
+        for residents in (int(n) for n in args.reference_sizes.split(",") if n):
+            if shutil.which("node") is None:
+                sys.exit("the reference run needs node (or pass --reference-sizes '')")
+            print(f"== {residents} residents on the Node reference server", flush=True)
+            reference.append(reference_scenario(args, residents))
+            print(json.dumps(reference[-1]), flush=True)
     finally:
         if redis_proc:
             redis_proc.terminate()
+    node_ratio = {}
+    for row in reference:
+        twin = next((r for r in results if r["coalesced"] and r["processes"] == 1
+                     and r["residents"] == row["residents"]), None)
+        if twin and twin["latency_ms"]["p99"] and row["latency_ms"]["p99"]:
+            node_ratio[str(row["residents"])] = round(twin["latency_ms"]["p99"] / row["latency_ms"]["p99"], 2)
     ratios = {}
     for row in results:
         if not row["coalesced"]:
@@ -253,12 +305,14 @@ def main() -> None:
                 ratios[str(row["residents"])] = round(row["latency_ms"]["p99"] / twin["latency_ms"]["p99"], 1)
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     report = {"when": stamp, "command": " ".join(sys.argv), "cores": psutil.cpu_count(), "rate": args.rate,
-              "duration": args.duration, "results": results, "per_vote_p99_ratio": ratios}
+              "duration": args.duration, "results": results, "per_vote_p99_ratio": ratios,
+              "reference": reference, "p99_over_node_p99": node_ratio}
     (RESULTS / f"{stamp}.json").write_text(json.dumps(report, indent=2))
     (RESULTS / "latest.json").write_text(json.dumps(report, indent=2))
     chart(results, RESULTS / f"{stamp}.png")
     shutil.copy(RESULTS / f"{stamp}.png", RESULTS / "latest.png")
-    print(f"saved {RESULTS / (stamp + '.json')} and .png; per-vote p99 / coalesced p99: {ratios}")
+    print(f"saved {RESULTS / (stamp + '.json')} and .png; per-vote p99 / coalesced p99: {ratios}; "
+          f"our p99 / Node's p99: {node_ratio}")
 
 
 if __name__ == "__main__":

@@ -4,7 +4,8 @@
 standard library before anything else is imported, which the `flask` command has already done by
 the time it gets here, so in gevent mode `serve` re-executes itself as `python -m
 pact.serve_gevent`, whose first lines patch. Why gevent for big rooms, and the limits set here
-(listen backlog, connection pool, file descriptors), are in docs/performance.md.
+(listen backlog, connection pool, file descriptors), are in docs/performance.md; the read timeouts
+and the other library overrides are in pact/patches/.
 """
 from __future__ import annotations
 
@@ -40,7 +41,11 @@ def serve(app: Flask, *, host: str, port: int) -> None:
     os.environ.pop("FLASK_RUN_FROM_CLI", None)
     if mode == "threading":
         # Werkzeug's threaded server with simple-websocket; fine for ordinary meetings on one machine.
-        socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True, use_reloader=False, log_output=False)
+        from pact.patches.werkzeug_server import request_handler
+
+        handler = request_handler(read_timeout=read_timeout(app), header_timeout=app.config["HEADER_TIMEOUT"])
+        socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True, use_reloader=False, log_output=False,
+                     request_handler=handler)
     else:
         socketio.run(app, host=host, port=port, use_reloader=False, log_output=False)
 
@@ -48,6 +53,13 @@ def serve(app: Flask, *, host: str, port: int) -> None:
 def _announce(host: str, port: int, mode: str) -> None:
     log.info("PACT Live serving on http://%s:%s (async_mode=%s, pid=%s)", host, port, mode, os.getpid())
     print(f"PACT Live: serving on http://{host}:{port} (async_mode={mode}). Ctrl+C stops.", flush=True)
+
+
+def read_timeout(app: Flask) -> float:
+    """Seconds a connection may stay silent: SOCKET_READ_TIMEOUT, never under a ping cycle (a healthy
+    WebSocket answers a ping every PING_INTERVAL; a long poll sends nothing for up to a cycle)."""
+    cfg = app.config
+    return max(float(cfg["SOCKET_READ_TIMEOUT"]), cfg["PING_INTERVAL"] + cfg["PING_TIMEOUT"] + 5.0)
 
 
 def raise_file_limit() -> int:
@@ -63,46 +75,6 @@ def raise_file_limit() -> int:
     return soft
 
 
-def _websocket_handler(read_buffer: int):
-    """gevent-websocket's handler with a read buffer sized for this protocol: requests and frames
-    are small (a vote is ~50 bytes), and gevent's default is 8 KB per connection (2,000
-    connections: 4 MB less resident, measured)."""
-    from geventwebsocket.handler import WebSocketHandler
-
-    class Handler(WebSocketHandler):
-        def __init__(self, sock, address, server, rfile=None):
-            super().__init__(sock, address, server, rfile if rfile is not None else sock.makefile("rb", read_buffer))
-
-    return Handler
-
-
-def _pings_on_timers() -> None:
-    """Engine.IO waits out each socket's ping interval in a task of its own (python-engineio
-    4.15's `Socket.schedule_ping` starts one per ping cycle, which sleeps ~25 s): a third task,
-    with its stack, per connected resident. Under gevent a timer on the event loop does the same
-    wait for a fraction of the memory (2,000 connections: ~11 MB). Same protocol: the ping goes out
-    after `ping_interval`, and a missing pong is still detected by Engine.IO's own check."""
-    import time
-
-    from engineio import packet
-    from engineio import socket as eio_socket
-    from gevent import get_hub
-
-    def schedule_ping(sock) -> None:
-        if sock.last_ping:  # as Engine.IO: only once the previous ping cycle has completed
-            sock.last_ping = None
-            timer = get_hub().loop.timer(sock.server.ping_interval)
-            timer.start(_send_ping, sock, timer)
-
-    def _send_ping(sock, timer) -> None:  # runs in the event loop: must not block (a queue put does not)
-        timer.close()
-        if not sock.closing and not sock.closed:
-            sock.last_ping = time.time()
-            sock.send(packet.Packet(packet.PING))
-
-    eio_socket.Socket.schedule_ping = schedule_ping
-
-
 def serve_gevent(app: Flask, *, host: str, port: int) -> None:
     """gevent's WSGI server with an explicit listen backlog and connection pool (call monkey-patched)."""
     from gevent import pywsgi
@@ -111,18 +83,21 @@ def serve_gevent(app: Flask, *, host: str, port: int) -> None:
     from pact.delivery.worker import start_beside
 
     start_beside(app)  # started directly (python -m pact.serve_gevent): its own mail worker
+
+    from pact.patches.gevent_broadcast import write_directly
+    from pact.patches.gevent_server import connection_handler, pings_on_timers
+
     cfg = app.config
     files = raise_file_limit()
-    _pings_on_timers()
+    pings_on_timers()
+    write_directly()
     connections = min(cfg["MAX_CONNECTIONS"], max(64, files - 64))
     # gevent-websocket, not simple-websocket: it answers a client's close frame at once (with
     # simple-websocket, under Werkzeug and gevent alike, every client waits 3 s on disconnect).
     # Engine.IO uses it whenever it is importable, and then needs its handler here.
-    try:
-        handler_class = _websocket_handler(cfg["SOCKET_READ_BUFFER"])
-        logging.getLogger("geventwebsocket.handler").setLevel(logging.WARNING)  # no access log per request
-    except ImportError:
-        handler_class = None
+    handler_class = connection_handler(read_buffer=cfg["SOCKET_READ_BUFFER"], read_timeout=read_timeout(app),
+                                       header_timeout=cfg["HEADER_TIMEOUT"])
+    logging.getLogger("geventwebsocket.handler").setLevel(logging.WARNING)  # no access log per request
     server = pywsgi.WSGIServer((host, port), app, backlog=cfg["LISTEN_BACKLOG"], spawn=Pool(connections),
                                handler_class=handler_class, log=None, error_log=logging.getLogger("pact.gevent"))
 

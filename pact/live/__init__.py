@@ -19,6 +19,7 @@ def init_live(app: Flask) -> None:
         notify_handlers,  # noqa: F401  (notify_when_answered: e-mail when answered)
     )
     from pact.live import routing
+    from pact.live.redis_client import redis_client
     from pact.live.group_commit import GroupCommit
     from pact.live.manager import JsonPacket, client_manager
     from pact.live.registry import RoomRegistry
@@ -28,6 +29,7 @@ def init_live(app: Flask) -> None:
     from pact.meetings.participants import admit_newcomers
     from pact.meetings.voting import cast_support_votes
     from pact.models import utcnow
+    from pact.patches import apply_patches
 
     origins = app.config.get("CORS_ALLOWED_ORIGINS") or None  # None → same origin as the page only
     snapshots = SnapshotCache(ttl=app.config["SNAPSHOT_TTL"])
@@ -52,6 +54,7 @@ def init_live(app: Flask) -> None:
         logger=False,
         engineio_logger=False,
     )
+    apply_patches(app)  # H1, M5, M6 guards and the other library overrides (pact/patches/)
     # Every event runs in a request context made from the socket's handshake (path /socket.io/),
     # and Flask matches that path against the app's routes each time: without a route of its own,
     # each event built a NotFound exception first. Engine.IO answers this path before Flask does.
@@ -60,7 +63,7 @@ def init_live(app: Flask) -> None:
     window = app.config["GROUP_COMMIT_WINDOW"]
     install(app, LiveServices(
         ticker=Ticker(app),
-        registry=RoomRegistry(app.config.get("MESSAGE_QUEUE") or None),
+        registry=RoomRegistry(redis_client(app)),
         snapshots=snapshots,
         support_votes=GroupCommit(lambda votes: cast_support_votes(votes, now=utcnow()), window=window, max_batch=64),
         newcomers=GroupCommit(lambda joins: admit_newcomers(joins, now=utcnow()), window=window, max_batch=64),

@@ -6,16 +6,19 @@ index of each socket's rooms (so a disconnect does not scan them all), and a JSO
 With Redis, python-socketio's `PubSubManager` publishes an emit and delivers it locally when it
 comes back from Redis (`_handle_emit`), on every process alike; both paths end in `Manager.emit`,
 so the hook sits just above it: `_RedisManager`'s method order is RedisManager → PubSubManager →
-_Manager → Manager.
+_Manager → RoomIndex → Manager.
 """
 from __future__ import annotations
 
 import json
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import orjson
 import socketio
 from socketio.packet import Packet
+
+from pact.patches.socketio_manager import RoomIndex
 
 Observer = Callable[[str, "str | None"], None]
 
@@ -40,52 +43,18 @@ class JsonPacket(Packet):
     json = _Json
 
 
-class _Manager(socketio.Manager):
+class _Manager(RoomIndex, socketio.Manager):
     """python-socketio's in-memory manager, plus the snapshot cache's hook on every delivered event
-    and an index of each socket's rooms. Without the index, a disconnect scanned every room in the
-    namespace (each socket has its own, and each participant another): 2,000 residents leaving cost
-    millions of membership tests, a few seconds of CPU, when a big meeting ended."""
+    and an index of each socket's rooms (pact/patches/socketio_manager.py: a disconnect no longer
+    scans every room)."""
 
     observer: Observer | None = None
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._rooms_of: dict[tuple[str, str], set[str]] = {}  # (namespace, sid) → rooms
 
     def emit(self, event: str, data: Any, namespace: str, room: str | None = None, skip_sid=None,
              callback=None, to: str | None = None, **kwargs: Any):
         if self.observer is not None:
             self.observer(event, to or room)
         return super().emit(event, data, namespace, room=room, skip_sid=skip_sid, callback=callback, to=to, **kwargs)
-
-    def basic_enter_room(self, sid, namespace, room, eio_sid=None):
-        super().basic_enter_room(sid, namespace, room, eio_sid=eio_sid)
-        self._rooms_of.setdefault((namespace, sid), set()).add(room)
-
-    def basic_leave_room(self, sid, namespace, room):
-        super().basic_leave_room(sid, namespace, room)
-        rooms = self._rooms_of.get((namespace, sid))
-        if rooms is not None:
-            rooms.discard(room)
-            if not rooms:
-                del self._rooms_of[(namespace, sid)]
-
-    def get_rooms(self, sid, namespace):
-        return [room for room in self._rooms_of.get((namespace, sid), ()) if room is not None]
-
-    def basic_disconnect(self, sid, namespace, **kwargs):
-        """python-socketio 5.18's `BaseManager.basic_disconnect`, with the room scan replaced by the index."""
-        if namespace not in self.rooms:
-            return
-        for room in list(self._rooms_of.get((namespace, sid), ())):
-            self.basic_leave_room(sid, namespace, room)
-        self._rooms_of.pop((namespace, sid), None)
-        self.callbacks.pop(sid, None)
-        for pending in (self.pending_connect, self.pending_disconnect):
-            if sid in pending.get(namespace, ()):
-                pending[namespace].remove(sid)
-                if not pending[namespace]:
-                    del pending[namespace]
 
 
 class _RedisManager(socketio.RedisManager, _Manager):

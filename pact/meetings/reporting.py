@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from pact.extensions import db
-from pact.localtime import local
+from pact.localtime import local, zone
 from pact.meetings.errors import DomainError, forbidden
 from pact.meetings.permissions import is_staff_user
 from pact.meetings.progress import STATUS_LABELS, latest_update
@@ -69,7 +69,8 @@ def parse_filters(user: User | None, slugs: Iterable[str], raw_from: str | None,
 
 
 def _day_start(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=timezone.utc)
+    """Midnight of a local day (PACT_TIMEZONE): `from`/`to` dates are the days people mean."""
+    return datetime.combine(day, time.min, tzinfo=zone()).astimezone(timezone.utc)
 
 
 def agreed_priorities(filters: Filters) -> list[Priority]:

@@ -1,5 +1,5 @@
 """The gevent server big rooms run on (pact.serve_gevent), as a real process: Engine.IO's pings,
-which it schedules on event-loop timers instead of a task per socket (pact/server.py), keep a
+which it schedules on event-loop timers instead of a task per socket (pact/patches/gevent_server.py), keep a
 client that answers them connected and drop one that falls silent."""
 import time
 

@@ -30,7 +30,8 @@ def translate(message: str) -> str:
 
 
 def chosen_language() -> str:
-    if not has_request_context():  # e-mail rendered by the mail worker: English until mail is translated
+    """The reader's language; outside a request (a mail job, the CLI) English, until e-mails are translated."""
+    if not has_request_context():
         return "en"
     asked = request.args.get("lang")
     if asked in LANGUAGES:

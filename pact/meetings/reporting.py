@@ -24,6 +24,15 @@ class Filters:
     date_from: date | None
     date_to: date | None
 
+    def query_args(self) -> dict[str, Any]:
+        """The filters as query arguments, for links that keep them (templates: inspector, evidence)."""
+        args: dict[str, Any] = {"beat": [b.slug for b in self.beats]}
+        if self.date_from:
+            args["from"] = self.date_from.isoformat()
+        if self.date_to:
+            args["to"] = self.date_to.isoformat()
+        return args
+
 
 def visible_beats(user: User | None) -> list[Beat]:
     """Admins see every beat; officers and inspectors the beats they are assigned to."""

@@ -215,3 +215,20 @@ def test_resident_on_a_360px_phone_sees_feedback_in_view_and_is_taken_to_the_sum
     page.wait_for_url(f"**/meetings/{meeting.id}/summary")
     expect(page.get_by_role("heading", level=1)).to_contain_text("what was agreed")
     axe_check(page, "resident, summary after close")
+
+
+def test_a_resident_changes_their_name(new_page, meeting):
+    page = new_page(PHONE_360)
+    join_room(page, meeting.id, "Pat")
+    page.get_by_role("button", name="Change name").click()
+    name = page.get_by_label("Display name")
+    expect(name).to_be_focused()
+    expect(name).to_have_value("Pat")
+    expect(page.locator("#join-error")).to_contain_text("stays under the old one")
+    axe_check(page, "resident, changing name")
+    name.fill("Patricia")
+    page.get_by_role("button", name="Join", exact=True).click()
+    expect(page.locator("#taking-part")).to_contain_text("You are taking part as Patricia")
+    expect(page.locator("#join-panel")).to_be_hidden()
+    page.reload()
+    expect(page.locator("#my-name")).to_have_text("Patricia")  # the new name's resume token is kept

@@ -7,7 +7,7 @@ PORT ?= 5000
 FLASK := $(BIN)/flask --app wsgi
 export PORT
 
-.PHONY: translations bench-places run test install install-test install-browser migrate demo clean help bench-page run-cluster bench bench-duplicates install-cluster
+.PHONY: translations bench-places run test install install-test install-browser migrate demo clean help bench-page run-cluster bench bench-duplicates install-cluster soak
 .DEFAULT_GOAL := help
 
 help:
@@ -96,6 +96,12 @@ translations: install
 	$(BIN)/pybabel update -i pact/translations/messages.pot -d pact/translations --no-location --width 100
 	$(BIN)/pybabel compile -d pact/translations
 
+# Two processes behind HAProxy for SOAK_MINUTES (default 30): 1,000 residents, churn, votes; checks
+# RSS, descriptors, greenlets, database and Redis connections stay flat (docs/performance.md). Not in `make test`.
+SOAK_MINUTES ?= 30
+soak: $(VENV)/.installed-bench install-cluster
+	SOAK_MINUTES=$(SOAK_MINUTES) $(BIN)/python -m bench.soak $(SOAK_ARGS)
+
 # "Find your beat": 10,000 lookups against 500 beat polygons (docs/places.md).
 bench-places: install
 	$(BIN)/python -m bench.places $(BENCH_ARGS)
@@ -109,6 +115,10 @@ bench-duplicates: install
 clean:
 	rm -rf $(VENV) .pytest_cache node_modules
 
+# Safeguarding: recall per category, precision, ordinary posts held, cost (docs/safeguarding.md)
+.PHONY: bench-safeguarding
+bench-safeguarding: install
+	$(BIN)/python -m bench.safeguarding $(BENCH_ARGS)
 # The official engine.io-protocol and socket.io-protocol suites against our servers and stock
 # python-socketio (docs/protocol.md). Not part of `make test`; needs node/npm and the two suites'
 # checkouts: make conformance CONFORMANCE_SUITES=/path/to/folder-holding-both
@@ -118,3 +128,10 @@ conformance: install
 # The evidence page at scale (docs/evidence.md): 50 beats x two years on PostgreSQL, its own database.
 bench-evidence: install-test
 	$(BIN)/python bench/evidence.py $(BENCH_ARGS)
+
+# Not a test: 10,000 e-mails to a local SMTP server (aiosmtpd) beside a 500-resident meeting (docs/performance.md).
+BENCH_MAIL_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/pact_bench_mail
+.PHONY: bench-mail
+bench-mail: $(VENV)/.installed-bench
+	-createdb -h 127.0.0.1 -U postgres $(notdir $(BENCH_MAIL_DATABASE_URL)) 2>/dev/null
+	BENCH_MAIL_DATABASE_URL=$(BENCH_MAIL_DATABASE_URL) $(BIN)/python -m bench.mail $(BENCH_ARGS)

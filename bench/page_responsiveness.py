@@ -8,6 +8,12 @@ warm-up it records, for the steady state, the page's long tasks (PerformanceObse
 tasks over 50 ms), its frame rate (requestAnimationFrame callbacks per second) and how many tally
 messages arrived. It runs once at full CPU speed and once with the CPU slowed 4× (a cheap phone).
 The room stays responsive when no long task exceeds 100 ms (at full speed; exit status 1 otherwise).
+
+It also measures the room's cumulative layout shift (CLS, PerformanceObserver 'layout-shift',
+shifts within 500 ms of the person's own input left out, as the metric defines): on a first visit
+(the page connects and shows the join form) and on a return visit (the page rejoins with the
+stored resume token and shows the post form), each until the page has settled. The target is
+CLS under 0.1 on both (`--cls-only` runs just this part).
 """
 from __future__ import annotations
 
@@ -36,7 +42,16 @@ window.__bench = {long: [], frames: 0, tallies: 0, start: 0};
 new PerformanceObserver(list => { for (const e of list.getEntries()) window.__bench.long.push(e.duration); })
   .observe({type: 'longtask', buffered: true});
 (function tick() { window.__bench.frames++; requestAnimationFrame(tick); })();
+window.__cls = 0;
+window.__shifts = [];
+new PerformanceObserver(list => { for (const e of list.getEntries()) if (!e.hadRecentInput) {
+  window.__cls += e.value;
+  window.__shifts.push({value: Math.round(e.value * 10000) / 10000, at: Math.round(e.startTime),
+    sources: (e.sources || []).map(s => s.node ? (s.node.id || s.node.className || s.node.nodeName) : '?').slice(0, 4)});
+} })
+  .observe({type: 'layout-shift', buffered: true});
 """
+CLS_TARGET = 0.1
 
 
 def make_database(path: Path, issues: int) -> tuple[str, int, list[int]]:
@@ -116,6 +131,34 @@ def measure(browser, url: str, meeting_id: int, *, throttle: float, warmup: floa
             "long_tasks_over_100ms": sum(1 for d in long if d > 100)}
 
 
+def measure_cls(browser, url: str, meeting_id: int, *, settle: float = 3.0) -> dict:
+    """CLS of a first visit (join form appears) and of a return visit (rejoin, post form), phone-sized."""
+    context = browser.new_context(viewport={"width": 375, "height": 740})
+    context.add_init_script(INSTRUMENT)
+    page = context.new_page()
+    try:
+        page.goto(f"{url}/meetings/{meeting_id}")
+        page.wait_for_function("() => document.getElementById('connection').textContent === 'Connected'")
+        page.get_by_label("Display name").wait_for()
+        time.sleep(settle)
+        first = page.evaluate("() => window.__cls")
+        first_shifts = page.evaluate("() => window.__shifts")
+        page.get_by_label("Display name").fill("Layout")
+        page.get_by_role("button", name="Join", exact=True).click()
+        page.get_by_role("heading", name="Raise an issue").wait_for()
+        page.reload()
+        page.wait_for_function("() => document.getElementById('connection').textContent === 'Connected'")
+        page.get_by_role("heading", name="Raise an issue").wait_for()
+        time.sleep(settle)
+        again = page.evaluate("() => window.__cls")
+        again_shifts = page.evaluate("() => window.__shifts")
+    finally:
+        context.close()
+    return {"cls_first_visit": round(first, 4), "cls_return_visit": round(again, 4), "cls_target": CLS_TARGET,
+            "cls_ok": first < CLS_TARGET and again < CLS_TARGET,
+            "shifts_first_visit": first_shifts, "shifts_return_visit": again_shifts}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--issues", type=int, default=500)
@@ -124,6 +167,7 @@ def main() -> int:
     parser.add_argument("--warmup", type=float, default=3.0)
     parser.add_argument("--seconds", type=float, default=15.0)
     parser.add_argument("--chromium", default="/usr/bin/chromium")
+    parser.add_argument("--cls-only", action="store_true", help="measure only the layout shift")
     args = parser.parse_args()
 
     from playwright.sync_api import sync_playwright
@@ -139,7 +183,9 @@ def main() -> int:
             results = []
             with sync_playwright() as pw:
                 browser = pw.chromium.launch(executable_path=args.chromium, args=CHROMIUM_ARGS, headless=True)
-                for throttle in (1, 4):
+                layout = measure_cls(browser, server.url, meeting_id)
+                print(json.dumps(layout), flush=True)
+                for throttle in (() if args.cls_only else (1, 4)):
                     results.append(measure(browser, server.url, meeting_id, throttle=throttle, warmup=args.warmup,
                                            seconds=args.seconds))
                     print(json.dumps(results[-1]), flush=True)
@@ -149,9 +195,17 @@ def main() -> int:
             for client in clients:
                 client.close()
             server.kill()
+    out = ROOT / "bench" / "results" / f"page-{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}.json"
+    out.write_text(json.dumps({"issues": args.issues, "layout": layout, "runs": results}, indent=2) + "\n",
+                   encoding="utf-8")
+    print(f"written to {out.relative_to(ROOT)}")
+    print(f"layout shift: first visit {layout['cls_first_visit']}, return visit {layout['cls_return_visit']}"
+          f" ({'under' if layout['cls_ok'] else 'NOT under'} {CLS_TARGET})")
     # The bar is the full-speed run; the 4x-slowed run is reported to show the headroom on cheap phones.
-    ok = results[0]["long_tasks_over_100ms"] == 0
-    print("responsive: no long task over 100 ms in steady state" if ok else "NOT responsive: long tasks over 100 ms")
+    ok = layout["cls_ok"] and (not results or results[0]["long_tasks_over_100ms"] == 0)
+    if results:
+        print("responsive: no long task over 100 ms in steady state" if results[0]["long_tasks_over_100ms"] == 0
+              else "NOT responsive: long tasks over 100 ms")
     return 0 if ok else 1
 
 

@@ -1,10 +1,11 @@
 """Safeguarding benchmark: how much of the labelled corpus the rules hold, and what they cost.
 
     make bench-safeguarding            # both sets
-    python -m bench.safeguarding --set heldout
+    python -m bench.safeguarding --set heldout2
 
 The corpus is bench/safeguarding_corpus/<set>/<category>.txt, one post a line. `dev` was written
-with the rules; `heldout` was written after they were frozen, to check they generalise. Prints
+with the rules; `heldout1` after the first freeze (then used to improve them: round 2); `heldout2`
+after the second freeze, never used to change them. See docs/safeguarding.md. Prints
 recall per category (held at all, and held with the right code), precision, the share of ordinary
 posts held, milliseconds per post and the memory the checks add to a process; saves them as JSON
 under bench/results/. A measurement, not a test: the regression sample is tests/domain/.
@@ -81,21 +82,28 @@ def measure(set_name: str, show_misses: bool) -> dict:
     held = [(c, codes) for c, _, codes in results if codes]
     report["precision"] = round(sum(1 for c, _ in held if c != "ordinary") / len(held), 3) if held else None
     report["ms_per_post"] = {"mean": round(statistics.mean(timings), 3), "median": round(statistics.median(timings), 3),
-                             "p99": round(sorted(timings)[int(len(timings) * 0.99) - 1], 3), "max": round(max(timings), 3)}
+                             "p99": round(sorted(timings)[int(len(timings) * 0.99) - 1], 3),
+                             "max": round(max(timings), 3)}
     return report
 
 
 def memory() -> dict:
-    """Resident memory a fresh process gains by importing the checks and running one (KB)."""
-    code = ("import resource,sys;b=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss;"
-            "from pact.meetings.safeguarding import reasons;reasons('ring 07700 900123 AB12 CDE 14 Mill Lane');"
-            "print(b, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
-    before, after = map(int, subprocess.check_output([sys.executable, "-c", code], text=True).split())
-    base = ("import resource,sys;import pact.extensions,pact.models;b=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss;"
-            "from pact.meetings.safeguarding import reasons;reasons('ring 07700 900123 AB12 CDE 14 Mill Lane');"
-            "print(b, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
-    app_before, app_after = map(int, subprocess.check_output([sys.executable, "-c", base], text=True).split())
-    return {"bare_process_kb": after - before, "after_app_imports_kb": app_after - app_before}
+    """What the checks add to a server process that has already loaded the app (a fresh process):
+    resident memory (KB, from /proc) and Python allocations still held (tracemalloc, KB)."""
+    code = """
+import tracemalloc
+import pact.extensions, pact.models
+def rss():
+    return int(next(l for l in open('/proc/self/status') if l.startswith('VmRSS')).split()[1])
+before = rss()
+tracemalloc.start()
+from pact.meetings.safeguarding import reasons
+for text in ('ring 07700 900123 AB12 CDE 14 Mill Lane', '+33 1 23 45 67 89 jo at example dot com', 'mae tan nawr'):
+    reasons(text)
+print(before, rss(), tracemalloc.get_traced_memory()[0] // 1024)
+"""
+    before, after, traced = map(int, subprocess.check_output([sys.executable, "-c", code], text=True).split())
+    return {"rss_added_kb": after - before, "python_allocations_kb": traced}
 
 
 def print_report(report: dict) -> None:
@@ -114,16 +122,16 @@ def print_report(report: dict) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--set", choices=("dev", "heldout", "all"), default="all")
+    parser.add_argument("--set", choices=("dev", "heldout1", "heldout2", "all"), default="all")
     parser.add_argument("--misses", action="store_true", help="list every missed post and every ordinary post held")
     args = parser.parse_args()
-    sets = ("dev", "heldout") if args.set == "all" else (args.set,)
+    sets = ("dev", "heldout1", "heldout2") if args.set == "all" else (args.set,)
     reports = [measure(name, args.misses) for name in sets if (CORPUS / name).is_dir()]
     for report in reports:
         print_report(report)
     mem = memory()
-    print(f"\n  memory: +{mem['bare_process_kb'] / 1024:.1f} MB in a bare process, "
-          f"+{mem['after_app_imports_kb'] / 1024:.1f} MB in one that already loaded the app")
+    print(f"\n  memory added to a server process: {mem['rss_added_kb'] / 1024:.1f} MB resident, "
+          f"{mem['python_allocations_kb'] / 1024:.1f} MB of Python objects")
     RESULTS.mkdir(exist_ok=True)
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     out = RESULTS / f"safeguarding-{stamp}.json"

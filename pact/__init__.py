@@ -62,7 +62,7 @@ def _finish_config(app: Flask) -> None:
     cfg = app.config
     cfg["DEFAULT_DATABASE_URL"] = f"sqlite:///{Path(app.instance_path) / 'pact.sqlite3'}"
     if not cfg.get("DATABASE_URL"):
-        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+        _private_instance(Path(app.instance_path))
         cfg["DATABASE_URL"] = cfg["DEFAULT_DATABASE_URL"]
     cfg["SQLALCHEMY_DATABASE_URI"] = cfg["DATABASE_URL"]
     engine_options = cfg.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
@@ -83,13 +83,21 @@ def _finish_config(app: Flask) -> None:
     cfg["BASE_URL"] = check_base_url(cfg.get("BASE_URL") or default_base_url(os.environ.get("PORT")))
 
 
+def _private_instance(instance: Path) -> None:
+    """instance/ (database, secret key, demo credentials, outbox) is for the app's own user only."""
+    instance.mkdir(parents=True, exist_ok=True)
+    if instance.stat().st_mode & 0o077:  # new (mkdir's mode is filtered by the umask), or made before this rule
+        instance.chmod(0o700)
+
+
 def _development_secret(instance: Path) -> str:
     """A random per-checkout key kept in instance/, so development never runs on a known secret."""
-    instance.mkdir(parents=True, exist_ok=True)
+    _private_instance(instance)
     path = instance / "secret_key"
     if not path.exists():
         import secrets
 
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # never readable by others, not even briefly
+        with os.fdopen(fd, "w") as out:
+            out.write(secrets.token_hex(32))
     return path.read_text().strip()

@@ -6,9 +6,9 @@ know about HTTP or the database; tested on its own).
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
-from typing import Callable, Sequence
 
 WIDTH, HEIGHT = 640, 240
 LEFT, RIGHT, TOP, BOTTOM = 48, 12, 16, 56
@@ -37,33 +37,36 @@ def number(value: float | None) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
-def _summary(title: str, points: Sequence[tuple[str, float | None]], fmt: Callable[[float | None], str]) -> str:
+def _summary(title: str, points: Sequence[tuple[str, float | None]], fmt: Callable[[float | None], str],
+             unit: str) -> str:
     known = [(label, v) for label, v in points if v is not None]
     if not known:
         return f"{title}: no figures to show for this selection."
     high = max(known, key=lambda p: p[1])
     low = min(known, key=lambda p: p[1])
     first, last = known[0], known[-1]
-    text = (f"{title}: {len(points)} meetings; from {fmt(first[1])} ({first[0]}) to {fmt(last[1])} ({last[0]}); "
+    text = (f"{title}: {len(points)} {unit}{'s' if len(points) != 1 else ''}; "
+            f"from {fmt(first[1])} ({first[0]}) to {fmt(last[1])} ({last[0]}); "
             f"highest {fmt(high[1])} ({high[0]}), lowest {fmt(low[1])} ({low[0]}).")
     withheld = len(points) - len(known)
     if withheld:
-        text += f" {withheld} meeting{'s' if withheld != 1 else ''} without a figure."
+        text += f" {withheld} {unit}{'s' if withheld != 1 else ''} without a figure."
     return text
 
 
 def bar_chart(chart_id: str, title: str, points: Sequence[tuple[str, float | None]], *,
-              fmt: Callable[[float | None], str] = number, maximum: float | None = None) -> Chart:
+              fmt: Callable[[float | None], str] = number, maximum: float | None = None,
+              unit: str = "meeting") -> Chart:
     """A bar per point (meetings in date order); a missing value (withheld, none) leaves a gap marked "–"."""
     values = [v for _, v in points if v is not None]
     top = maximum if maximum is not None else max(values, default=0) or 1
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     step = plot_w / max(len(points), 1)
     bar_w = max(1.0, min(40.0, step * 0.7))
-    summary = _summary(title, points, fmt)
+    summary = _summary(title, points, fmt, unit)
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" class="chart" '
-        f'aria-labelledby="{chart_id}-title {chart_id}-desc">',
+        (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" class="chart" '
+        f'aria-labelledby="{chart_id}-title {chart_id}-desc">'),
         f'<title id="{chart_id}-title">{escape(title)}</title>',
         f'<desc id="{chart_id}-desc">{escape(summary)}</desc>',
     ]

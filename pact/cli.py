@@ -58,13 +58,15 @@ def users_create(email: str, role: str, beats: tuple[str, ...], display_name: st
 @users_cli.command("update")
 @click.argument("email")
 @click.option("--role", type=click.Choice(["officer", "inspector", "admin"]), default=None)
-@click.option("--beat", "beats", multiple=True, help="Beat slug (repeatable): the account's beats become exactly these.")
+@click.option("--beat", "beats", multiple=True, help="Beat slug (repeatable): the account's beats become these.")
 @click.option("--no-beats", is_flag=True, help="Take the account off every beat.")
 @click.option("--name", "display_name", default=None, help="Name shown to residents.")
-def users_update(email: str, role: str | None, beats: tuple[str, ...], no_beats: bool, display_name: str | None) -> None:
+def users_update(email: str, role: str | None, beats: tuple[str, ...], no_beats: bool,
+                 display_name: str | None) -> None:
     """Change an account's role, beats or name, e.g. to make an inspector of several beats."""
     beat_slugs = [] if no_beats else (list(beats) if beats else None)
-    changes = _run(lambda: update_user(email, now=utcnow(), role=role, beat_slugs=beat_slugs, display_name=display_name))
+    changes = _run(lambda: update_user(email, now=utcnow(), role=role, beat_slugs=beat_slugs,
+                                       display_name=display_name))
     click.echo(f"Updated {email.strip().lower()}: {'; '.join(changes)}." if changes else "Nothing changed.")
 
 
@@ -93,7 +95,8 @@ def meetings_create(beat_slug: str, title: str, starts: str, ends: str | None, d
                     venue: str | None, stream_url: str | None, dial_in: str | None, votes_per_resident: int,
                     moderation: str) -> None:
     """Schedule a meeting; a start in the past is refused."""
-    details = MeetingDetails(title=title, starts_at=_parse_local(starts, "--starts"), ends_at=_parse_local(ends, "--ends"),
+    details = MeetingDetails(title=title, starts_at=_parse_local(starts, "--starts"),
+                             ends_at=_parse_local(ends, "--ends"),
                              description=description, venue=venue, stream_url=stream_url, dial_in=dial_in,
                              votes_per_resident=votes_per_resident, moderation=ModerationMode(moderation))
     meeting = _run(lambda: create_meeting(find_beat(beat_slug), details, user=None, now=utcnow()))

@@ -1,6 +1,8 @@
 """Engine settings per backend: SQLite gets WAL, a busy timeout and BEGIN IMMEDIATE for writes."""
 from __future__ import annotations
 
+import os
+
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -12,7 +14,20 @@ def init_database(app: Flask) -> None:
     with app.app_context():
         engine = db.engine
         if engine.dialect.name == "sqlite":
+            _private_file(engine.url.database)
             _tune_sqlite(engine, app.config["SQLITE_BUSY_TIMEOUT_MS"], app.config["SQLITE_IMMEDIATE"])
+
+
+def _private_file(path: str | None) -> None:
+    """The database file (and its WAL and shared-memory files, which SQLite creates with the same
+    mode) readable by the app's own user only: it holds residents' posts and staff accounts."""
+    if not path or path == ":memory:" or path.startswith("file:"):
+        return
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)  # created 0600, before SQLite first opens it
+    os.close(fd)
+    for name in (path, f"{path}-wal", f"{path}-shm", f"{path}-journal"):
+        if os.path.exists(name):
+            os.chmod(name, 0o600)
 
 
 def _tune_sqlite(engine: Engine, busy_timeout_ms: int, immediate: bool = True) -> None:

@@ -2,14 +2,16 @@
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
+from datetime import datetime, time, timedelta, timezone
 from pathlib import Path
 
 from sqlalchemy import select
 
+from pact import localtime
 from pact.extensions import db
 from pact.meetings.directory import create_beat, create_user, schedule_meeting
 from pact.models import Beat, ModerationMode, Stage, User, utcnow
+from pact.scheduling.operations import MeetingDetails, create_meeting
 
 DEMO_SLUG = "demo-beat"
 DEMO_EMAIL = "officer@demo.pact.invalid"
@@ -30,7 +32,13 @@ def seed_demo(password: str | None = None, *, instance: str | None = None) -> di
     now = utcnow().replace(second=0, microsecond=0)
     live = schedule_meeting(beat, "DEMO live PACT meeting — try it in two browser windows", now,
                             stage=Stage.LIVE, moderation=ModerationMode.OPEN)
-    schedule_meeting(beat, "DEMO next PACT meeting", now + timedelta(days=28))
+    # The next one as staff would schedule it from the web: 7pm local time in four weeks, with a venue.
+    next_start = datetime.combine(localtime.local(now).date() + timedelta(days=28), time(19, 0),
+                                  tzinfo=localtime.zone()).astimezone(timezone.utc)
+    create_meeting(beat, MeetingDetails(
+        title="DEMO next PACT meeting", starts_at=next_start, ends_at=next_start + timedelta(minutes=90),
+        description="Sample data: a hybrid meeting. Come to the hall or join online from this page.",
+        venue="DEMO Community Centre, 1 Sample Street"), user=None, now=now)
     db.session.commit()
     created = {"email": DEMO_EMAIL, "password": password, "meeting_id": str(live.id)}
     if instance is not None:  # kept beside the database so `make run` can remind you every time

@@ -7,7 +7,7 @@ translation), extracted with `make translations`, and never looked up by hand-ma
 """
 from __future__ import annotations
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, g, has_request_context, request
 from flask_babel import Babel
 
 LANGUAGES = {"en": "English", "cy": "Cymraeg"}
@@ -30,6 +30,9 @@ def translate(message: str) -> str:
 
 
 def chosen_language() -> str:
+    """The reader's language; outside a request (a mail job, the CLI) English, until e-mails are translated."""
+    if not has_request_context():
+        return "en"
     asked = request.args.get("lang")
     if asked in LANGUAGES:
         g.pact_lang_chosen = asked

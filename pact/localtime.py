@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import os
 from datetime import date, datetime, timezone
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pact.meetings.errors import DomainError
 from pact.models.base import utcnow
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 DEFAULT_ZONE = "Europe/London"
 INPUT_FORMAT = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> and the CLI's --starts use
@@ -113,9 +117,17 @@ def span(start: datetime | str, end: datetime | str | None, tz: ZoneInfo | None 
 
 
 def relative(value: datetime | str, now: datetime) -> str:
-    """How far off: 'in 2 days', 'in 3 hours', 'in 20 minutes', 'now', '5 days ago'."""
+    """How far off: 'in 3 months', 'in 2 weeks', 'in 2 days', 'in 3 hours', 'in 20 minutes', 'now', '5 days ago'."""
     seconds = (_as_datetime(value) - now).total_seconds()
     future, seconds = seconds >= 0, abs(seconds)
+    if seconds >= 60 * 86400:  # far off: months read better than "in 1309 days"
+        months = round(seconds / (30.44 * 86400))
+        words = f"{months} months"
+        return f"in {words}" if future else f"{words} ago"
+    if seconds >= 14 * 86400:
+        weeks = round(seconds / (7 * 86400))
+        words = f"{weeks} weeks"
+        return f"in {words}" if future else f"{words} ago"
     for size, name in ((86400, "day"), (3600, "hour"), (60, "minute")):
         if seconds >= size:
             count = round(seconds / size) if size == 86400 else int(seconds // size)
@@ -167,7 +179,7 @@ def parse_local(raw: object, *, field: str = "time", tz: ZoneInfo | None = None)
     return moment.astimezone(timezone.utc)
 
 
-def init_app(app) -> None:
+def init_app(app: Flask) -> None:
     """Check the zone now (a typo should stop the start, not a page) and register the filters."""
     zone(app.config.get("TIMEZONE") or DEFAULT_ZONE)
     app.jinja_env.filters.update({

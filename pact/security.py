@@ -49,6 +49,8 @@ def trust_proxies(app: Flask) -> None:
 def _is_staff_response() -> bool:
     if request.path.startswith(STAFF_PATHS):
         return True
+    if request.endpoint == "static":  # the same stylesheet and scripts for everyone: let them cache
+        return False
     if "_user_id" not in session:  # no staff sign-in in this cookie: skip the sign-in lookup
         return False
     return bool(current_user.is_authenticated)

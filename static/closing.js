@@ -62,8 +62,32 @@
         });
       });
       row.appendChild(mergeLabel); row.appendChild(select); row.appendChild(merge); row.appendChild(error);
+      select.addEventListener("change", function () { error.textContent = ""; });
     }
     box.appendChild(row);
+    // Near-duplicates the server suggests (`suggest`): the officer decides; nothing merges on its own.
+    var similar = el("div", "similar small");
+    box.appendChild(similar);
+    send("suggest", { text: issue.text, exclude_id: issue.id }).then(function (ack) {
+      if (!ack.ok || !ack.issues.length) return;
+      similar.appendChild(el("p", "small", "Possible duplicates:"));
+      var list = el("ul", "plain");
+      ack.issues.forEach(function (s) {
+        var item = el("li");
+        item.appendChild(el("span", null, "#" + s.id + ": " + (s.text.length > 80 ? s.text.slice(0, 80) + "…" : s.text) + " "));
+        var b = el("button", "small-button secondary", "Merge this issue into #" + s.id); b.type = "button";
+        b.setAttribute("aria-describedby", labelledBy);
+        b.addEventListener("click", function () {
+          send("merge", { issue_id: issue.id, into_issue_id: s.id }).then(function (ack2) {
+            if (ack2.ok) room.announce("Issue merged; its votes now count for issue " + s.id + ".");
+            else room.feedback(error || null, ack2.message, true);
+          });
+        });
+        item.appendChild(b);
+        list.appendChild(item);
+      });
+      similar.appendChild(list);
+    });
   });
 
   // ---- officers: the close form, prepared from the top issues by votes ------------------------
@@ -105,9 +129,12 @@
     var agreeLabel = el("label", "toggle"); agreeLabel.appendChild(agree);
     agreeLabel.appendChild(document.createTextNode(" Agree as a priority"));
     fieldset.appendChild(agreeLabel);
-    var action = el("textarea"); action.rows = 2; action.maxLength = 2000;
+    // The priority's public wording, prefilled from the issue; the issue keeps the resident's words.
+    var title = el("input"); title.maxLength = room.limits.title; title.autocomplete = "off"; title.value = issue.text.slice(0, room.limits.title);
+    fieldset.appendChild(field("Title residents will read", title, "title"));
+    var action = el("textarea"); action.rows = 2; action.maxLength = room.limits.action;
     fieldset.appendChild(field("Action promised", action, "action"));
-    var owner = el("input"); owner.maxLength = 120; owner.autocomplete = "off";
+    var owner = el("input"); owner.maxLength = room.limits.owner; owner.autocomplete = "off";
     fieldset.appendChild(field("Owner (optional)", owner, "owner"));
     var review = el("input"); review.type = "date"; review.min = new Date().toISOString().slice(0, 10);
     fieldset.appendChild(field("Review by (optional)", review, "review_on"));
@@ -125,6 +152,13 @@
     if (first) first.focus();
   }
 
+  if (closeForm) {
+    // An error goes once the officer fixes it.
+    closeForm.addEventListener("input", function (e) {
+      closeError.textContent = "";
+      if (e.target && e.target.removeAttribute) e.target.removeAttribute("aria-invalid");
+    });
+  }
   if (prepare && closeForm) {
     prepare.addEventListener("click", prepareClose);
     $("cancel-close").addEventListener("click", function () { closeForm.hidden = true; prepare.focus(); });
@@ -135,7 +169,8 @@
       });
       if (!chosen.length) { closeError.textContent = "Tick at least one issue to agree as a priority."; return; }
       var priorities = chosen.map(function (fs) {
-        var item = { issue_id: Number(fs.dataset.issueId), action: fs.querySelector("textarea").value };
+        var item = { issue_id: Number(fs.dataset.issueId), action: fs.querySelector("textarea").value,
+                     title: fs.querySelector('input[name="title"]').value };
         var owner = fs.querySelector('input[name="owner"]').value.trim();
         var review = fs.querySelector('input[name="review_on"]').value;
         if (owner) item.owner = owner;
@@ -143,10 +178,11 @@
         return item;
       });
       room.send("close", { priorities: priorities }).then(function (ack) {
-        if (ack.ok) { closeForm.hidden = true; closeError.textContent = ""; return; }
+        if (ack.ok) { closeForm.hidden = true; closeError.textContent = ""; window.location.assign(ack.summary_url); return; }
         closeError.textContent = ack.message;
         var bad = typeof ack.index === "number" ? chosen[ack.index] : null;
-        var focus = bad && (bad.querySelector("textarea") || bad.querySelector("input"));
+        var named = bad && ack.message.indexOf("title") !== -1 ? bad.querySelector('input[name="title"]') : null;
+        var focus = named || (bad && (bad.querySelector("textarea") || bad.querySelector("input")));
         if (focus) { focus.setAttribute("aria-invalid", "true"); focus.focus(); }
       });
     });

@@ -8,12 +8,15 @@
 
   var meetingId = Number(root.dataset.meetingId);
   var isStaffPage = root.dataset.staff === "true";
-  var maxLength = Number(root.dataset.maxLength) || 1000;
+  // Text limits come from the server (pact/meetings/text.py LIMITS), never copied here.
+  var limits = JSON.parse(root.dataset.limits || "{}");
+  var maxLength = limits.issue;
   var tokenKey = "pact:token:" + meetingId;
   var draftKey = "pact:draft:" + meetingId;
   var nameKey = "pact:name";
 
-  var state = { meeting: null, issues: new Map(), me: null, joined: false };
+  var state = { meeting: null, issues: new Map(), me: null, joined: false, muted: new Map(), expanded: new Set(),
+                sort: "shared", filter: "all", notes: new Map() };  // notes: feedback shown beside an issue's button
   var $ = function (id) { return document.getElementById(id); };
   // The page says live participation needs JavaScript until this script runs; then the live parts show.
   if ($("needs-js")) $("needs-js").hidden = true;
@@ -23,10 +26,14 @@
     notice: $("notice"), joinPanel: $("join-panel"), joinForm: $("join-form"), name: $("display-name"),
     joinError: $("join-error"), postPanel: $("post-panel"), postForm: $("post-form"), text: $("issue-text"),
     category: $("issue-category"), count: $("issue-count"), postError: $("post-error"), issues: $("issues"),
-    pause: $("pause-updates"), votesLeft: $("votes-left"), officerError: $("officer-error")
+    pause: $("pause-updates"), votesLeft: $("votes-left"), officerError: $("officer-error"),
+    takingPart: $("taking-part"), myName: $("my-name"), changeName: $("change-name"), postFeedback: $("post-feedback"),
+    draftKept: $("draft-kept"), sort: $("issue-sort"), filter: $("issue-filter"), shown: $("issue-shown"),
+    suggestions: $("suggestions"), suggestionList: $("suggestion-list"), mutedList: $("muted-list"),
+    mutedCount: $("muted-count")
   };
   var STAGE_LABELS = { scheduled: "Scheduled", live: "Live — raise and support issues",
-                       voting: "Voting on priorities", closed: "Closed" };
+                       voting: "Voting on priorities", closed: "Closed", cancelled: "Cancelled" };
   var STATUS_LABELS = { held: "Waiting for a moderator", hidden: "Hidden by a moderator", merged: "Merged with another issue",
                         answered: "Answered", open: "" };
 
@@ -49,6 +56,17 @@
   function showNotice(message) {
     els.notice.textContent = message || "";
     els.notice.hidden = !message;
+  }
+  // Feedback goes next to the control that was used (on a scrolled phone the top of the page is off
+  // screen), and into the live region for screen readers.
+  function feedback(node, message, isError) {
+    if (node) {
+      node.textContent = message || "";
+      node.classList.toggle("error", !!isError);
+      var box = node.getBoundingClientRect();
+      if (message && (box.bottom > window.innerHeight || box.top < 0)) node.scrollIntoView({ block: "nearest" });
+    }
+    if (message) announce(message);
   }
   function setConnection(text, ok) {
     els.connection.textContent = text;
@@ -91,8 +109,8 @@
       state.me = ack.participant;
       state.joined = true;
       if (ack.participant.role === "resident") store(tokenKey, ack.resume_token);
-      applyState(ack.state);
       els.joinPanel.hidden = true;
+      applyState(ack.state);
       return ack;
     });
   }
@@ -168,6 +186,14 @@
   socket.on("meeting_closed", function (data) {
     showNotice("The meeting has closed. ");
     var link = el("a", null, "Read the summary"); link.href = data.summary_url; els.notice.appendChild(link);
+    store(draftKey, null);
+    // Everyone in the room is taken to the public summary (the link stays for a browser that stops it).
+    window.setTimeout(function () { window.location.assign(data.summary_url); }, 300);
+  });
+  socket.on("participant_updated", function (p) {
+    if (p.muted && !p.removed) state.muted.set(p.id, p); else state.muted.delete(p.id);
+    renderMuted();
+    scheduleRender();
   });
 
   // ---- state and rendering --------------------------------------------------------------------
@@ -175,6 +201,11 @@
     state.meeting = snapshot.meeting;
     state.issues = new Map();
     snapshot.issues.forEach(function (issue) { state.issues.set(issue.id, issue); });
+    if (snapshot.muted) {
+      state.muted = new Map();
+      snapshot.muted.forEach(function (p) { state.muted.set(p.id, p); });
+      renderMuted();
+    }
     els.watching.textContent = String(snapshot.presence.watching);
     renderStage();
     renderPanels();
@@ -185,6 +216,7 @@
   function upsert(issue) {
     var existing = state.issues.get(issue.id);
     if (existing && issue.my_vote === undefined) issue.my_vote = existing.my_vote;
+    if (existing && existing.mine && issue.mine === undefined) issue.mine = true;  // broadcasts do not say whose it is
     var visible = issue.status !== "hidden" && issue.status !== "held" && issue.status !== "merged";
     if (visible || isStaff() || issue.mine || (existing && existing.mine)) state.issues.set(issue.id, issue);
     else state.issues.delete(issue.id);
@@ -198,19 +230,58 @@
     var s = stage();
     els.stage.textContent = STAGE_LABELS[s] || s;
     els.stage.className = "badge badge-" + s;
+    // Officers: the current stage marked, and only the moves the meeting allows from it offered.
+    Array.prototype.forEach.call(document.querySelectorAll("#stage-steps li"), function (li) {
+      var now = li.dataset.step === s;
+      li.classList.toggle("current", now);
+      if (now) li.setAttribute("aria-current", "step"); else li.removeAttribute("aria-current");
+      var hint = li.querySelector(".visually-hidden");
+      if (now && !hint) li.appendChild(el("span", "visually-hidden", " (now)"));
+      if (!now && hint) hint.remove();
+    });
+    Array.prototype.forEach.call(document.querySelectorAll("#stage-moves [data-stage]"), function (button) {
+      button.hidden = button.dataset.from !== s;
+    });
   }
 
   function renderPanels() {
     var s = stage();
-    var canPost = state.joined && (s === "live" || s === "scheduled") && !(state.me && state.me.muted);
+    var open = s === "live" || s === "scheduled";
+    var canPost = state.joined && open && !(state.me && state.me.muted);
     els.postPanel.hidden = !canPost;
+    var resident = state.joined && state.me && state.me.role === "resident";
+    els.takingPart.hidden = !resident || !els.joinPanel.hidden;
+    if (resident) els.myName.textContent = state.me.display_name;
+    els.draftKept.hidden = !(state.joined && s === "voting" && els.text.value.trim());
     if (state.me && state.me.muted) showNotice("A moderator has muted you: you can watch but not post or vote.");
+    if (s === "closed") els.joinPanel.hidden = true;
   }
 
   function showJoin(message) {
+    if (stage() === "closed" && state.meeting) { els.joinPanel.hidden = true; return; }
     els.joinPanel.hidden = false;
     els.joinError.textContent = message || "";
     if (!els.name.value) els.name.value = load(nameKey) || "";
+  }
+
+  function renderMuted() {
+    if (!els.mutedList) return;
+    var people = Array.from(state.muted.values()).sort(function (a, b) { return a.display_name.localeCompare(b.display_name); });
+    els.mutedCount.textContent = String(people.length);
+    els.mutedList.textContent = "";
+    if (!people.length) { els.mutedList.appendChild(el("li", "muted small", "No one is muted.")); return; }
+    people.forEach(function (p) {
+      var li = el("li", "muted-person");
+      li.appendChild(el("span", null, p.display_name + " "));
+      var b = el("button", "small-button secondary", "Unmute"); b.type = "button";
+      b.setAttribute("aria-label", "Unmute " + p.display_name);
+      var note = el("span", "feedback small"); note.setAttribute("role", "status");
+      b.addEventListener("click", function () {
+        send("unmute", { participant_id: p.id }).then(function (ack) { if (!ack.ok) feedback(note, ack.message, true); });
+      });
+      li.appendChild(b); li.appendChild(note);
+      els.mutedList.appendChild(li);
+    });
   }
 
   var renderPending = false;
@@ -220,12 +291,39 @@
     window.requestAnimationFrame(function () { renderPending = false; render(); });
   }
 
+  function shown(issue) {
+    var f = state.filter;
+    // A held post is shown once: in the officers' queue, or here only when they ask for held posts.
+    if (f === "held") return issue.status === "held";
+    if (issue.status === "held" && isStaff()) return false;
+    if (f === "unanswered") return !issue.answer;
+    if (f.indexOf("category:") === 0) return issue.category === f.slice(9);
+    return true;
+  }
+
   function sortedIssues() {
     var voting = stage() === "voting";
-    return Array.from(state.issues.values()).sort(function (a, b) {
+    var order = {
+      shared: function (a, b) { return (b.votes - a.votes) || (a.id - b.id); },
+      newest: function (a, b) { return b.id - a.id; },
+      unanswered: function (a, b) { return ((a.answer ? 1 : 0) - (b.answer ? 1 : 0)) || (b.votes - a.votes) || (a.id - b.id); }
+    }[state.sort] || function (a, b) { return (b.votes - a.votes) || (a.id - b.id); };
+    var list = Array.from(state.issues.values()).filter(shown).sort(function (a, b) {
       if (voting && a.shortlisted !== b.shortlisted) return a.shortlisted ? -1 : 1;
-      return (b.votes - a.votes) || (a.id - b.id);
+      return order(a, b);
     });
+    // While someone is using an item of the list (focus inside it), tallies do not reshuffle it under
+    // their finger: the last order holds, newcomers go after it; it re-sorts once focus leaves.
+    var active = document.activeElement;
+    if (state.lastOrder && active && els.issues.contains(active)) {
+      var rank = state.lastOrder;
+      list.sort(function (a, b) {
+        var ra = rank.has(a.id) ? rank.get(a.id) : Infinity, rb = rank.has(b.id) ? rank.get(b.id) : Infinity;
+        return ra === rb ? 0 : (ra < rb ? -1 : 1);
+      });
+    }
+    state.lastOrder = new Map(list.map(function (issue, i) { return [issue.id, i]; }));
+    return list;
   }
 
   function focusables(li) {
@@ -271,7 +369,8 @@
     fragment.forEach(function (li, i) {
       if (els.issues.children[i] !== li) els.issues.insertBefore(li, els.issues.children[i] || null);
     });
-    if (!list.length) els.issues.appendChild(el("li", "empty muted", "No issues yet."));
+    if (!list.length) els.issues.appendChild(el("li", "empty muted", state.issues.size ? "No issues match." : "No issues yet."));
+    if (els.shown) els.shown.textContent = state.filter === "all" ? "" : list.length + " of " + state.issues.size + " shown";
     if (activeLi && (!document.activeElement || document.activeElement === document.body)) {
       var now = els.issues.querySelector('li[data-issue-id="' + focusedId + '"]');
       var target = now && focusables(now)[activeIndex];
@@ -285,8 +384,9 @@
 
   function issueKey(issue) {
     return [issue.votes, issue.support, issue.my_vote, issue.status, issue.shortlisted, issue.answer ? issue.answer.text : "",
-            issue.moderation_reason || "", stage(), state.me ? state.me.muted : "",
-            issue.in_room, state.meeting ? state.meeting.room_size : ""].join("|");  // hybrid meetings
+            issue.moderation_reason || "", stage(), state.me ? state.me.muted : "", issue.mine ? 1 : 0,
+            state.expanded.has(issue.id) ? 1 : 0, issue.author_id && state.muted.has(issue.author_id) ? 1 : 0,
+            state.joined ? 1 : 0, issue.in_room, state.meeting ? state.meeting.room_size : ""].join("|");  // in_room: hybrid.js
   }
 
   function renderVotesLeft() {
@@ -315,7 +415,13 @@
     var actions = el("div", "issue-actions");
     var votesText = el("span", "votes", voteLabel(issue));
     actions.appendChild(votesText);
-    if (!isStaff() && state.joined) actions.appendChild(voteButton(issue, headingId));
+    var note = el("span", "feedback small", state.notes.get(issue.id) || ""); note.setAttribute("role", "status");
+    if (note.textContent && state.notes.get(issue.id + ":error")) note.classList.add("error");
+    // An author cannot support their own issue: no button is offered (the server refuses own_issue too).
+    if (!isStaff() && state.joined && issue.mine) actions.appendChild(el("span", "muted small", "Your issue"));
+    else if (!isStaff() && state.joined) actions.appendChild(voteButton(issue, headingId, note));
+    if (isStaff()) actions.appendChild(manageButton(issue, headingId));
+    actions.appendChild(note);
     li.appendChild(actions);
     if (issue.answer) {
       var answer = el("div", "answer");
@@ -323,9 +429,30 @@
       answer.appendChild(el("p", null, issue.answer.text));
       li.appendChild(answer);
     }
-    if (isStaff()) li.appendChild(staffControls(issue, headingId));
+    if (isStaff() && state.expanded.has(issue.id)) {
+      var controls = staffControls(issue, headingId);
+      controls.id = "manage-" + issue.id;
+      li.appendChild(controls);
+    }
     (window.PACT.issueHooks || []).forEach(function (hook) { hook(li, issue); });  // hybrid.js
     return li;
+  }
+
+  // Officers' per-issue controls appear on demand, not on every card: a 100-issue room stays scannable.
+  function manageButton(issue, labelledBy) {
+    var open = state.expanded.has(issue.id);
+    var b = el("button", "small-button secondary manage-button", open ? "Close controls" : "Manage");
+    b.type = "button";
+    b.setAttribute("aria-expanded", open ? "true" : "false");
+    b.setAttribute("aria-controls", "manage-" + issue.id);
+    b.setAttribute("aria-describedby", labelledBy);
+    b.addEventListener("click", function () {
+      if (state.expanded.has(issue.id)) state.expanded.delete(issue.id); else state.expanded.add(issue.id);
+      render();
+      var again = els.issues.querySelector('li[data-issue-id="' + issue.id + '"] .manage-button');
+      if (again) again.focus();
+    });
+    return b;
   }
 
   function categoryLabel(key) {
@@ -341,7 +468,7 @@
     return issue.votes + (issue.votes === 1 ? " person shares this" : " people share this");
   }
 
-  function voteButton(issue, labelledBy) {
+  function voteButton(issue, labelledBy, note) {
     var voting = stage() === "voting";
     var button = el("button", "vote-button", voting ? (issue.my_vote ? "Remove my priority vote" : "Vote as a priority")
                                                     : (issue.my_vote ? "I share this (undo)" : "I share this"));
@@ -360,10 +487,17 @@
           issue.my_vote = event === "vote";
           state.issues.set(issue.id, issue);
           render();
-          var again = els.issues.querySelector('li[data-issue-id="' + issue.id + '"] .vote-button');
+          var li = els.issues.querySelector('li[data-issue-id="' + issue.id + '"]');
+          var again = li && li.querySelector(".vote-button");
           if (again) again.focus();
+          var voting = stage() === "voting";
+          var said = event === "vote" ? (voting ? "Priority vote given." : "Thanks: you share this.")
+                                      : (voting ? "Priority vote taken back." : "Support taken back.");
+          state.notes.set(issue.id, said); state.notes.delete(issue.id + ":error");  // kept across redraws
+          feedback(li && li.querySelector(".feedback"), said);
         } else {
-          showNotice(ack.message);
+          state.notes.set(issue.id, ack.message); state.notes.set(issue.id + ":error", true);
+          feedback(note, ack.message, true);
         }
       });
     });
@@ -378,15 +512,17 @@
     var label = el("label", null, issue.answer ? "Update the answer" : "Answer this issue");
     label.htmlFor = id;
     var area = el("textarea");
-    area.id = id; area.rows = 2; area.maxLength = 4000;
+    area.id = id; area.rows = 2; area.maxLength = limits.answer;
     var error = el("p", "error"); error.id = id + "-error"; error.setAttribute("aria-live", "assertive");
     area.setAttribute("aria-describedby", error.id);
     var submit = el("button", null, "Send answer"); submit.type = "submit";
     form.appendChild(label); form.appendChild(area); form.appendChild(error); form.appendChild(submit);
+    area.addEventListener("input", function () { if (area.value.trim()) error.textContent = ""; });  // cleared once fixed
     form.addEventListener("submit", function (e) {
       e.preventDefault();
       send("answer", { issue_id: issue.id, text: area.value }).then(function (ack) {
-        if (ack.ok) { area.value = ""; error.textContent = ""; } else { error.textContent = ack.message; area.focus(); }
+        if (ack.ok) { area.value = ""; error.textContent = ""; announce("Answer sent."); }
+        else { error.textContent = ack.message; area.focus(); }
       });
     });
     box.appendChild(form);
@@ -401,9 +537,23 @@
     if (!name) { els.joinError.textContent = "Enter a display name to join."; els.name.focus(); return; }
     var about = window.PACT.aboutMe ? window.PACT.aboutMe() : {};  // optional fields (pulse.js)
     join(Object.assign({ display_name: name }, about)).then(function (ack) {
-      if (ack.ok) { store(nameKey, name); els.text.focus(); }
+      if (ack.ok) {
+        store(nameKey, name);
+        els.joinError.textContent = ""; els.name.removeAttribute("aria-invalid");
+        renderPanels();
+        if (!els.postPanel.hidden) els.text.focus(); else if (!els.takingPart.hidden) els.changeName.focus();
+        feedback(els.postPanel.hidden ? null : els.postFeedback, "You have joined as " + ack.participant.display_name + ".");
+      }
       else { els.joinError.textContent = ack.message; els.name.setAttribute("aria-invalid", "true"); els.name.focus(); }
     });
+  });
+  els.name.addEventListener("input", function () { els.joinError.textContent = ""; els.name.removeAttribute("aria-invalid"); });
+  // A new name joins afresh; the earlier posts and support stay counted under the old one.
+  els.changeName.addEventListener("click", function () {
+    els.name.value = state.me ? state.me.display_name : "";
+    els.joinPanel.hidden = false; els.takingPart.hidden = true; els.postPanel.hidden = true;
+    els.joinError.textContent = "Choose your new name. What you posted and supported stays under the old one.";
+    els.name.focus(); els.name.select();
   });
 
   els.text.value = load(draftKey) || "";
@@ -412,27 +562,117 @@
     els.count.textContent = n.toLocaleString("en-GB") + " of " + maxLength.toLocaleString("en-GB") + " characters";
   }
   updateCount();
-  els.text.addEventListener("input", function () { store(draftKey, els.text.value); updateCount(); });
+  els.text.addEventListener("input", function () {
+    store(draftKey, els.text.value); updateCount();
+    if (els.text.value.trim()) setPostError("");  // an error goes once it is fixed
+    askSuggestions();
+  });
+  els.category.addEventListener("change", function () { if (els.postError.textContent && els.text.value.trim()) setPostError(""); });
+
+  // ---- "support this one instead": issues already raised that read like the draft ----------------
+  var suggestTimer = null, lastAsked = "";
+  function askSuggestions() {
+    window.clearTimeout(suggestTimer);
+    suggestTimer = window.setTimeout(function () {
+      var text = els.text.value.trim();
+      if (text.length < 12) { renderSuggestions([]); lastAsked = ""; return; }
+      if (text === lastAsked || !state.joined) return;
+      lastAsked = text;
+      send("suggest", { text: text }).then(function (ack) { if (ack.ok && els.text.value.trim() === text) renderSuggestions(ack.issues); });
+    }, 600);
+  }
+  function renderSuggestions(found) {
+    els.suggestionList.textContent = "";
+    var usable = found.filter(function (s) { var i = state.issues.get(s.id); return i && !i.mine; });
+    els.suggestions.hidden = !usable.length;
+    usable.forEach(function (s) {
+      var issue = state.issues.get(s.id);
+      var li = el("li", "suggestion");
+      var textId = "suggestion-" + s.id;
+      var text = el("p", "issue-text small", s.text); text.id = textId;
+      li.appendChild(text);
+      var row = el("div", "button-row");
+      if (issue.my_vote) row.appendChild(el("span", "small", "You already support this one."));
+      else {
+        var b = el("button", "secondary", "Support this one instead"); b.type = "button";
+        b.setAttribute("aria-describedby", textId);
+        b.addEventListener("click", function () {
+          send("vote", { issue_id: s.id }).then(function (ack) {
+            if (!ack.ok && ack.error !== "duplicate") { feedback(els.postFeedback, ack.message, true); return; }
+            issue.my_vote = true; render();
+            els.text.value = ""; store(draftKey, null); updateCount(); renderSuggestions([]); lastAsked = "";
+            feedback(els.postFeedback, "Thanks: you now support “" + shorten(s.text) + "” instead of posting it again.");
+            els.text.focus();
+          });
+        });
+        row.appendChild(b);
+      }
+      li.appendChild(row);
+      els.suggestionList.appendChild(li);
+    });
+  }
+  function shorten(text) { return text.length > 60 ? text.slice(0, 60) + "…" : text; }
 
   els.postForm.addEventListener("submit", function (e) {
     e.preventDefault();
     var text = els.text.value;
     if (!text.trim()) { setPostError("Write your issue first."); return; }
-    send("post_issue", { text: text, category: els.category.value }).then(function (ack) {
+    var payload = { text: text };
+    if (els.category.value) payload.category = els.category.value;
+    els.postFeedback.textContent = "";
+    send("post_issue", payload).then(function (ack) {
       if (!ack.ok) {
-        setPostError(ack.message + (ack.retry_after ? "" : ""));
+        setPostError(ack.message);
         return;
       }
       setPostError("");
-      els.text.value = ""; store(draftKey, null); updateCount();
       upsert(ack.issue);
-      if (ack.message) showNotice(ack.message); else announce("Your issue was posted.");
+      if (ack.hold) {  // held: the author's words stay in the form; an emergency gets nothing else to read
+        showHold(ack);
+        if (!URGENT_HOLDS[ack.hold]) (window.PACT.postedHooks || []).forEach(function (hook) { hook(ack.issue); });
+        return;
+      }
+      els.text.value = ""; store(draftKey, null); updateCount(); renderSuggestions([]); lastAsked = "";
+      els.category.value = "";
+      if (ack.message) showNotice(ack.message);
+      // A short confirmation beside the button too: on a scrolled phone the notice is off screen.
+      feedback(els.postFeedback, "Your issue was posted.", false);
       (window.PACT.postedHooks || []).forEach(function (hook) { hook(ack.issue); });  // notify.js
     });
   });
+
+  // ---- a held post: why, and where to go instead, next to the form (safeguarding) ---------------
+  var holdBox = $("hold-message");
+  var URGENT_HOLDS = { emergency: true, welfare: true };
+  function telLink(number, label) {
+    var a = el("a", "tel-link", label); a.href = "tel:" + number; return a;
+  }
+  function showHold(ack) {
+    if (!holdBox) { showNotice(ack.message); return; }
+    var urgent = !!URGENT_HOLDS[ack.hold];
+    holdBox.textContent = "";
+    holdBox.className = "hold-message" + (urgent ? " hold-urgent" : "");
+    holdBox.setAttribute("role", urgent ? "alert" : "status");
+    holdBox.dataset.hold = ack.hold;
+    holdBox.appendChild(el("p", null, ack.message));
+    var links = el("p", "tel-links");
+    links.appendChild(telLink("999", "Call 999"));
+    if (ack.hold === "welfare") links.appendChild(telLink("116123", "Samaritans 116 123"));
+    links.appendChild(telLink("101", "Call 101"));
+    holdBox.appendChild(links);
+    holdBox.hidden = false;
+    if (urgent) holdBox.focus(); else announce(ack.message);
+  }
+  function clearHold() { if (holdBox && !holdBox.hidden) { holdBox.hidden = true; holdBox.textContent = ""; } }
+  els.text.addEventListener("input", clearHold);
+  els.postForm.addEventListener("submit", clearHold, true);
   function setPostError(message) {
     els.postError.textContent = message;
-    if (message) { els.text.setAttribute("aria-invalid", "true"); els.text.focus(); }
+    if (message) {
+      els.text.setAttribute("aria-invalid", "true"); els.text.focus(); els.postFeedback.textContent = "";
+      var box = els.postError.getBoundingClientRect();
+      if (box.bottom > window.innerHeight) els.postError.scrollIntoView({ block: "nearest" });
+    }
     else els.text.removeAttribute("aria-invalid");
   }
 
@@ -440,13 +680,21 @@
     button.addEventListener("click", function () {
       send("set_stage", { stage: button.dataset.stage }).then(function (ack) {
         els.officerError.textContent = ack.ok ? "" : ack.message;
+        if (ack.ok) { state.meeting.stage = button.dataset.stage; renderStage(); renderPanels(); render();
+                      var next = document.querySelector("#stage-moves [data-stage]:not([hidden])"); if (next) next.focus(); }
       });
     });
   });
 
+  if (els.sort) els.sort.addEventListener("change", function () { state.sort = els.sort.value; render(); });
+  if (els.filter) els.filter.addEventListener("change", function () { state.filter = els.filter.value; render(); });
+  els.issues.addEventListener("focusout", function (e) {
+    if (!e.relatedTarget || !els.issues.contains(e.relatedTarget)) scheduleRender();  // re-sort once focus leaves
+  });
+
   window.PACT = window.PACT || {};
-  window.PACT.room = { state: state, send: send, render: render, socket: socket, announce: announce, showNotice: showNotice,
-                      el: el };  // el: the one element builder (text only through textContent)
+  window.PACT.room = { limits: limits, state: state, send: send, render: render, socket: socket, announce: announce, showNotice: showNotice,
+                      el: el, feedback: feedback, renderMuted: renderMuted };  // el: the one element builder (text only through textContent)
   window.PACT.staffControlHooks = window.PACT.staffControlHooks || [];
   window.PACT.stateHooks = window.PACT.stateHooks || [];  // (state, snapshot) after every fresh state
 })();

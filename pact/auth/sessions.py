@@ -10,8 +10,10 @@ import functools
 import secrets
 from datetime import datetime, timedelta
 
+from sqlalchemy import update
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from pact.extensions import db
 from pact.meetings.participants import hash_secret
 from pact.models import StaffSession, User
 
@@ -52,3 +54,11 @@ def touch_session(row: StaffSession, *, now: datetime) -> None:
     """Note that the sign-in was used now (at most once a minute: a write per live event is waste)."""
     if row.last_seen_at is None or now - row.last_seen_at >= TOUCH_EVERY:
         row.last_seen_at = now
+
+
+def revoke_sessions(user_id: int, *, now: datetime) -> None:
+    """End every sign-in of the account ("sign out everywhere"; also for a password change or reset)."""
+    db.session.execute(
+        update(StaffSession).where(StaffSession.user_id == user_id, StaffSession.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from pact.auth import SESSION_KEY, auth_bp, throttle
 from pact.auth.forms import LoginForm
-from pact.auth.sessions import check_credentials, open_session
+from pact.auth.sessions import check_credentials, open_session, revoke_sessions
 from pact.extensions import db
 from pact.live import broadcast
 from pact.meetings.errors import DomainError
@@ -63,10 +63,13 @@ def login():
 
 @auth_bp.post("/logout")
 def logout():
-
+    """End this browser's sign-in; with `everywhere`, every sign-in of the account (a lost laptop)."""
     user_id = current_user.id if current_user.is_authenticated else None
+    everywhere = user_id is not None and bool(request.form.get("everywhere"))
     token = session.get(SESSION_KEY)
-    if token:
+    if everywhere:
+        revoke_sessions(user_id, now=utcnow())
+    elif token:
         row = db.session.scalar(select(StaffSession).where(StaffSession.token_hash == hash_secret(token)))
         if row is not None and row.revoked_at is None:
             row.revoked_at = utcnow()
@@ -75,5 +78,5 @@ def logout():
     if user_id is not None:
         end_staff_tokens(user_id)
         after_commit(lambda: broadcast.staff_signed_out(user_id))
-    flash("You have signed out.", "success")
+    flash("You have signed out on every device." if everywhere else "You have signed out.", "success")
     return redirect(url_for("public.home"))

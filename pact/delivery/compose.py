@@ -64,7 +64,8 @@ def _meeting_context(meeting: Meeting) -> dict[str, Any]:
             "calendar_url": absolute_url("reports.calendar", slug=meeting.beat.slug)}
 
 
-def build_context(event: MailEvent, recipient: Recipient) -> dict[str, Any]:
+def event_context(event: MailEvent, *, now: datetime) -> dict[str, Any]:
+    """What every recipient of this event is told (built once per batch: a summary is many queries)."""
     beat = db.session.get(Beat, event.beat_id) if event.beat_id else None
     ctx: dict[str, Any] = {"kind": event.kind.value, "beat": beat, "beat_name": beat.name if beat else "",
                            "privacy_url": absolute_url("subscriptions.privacy"), "title": "", "when": ""}
@@ -73,17 +74,10 @@ def build_context(event: MailEvent, recipient: Recipient) -> dict[str, Any]:
     meeting = db.session.get(Meeting, event.meeting_id) if event.meeting_id else None
     if meeting is not None:
         ctx.update(_meeting_context(meeting))
-    sub = recipient.subscription
-    if sub is not None:
-        token = subscriptions.manage_link(sub)
-        ctx["manage_url"] = absolute_url("subscriptions.manage", token=token)
-        ctx["unsubscribe_url"] = absolute_url("subscriptions.unsubscribe", token=token)
-        ctx["topics"] = [TOPIC_LABELS[t] for t in subscriptions.TOPICS if getattr(sub, t)]
     kind = event.kind
-    if kind is MailKind.CONFIRM:
-        ctx["confirm_url"] = absolute_url("subscriptions.confirm", token=subscriptions.confirm_link(sub))
-    elif kind is MailKind.REMINDER:
+    if kind is MailKind.REMINDER:
         ctx["in_words"] = _hours_words(float(event.note or 1))
+        ctx["ics"] = _reminder_ics(meeting, now) if meeting is not None else None
     elif kind is MailKind.SUMMARY:
         data = meeting_summary(meeting)
         ctx["priorities"] = [p | {"review_words": local_date(p["review_on"])} for p in data["priorities"]]
@@ -101,7 +95,23 @@ def build_context(event: MailEvent, recipient: Recipient) -> dict[str, Any]:
         issue = db.session.get(Issue, event.ref_id)
         ctx["issue"] = issue
         ctx["answer"] = issue.answer if issue else None
-    elif kind in (MailKind.STAFF_INVITE, MailKind.STAFF_RESET):
+    ctx["subject"] = SUBJECTS[kind].format(beat=ctx["beat_name"], title=ctx["title"], when=ctx["when"])
+    return ctx
+
+
+def build_context(event: MailEvent, recipient: Recipient, *, now: datetime,
+                  shared: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The whole context for one recipient: the event's (`shared`, or built now) plus their own links."""
+    ctx = dict(shared if shared is not None else event_context(event, now=now))
+    sub = recipient.subscription
+    if sub is not None:
+        token = subscriptions.manage_link(sub)
+        ctx["manage_url"] = absolute_url("subscriptions.manage", token=token)
+        ctx["unsubscribe_url"] = absolute_url("subscriptions.unsubscribe", token=token)
+        ctx["topics"] = [TOPIC_LABELS[t] for t in subscriptions.TOPICS if getattr(sub, t)]
+        if event.kind is MailKind.CONFIRM:
+            ctx["confirm_url"] = absolute_url("subscriptions.confirm", token=subscriptions.confirm_link(sub))
+    if event.kind in (MailKind.STAFF_INVITE, MailKind.STAFF_RESET):
         from pact.meetings import passwords
 
         token = recipient.token
@@ -110,7 +120,6 @@ def build_context(event: MailEvent, recipient: Recipient) -> dict[str, Any]:
         ctx["expires"] = local_time(token.expires_at)
         ctx["sign_in_url"] = absolute_url("auth.login")
         ctx["is_invite"] = token.purpose is TokenPurpose.INVITE
-    ctx["subject"] = SUBJECTS[kind].format(beat=ctx["beat_name"], title=ctx["title"], when=ctx["when"])
     return ctx
 
 
@@ -121,9 +130,11 @@ def _reminder_ics(meeting: Meeting, now: datetime) -> bytes:
                                host=uid_domain(), now=now)
 
 
-def compose(event: MailEvent, recipient: Recipient, *, now: datetime) -> EmailMessage:
-    """The message for this recipient; `X-PACT-Key` and the Message-ID carry its idempotency key."""
-    ctx = build_context(event, recipient)
+def compose(event: MailEvent, recipient: Recipient, *, now: datetime,
+            shared: dict[str, Any] | None = None) -> EmailMessage:
+    """The message for this recipient; `X-PACT-Key` and the Message-ID carry its idempotency key.
+    `shared` is `event_context(event)`, when the caller sends the event to many."""
+    ctx = build_context(event, recipient, now=now, shared=shared)
     template = f"mail/{event.kind.value}"
     message = EmailMessage()
     message["Subject"] = ctx["subject"]
@@ -139,8 +150,8 @@ def compose(event: MailEvent, recipient: Recipient, *, now: datetime) -> EmailMe
         message["List-Id"] = f"PACT meetings, {ctx['beat_name']} <{event.beat_id}.beats.{uid_domain()}>"
     message.set_content(render_template(f"{template}.txt", **ctx))
     message.add_alternative(render_template(f"{template}.html", **ctx), subtype="html")
-    if event.kind is MailKind.REMINDER and ctx.get("meeting") is not None:
-        message.add_attachment(_reminder_ics(ctx["meeting"], now), maintype="text", subtype="calendar",
+    if event.kind is MailKind.REMINDER and ctx.get("ics"):
+        message.add_attachment(ctx["ics"], maintype="text", subtype="calendar",
                                filename="meeting.ics", params={"method": "PUBLISH"})
     return message
 

@@ -15,13 +15,15 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import delete, select, update
 
-from pact.delivery.compose import compose
+from pact.delivery.compose import compose, event_context
 from pact.delivery.transport import PermanentFailure, TemporaryFailure, open_transport
 from pact.extensions import db
-from pact.models import AnswerWatch, DeliveryState, Issue, MailDelivery, MailEvent, MailKind, Meeting, Stage, utcnow
+from pact.models import (
+    AnswerWatch, DeliveryState, Issue, MailDelivery, MailEvent, MailKind, Meeting, Stage, Subscription, utcnow,
+)
 from pact.notifications import subscriptions
 from pact.notifications.events import due_reminders, reminder_hours
-from pact.notifications.recipients import find_recipient, recipient_ids
+from pact.notifications.recipients import SUBSCRIBER_KINDS, find_recipient, recipient_ids
 from pact.notifications.tokens import mask
 
 log = logging.getLogger(__name__)
@@ -71,7 +73,9 @@ def pending_batches(event_id: int | None, *, now: datetime, overdue: timedelta =
 
 
 def _claim(delivery_id: int, now: datetime) -> bool:
-    """Take one delivery for sending, in its own commit: no other worker can take it now."""
+    """Take one delivery for sending. The same commit records the previous message's outcome (the
+    session's pending change), so one commit per message, and at most one message per worker is
+    ever in flight unrecorded."""
     claimed = db.session.scalars(
         update(MailDelivery).where(MailDelivery.id == delivery_id, MailDelivery.state == DeliveryState.PENDING)
         .values(state=DeliveryState.SENDING, claimed_at=now).returning(MailDelivery.id)
@@ -84,23 +88,39 @@ def _retry_delay(attempts: int) -> timedelta:
     return timedelta(seconds=float(current_app.config["MAIL_RETRY_DELAY"]) * (2 ** max(0, attempts - 1)))
 
 
+def _preload(ids: list[int]) -> dict[int, MailDelivery]:
+    """The batch's deliveries, events and subscriptions in three queries (then read from the session)."""
+    deliveries = {d.id: d for d in db.session.scalars(select(MailDelivery).where(MailDelivery.id.in_(ids)))}
+    event_ids = {d.event_id for d in deliveries.values()}
+    events = list(db.session.scalars(select(MailEvent).where(MailEvent.id.in_(event_ids))))
+    if any(e.kind in SUBSCRIBER_KINDS for e in events):
+        list(db.session.scalars(select(Subscription).where(
+            Subscription.id.in_({d.recipient_id for d in deliveries.values()}))))
+    return deliveries
+
+
 def send_batch(ids: list[int]) -> datetime | None:
     """Send the deliveries of this batch still pending, one claim at a time (so a worker killed
     midway leaves at most the one in flight unsettled); returns when to try the rest again, or None."""
+    session = db.session()
+    session.expire_on_commit = False  # what this batch read stays read: no query per message again
     transport = open_transport(current_app.config, current_app.instance_path)
+    shared: dict[int, dict] = {}
     try:
+        deliveries = _preload(ids)
         for position, delivery_id in enumerate(sorted(ids)):
             if not _claim(delivery_id, utcnow()):
                 continue  # sent, skipped or taken by another worker already
-            delivery = db.session.get(MailDelivery, delivery_id)
+            delivery = deliveries.get(delivery_id) or db.session.get(MailDelivery, delivery_id)
             event = db.session.get(MailEvent, delivery.event_id)
             recipient = find_recipient(event, delivery.recipient_id)
             if recipient is None:
                 delivery.state = DeliveryState.SKIPPED
-                db.session.commit()
                 continue
+            if event.id not in shared:
+                shared[event.id] = event_context(event, now=utcnow())
             try:
-                transport.send(compose(event, recipient, now=utcnow()))
+                transport.send(compose(event, recipient, now=utcnow(), shared=shared[event.id]))
             except TemporaryFailure as exc:
                 log.warning("mail %s to %s deferred: %s", event.kind.value, mask(recipient.email), exc)
                 return _defer(delivery, sorted(ids)[position + 1:], str(exc))
@@ -111,8 +131,9 @@ def send_batch(ids: list[int]) -> datetime | None:
                 delivery.state, delivery.sent_at = DeliveryState.SENT, utcnow()
                 if event.kind is MailKind.ANSWERED:  # one message, then the address is erased
                     db.session.execute(delete(AnswerWatch).where(AnswerWatch.id == recipient.id))
-            db.session.commit()
+        db.session.commit()
     finally:
+        session.expire_on_commit = True
         transport.close()
     return None
 

@@ -85,6 +85,9 @@ def main() -> None:
     logging.basicConfig(level=os.environ.get("PACT_LOG_LEVEL", "INFO"))
     logging.getLogger("huey").setLevel(logging.WARNING)
 
+    # The worker serves no sockets: threading mode, whatever the server it runs beside uses (gevent
+    # without its monkey-patching would be neither here nor there).
+    os.environ["PACT_ASYNC_MODE"] = "threading"
     from pact import create_app
 
     run(create_app(migrations=False), parent=args.parent)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import statistics
-from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
@@ -16,8 +15,19 @@ from typing import Any
 from sqlalchemy import Select, delete, distinct, func, select, union
 
 from pact.extensions import db
+from pact.meetings.safeguarding.queue import hold_counts
 from pact.models import (
-    Answer, Issue, Meeting, MeetingFigures, MeetingViewer, Participant, ParticipantRole, Stage, Visibility, Vote, utcnow,
+    Answer,
+    Issue,
+    Meeting,
+    MeetingFigures,
+    MeetingViewer,
+    Participant,
+    ParticipantRole,
+    Stage,
+    Visibility,
+    Vote,
+    utcnow,
 )
 
 FIGURES_VERSION = 1  # raise when a figure is counted differently: stored figures are then counted again
@@ -65,7 +75,7 @@ class Attendance:
 
 
 def _grouped(query: Select) -> dict[int, int]:
-    return {meeting_id: n for meeting_id, n in db.session.execute(query)}
+    return {meeting_id: n for meeting_id, n in db.session.execute(query)}  # noqa: C416 (rows, not pairs)
 
 
 def _residents(ids: Select):
@@ -91,13 +101,13 @@ def _returning(ids: Select, beat_ids: list[int], until: datetime) -> dict[int, i
         ordered.c.earlier.is_not(None), ordered.c.meeting_id.in_(ids)).group_by(ordered.c.meeting_id))
 
 
-def meeting_attendance(meetings: list[Meeting]) -> dict[int, Attendance]:
+def meeting_attendance(meetings: list[Meeting], *, scope: Select | None = None) -> dict[int, Attendance]:
     """Attendance for each of `meetings` (any stage), keyed by meeting id.
 
     A closed meeting's figures no longer change, so they are counted once and kept in
     `meeting_figures` (FIGURES_VERSION says how they were counted); open meetings are counted now."""
     closed = [m for m in meetings if m.stage is Stage.CLOSED]
-    figures = _stored([m.id for m in closed])
+    figures = _stored([m.id for m in closed], scope)
     # By beat, so each round's first-timer look-back reads few beats' participants.
     missing = sorted((m for m in closed if m.id not in figures), key=lambda m: (m.beat_id, m.starts_at, m.id))
     for start in range(0, len(missing), CHUNK):
@@ -110,12 +120,14 @@ def meeting_attendance(meetings: list[Meeting]) -> dict[int, Attendance]:
     return figures
 
 
-def _stored(meeting_ids: list[int]) -> dict[int, Attendance]:
+def _stored(meeting_ids: list[int], scope: Select | None) -> dict[int, Attendance]:
     if not meeting_ids:
         return {}
     rows = db.session.execute(select(MeetingFigures.meeting_id, MeetingFigures.data).where(
-        MeetingFigures.meeting_id.in_(meeting_ids), MeetingFigures.version == FIGURES_VERSION))
-    return {meeting_id: Attendance(**json.loads(data)) for meeting_id, data in rows}
+        MeetingFigures.meeting_id.in_(scope if scope is not None else meeting_ids),
+        MeetingFigures.version == FIGURES_VERSION))
+    wanted = set(meeting_ids)
+    return {meeting_id: Attendance(**json.loads(data)) for meeting_id, data in rows if meeting_id in wanted}
 
 
 def _store(figures: dict[int, Attendance]) -> None:
@@ -167,7 +179,7 @@ def count_attendance(meetings: list[Meeting]) -> dict[int, Attendance]:
         item.returning_participants = returning.get(meeting_id, 0)
         item.first_time_participants = item.participants - item.returning_participants
         item.posted, item.voted = posted.get(meeting_id, 0), voted.get(meeting_id, 0)
-    _issue_figures(ids, resident, figures)
+    _issue_figures(ids, resident, figures, meetings)
     for column, name in ((Participant.age_band, "age_bands"), (Participant.postcode_district, "districts")):
         for meeting_id, value, n in db.session.execute(
                 select(Participant.meeting_id, column, func.count()).where(*_residents(ids), column.is_not(None))
@@ -176,7 +188,7 @@ def count_attendance(meetings: list[Meeting]) -> dict[int, Attendance]:
     return figures
 
 
-def _issue_figures(ids: Select, resident: Select, figures: dict[int, Attendance]) -> None:
+def _issue_figures(ids: Select, resident: Select, figures: dict[int, Attendance], meetings: list[Meeting]) -> None:
     """Issues raised (residents' public, unmerged posts), answered, time to answer, holds, hidden."""
     raised = db.session.execute(
         select(Issue.meeting_id, Issue.created_at, Answer.created_at)
@@ -189,15 +201,13 @@ def _issue_figures(ids: Select, resident: Select, figures: dict[int, Attendance]
         if answered_at is not None:
             item.issues_answered += 1
             item.minutes_to_answer.append(max(0.0, (answered_at - posted_at).total_seconds() / 60))
-    holds: dict[int, dict[str, int]] = defaultdict(dict)
-    for meeting_id, code, n in db.session.execute(
-            select(Issue.meeting_id, Issue.hold_reason, func.count()).where(
-                Issue.meeting_id.in_(ids), Issue.hold_reason.is_not(None)).group_by(Issue.meeting_id, Issue.hold_reason)):
-        holds[meeting_id][code] = n
+    meeting_by_id = {m.id: m for m in meetings}
     hidden = _grouped(select(Issue.meeting_id, func.count()).where(
         Issue.meeting_id.in_(ids), Issue.visibility == Visibility.HIDDEN).group_by(Issue.meeting_id))
     for meeting_id, item in figures.items():
-        item.holds, item.hidden_posts = holds.get(meeting_id, {}), hidden.get(meeting_id, 0)
+        # Holds by code come from safeguarding's own count (one query per meeting: closed meetings are
+        # counted once, see meeting_attendance).
+        item.holds, item.hidden_posts = hold_counts(meeting_by_id[meeting_id]), hidden.get(meeting_id, 0)
 
 
 def record_viewer(meeting_id: int, device_hash: str, *, now: datetime) -> None:

@@ -9,8 +9,9 @@ import csv
 import io
 import re
 from collections import Counter
+from collections.abc import Iterable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, select
 
@@ -64,7 +65,8 @@ def import_population(text: str, *, now: datetime) -> dict[str, int]:
     for line, row in enumerate(reader, start=2):
         slug, band, raw_share = ((row.get(c, "") or "").strip() for c in POPULATION_COLUMNS)
         if band not in AGE_BANDS:
-            raise DomainError("invalid_csv", f"Line {line}: age band '{band[:10]}' is not one of {', '.join(AGE_BANDS)}.")
+            raise DomainError("invalid_csv",
+                              f"Line {line}: age band '{band[:10]}' is not one of {', '.join(AGE_BANDS)}.")
         try:
             share = float(raw_share.rstrip("%")) / (100 if raw_share.endswith("%") else 1)
         except ValueError:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
 from pact.evidence import SMALL_NUMBER
 from pact.extensions import db
@@ -50,23 +50,25 @@ class FollowThrough:
         }
 
 
-def _done_on(priority_ids: list[int]) -> dict[int, date]:
-    """When each priority was first reported done."""
+def _done_on(within: list[int] | Select) -> dict[int, date]:
+    """When each priority of these meetings was first reported done."""
     rows = db.session.execute(
         select(ProgressUpdate.priority_id, func.min(ProgressUpdate.created_at))
-        .where(ProgressUpdate.priority_id.in_(priority_ids), ProgressUpdate.status == ProgressStatus.DONE)
+        .join(Priority, Priority.id == ProgressUpdate.priority_id)
+        .where(Priority.meeting_id.in_(within), ProgressUpdate.status == ProgressStatus.DONE)
         .group_by(ProgressUpdate.priority_id))
     return {pid: at.date() for pid, at in rows}
 
 
-def follow_through(meeting_ids: list[int], *, today: date) -> dict[int, FollowThrough]:
-    """Follow-through figures per meeting, as they stand `today`."""
+def follow_through(meeting_ids: list[int], *, today: date, scope: Select | None = None) -> dict[int, FollowThrough]:
+    """Follow-through figures per meeting, as they stand `today` (`scope`: as in pulse.pulse_figures)."""
     figures = {mid: FollowThrough(mid) for mid in meeting_ids}
     if not meeting_ids:
         return figures
+    within = scope if scope is not None else meeting_ids
     rows = db.session.execute(select(Priority.id, Priority.meeting_id, Priority.status, Priority.review_on)
-                              .where(Priority.meeting_id.in_(meeting_ids))).all()
-    done_on = _done_on([r.id for r in rows]) if rows else {}
+                              .where(Priority.meeting_id.in_(within))).all()
+    done_on = _done_on(within) if rows else {}
     for pid, meeting_id, status, review_on in rows:
         item = figures[meeting_id]
         item.priorities_agreed += 1
@@ -85,7 +87,7 @@ def follow_through(meeting_ids: list[int], *, today: date) -> dict[int, FollowTh
     for meeting_id, verdict, n in db.session.execute(
             select(Priority.meeting_id, PriorityVerdict.verdict, func.count())
             .join(PriorityVerdict, PriorityVerdict.priority_id == Priority.id)
-            .where(Priority.meeting_id.in_(meeting_ids)).group_by(Priority.meeting_id, PriorityVerdict.verdict)):
+            .where(Priority.meeting_id.in_(within)).group_by(Priority.meeting_id, PriorityVerdict.verdict)):
         if verdict is Verdict.DEALT_WITH:
             figures[meeting_id].dealt_with = n
         else:

@@ -6,10 +6,11 @@ The partners are a setting (`REFERRAL_PARTNERS`: key → the words residents rea
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, Mapping
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
 from pact.extensions import db
@@ -18,10 +19,10 @@ from pact.meetings.errors import DomainError, forbidden, not_found
 from pact.meetings.issues import get_issue
 from pact.meetings.lookup import find
 from pact.meetings.permissions import can_moderate
-from pact.meetings.text import clean_text
+from pact.meetings.text import LIMITS, clean_text
 from pact.models import Issue, Meeting, Referral, ReferralStatus, User
 
-NOTE_LIMIT = 2000
+NOTE_LIMIT = LIMITS["note"]
 DEFAULT_PARTNERS = {"council": "the council", "housing": "the housing provider", "highways": "highways",
                     "fire": "the fire and rescue service"}
 STATUS_LABELS = {ReferralStatus.OPEN: "Open", ReferralStatus.ACCEPTED: "Accepted by the partner",
@@ -49,7 +50,8 @@ def refer_issue(meeting: Meeting, issue_id: object, raw_partner: object, raw_not
     referral = Referral(issue_id=issue.id, meeting_id=meeting.id, partner=raw_partner, note=note, user_id=user.id,
                         by_name=user.display_name, created_at=now, updated_at=now)
     db.session.add(referral)
-    audit.record("refer", now=now, user=user, meeting=meeting, target=f"issue:{issue.id}", reason=f"{raw_partner}: {note}"[:500])
+    audit.record("refer", now=now, user=user, meeting=meeting, target=f"issue:{issue.id}",
+                 reason=f"{raw_partner}: {note}"[:500])
     db.session.flush()
     return referral
 
@@ -68,7 +70,8 @@ def update_referral(referral: Referral, raw_status: object, *, user: User | None
     try:
         status = ReferralStatus(raw_status)
     except ValueError:
-        raise DomainError("invalid_status", "Choose a status: " + ", ".join(s.value for s in ReferralStatus) + ".") from None
+        names = ", ".join(s.value for s in ReferralStatus)
+        raise DomainError("invalid_status", f"Choose a status: {names}.") from None
     referral.status, referral.updated_at = status, now
     audit.record("referral_status", now=now, user=user, meeting=meeting, target=f"referral:{referral.id}",
                  reason=status.value)
@@ -87,11 +90,11 @@ def referral_labels(issue_ids: list[int], partners: Mapping[str, str]) -> dict[i
     return labels
 
 
-def referrals_for(meeting_ids: list[int]) -> list[Referral]:
+def referrals_for(meeting_ids: list[int], *, scope: Select | None = None) -> list[Referral]:
     if not meeting_ids:
         return []
     return list(db.session.scalars(
-        select(Referral).where(Referral.meeting_id.in_(meeting_ids))
+        select(Referral).where(Referral.meeting_id.in_(scope if scope is not None else meeting_ids))
         .options(selectinload(Referral.issue).selectinload(Issue.meeting).selectinload(Meeting.beat))
         .order_by(Referral.created_at, Referral.id)))
 
@@ -102,7 +105,8 @@ def referral_row(referral: Referral, partners: Mapping[str, str]) -> dict[str, A
     return {
         "referral_id": referral.id, "beat": meeting.beat.slug, "meeting_id": meeting.id,
         "meeting_date": meeting.starts_at.date().isoformat(), "issue_id": referral.issue_id,
-        "issue": referral.issue.text, "partner": referral.partner, "partner_name": partner_name(partners, referral.partner),
+        "issue": referral.issue.text, "partner": referral.partner,
+        "partner_name": partner_name(partners, referral.partner),
         "note": referral.note, "status": referral.status.value, "status_label": STATUS_LABELS[referral.status],
         "referred_by": referral.by_name, "referred_on": referral.created_at.date().isoformat(),
         "updated_on": referral.updated_at.date().isoformat(),

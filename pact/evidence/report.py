@@ -6,11 +6,12 @@ beats and dates in `reporting.Filters` (which decides what the signed-in user ma
 from __future__ import annotations
 
 import statistics
-from datetime import date, datetime, time, timedelta, timezone
-from typing import Any, Mapping
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import Select, select
 
 from pact.evidence import SMALL_NUMBER
 from pact.evidence.attendance import Attendance, meeting_attendance
@@ -20,7 +21,7 @@ from pact.evidence.pulse import PulseFigures, pulse_figures
 from pact.evidence.referrals import open_by_partner, referral_row, referrals_for
 from pact.extensions import db
 from pact.meetings.reporting import Filters
-from pact.models import Meeting, Stage
+from pact.models import Beat, Meeting, Stage
 
 CSV_COLUMNS = (
     "beat", "meeting_id", "meeting_date", "meeting_title", "peak_watching", "unique_watched", "participants",
@@ -30,28 +31,56 @@ CSV_COLUMNS = (
 )
 
 
+PER_MEETING_LIMIT = 60  # more meetings than this (or several beats) are charted month by month
+
+
 def _day_start(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=timezone.utc)
+    return datetime.combine(day, time.min, tzinfo=UTC)
 
 
-def held_meetings(filters: Filters) -> list[Meeting]:
-    """Meetings that took place (opened or closed) on the filtered beats, dates within the range."""
-    if not filters.beats:
-        return []
-    query = (select(Meeting).where(Meeting.beat_id.in_([b.id for b in filters.beats]),
-                                   Meeting.stage.in_((Stage.LIVE, Stage.VOTING, Stage.CLOSED)))
-             .options(selectinload(Meeting.beat)).order_by(Meeting.starts_at, Meeting.id))
+def _held(query: Select, filters: Filters) -> Select:
+    query = query.where(Meeting.beat_id.in_([b.id for b in filters.beats]),
+                        Meeting.stage.in_((Stage.LIVE, Stage.VOTING, Stage.CLOSED)))
     if filters.date_from:
         query = query.where(Meeting.starts_at >= _day_start(filters.date_from))
     if filters.date_to:
         query = query.where(Meeting.starts_at < _day_start(filters.date_to + timedelta(days=1)))
-    return list(db.session.scalars(query))
+    return query
 
 
-def _meeting_row(meeting: Meeting, att: Attendance, ft: FollowThrough, pulse: PulseFigures) -> dict[str, Any]:
+@dataclass(frozen=True)
+class HeldMeeting:
+    """What the report needs of a meeting (read as plain rows: thousands of them per page)."""
+
+    id: int
+    beat_id: int
+    beat: Beat
+    title: str
+    starts_at: datetime
+    stage: Stage
+    peak_watching: int
+
+
+def held_meetings(filters: Filters) -> list[HeldMeeting]:
+    """Meetings that took place (opened or closed) on the filtered beats, dates within the range."""
+    if not filters.beats:
+        return []
+    beats = {b.id: b for b in filters.beats}
+    query = _held(select(Meeting.id, Meeting.beat_id, Meeting.title, Meeting.starts_at, Meeting.stage,
+                         Meeting.peak_watching), filters).order_by(Meeting.starts_at, Meeting.id)
+    return [HeldMeeting(r.id, r.beat_id, beats[r.beat_id], r.title, r.starts_at, r.stage, r.peak_watching)
+            for r in db.session.execute(query)]
+
+
+def held_scope(filters: Filters) -> Select:
+    """The same meetings' ids as a subquery (sent as SQL, not as thousands of ids)."""
+    return _held(select(Meeting.id), filters)
+
+
+def _meeting_row(meeting: HeldMeeting, att: Attendance, ft: FollowThrough, pulse: PulseFigures) -> dict[str, Any]:
     shown = pulse.public()
     return {
-        "beat": meeting.beat.slug, "beat_name": meeting.beat.name, "meeting_id": meeting.id,
+        "beat": meeting.beat.slug, "beat_name": meeting.beat.name, "beat_id": meeting.beat_id, "meeting_id": meeting.id,
         "meeting_date": meeting.starts_at.date().isoformat(), "meeting_title": meeting.title,
         "stage": meeting.stage.value, **att.as_dict(), **ft.as_dict(),
         "pulse_responses": pulse.responses, "listened_mean": shown["listened"]["mean"],
@@ -72,9 +101,7 @@ def _combine(rows: list[dict[str, Any]], atts: list[Attendance], fts: list[Follo
         for name in ("priorities_agreed", "done_on_time", "done_late", "overdue", "carried_over", "in_hand",
                      "dealt_with", "not_dealt_with"):
             setattr(total_ft, name, getattr(total_ft, name) + getattr(ft, name))
-    pulse = PulseFigures()
-    for p in pulses:
-        pulse = pulse.add(p)
+    pulse = PulseFigures.total(pulses)
     raised, answered = _sum(rows, "issues_raised"), _sum(rows, "issues_answered")
     holds: dict[str, int] = {}
     for a in atts:
@@ -94,18 +121,22 @@ def _combine(rows: list[dict[str, Any]], atts: list[Attendance], fts: list[Follo
 def evidence_report(filters: Filters, *, today: date, partners: Mapping[str, str]) -> dict[str, Any]:
     """Everything the evidence page, the CSV and the pack show for `filters`."""
     meetings = held_meetings(filters)
-    ids = [m.id for m in meetings]
-    atts, fts, pulses = meeting_attendance(meetings), follow_through(ids, today=today), pulse_figures(ids)
+    ids, scope = [m.id for m in meetings], held_scope(filters)
+    atts = meeting_attendance(meetings, scope=scope)
+    fts, pulses = follow_through(ids, today=today, scope=scope), pulse_figures(ids, scope=scope)
     rows = [_meeting_row(m, atts[m.id], fts[m.id], pulses[m.id]) for m in meetings]
+    by_beat: dict[int, list[int]] = {}
+    for n, _meeting_id in enumerate(ids):
+        by_beat.setdefault(rows[n]["beat_id"], []).append(n)
     beats = []
     for beat in filters.beats:
-        mine = [m for m in meetings if m.beat_id == beat.id]
-        beat_rows = [r for r in rows if r["beat"] == beat.slug]
+        mine = [ids[n] for n in by_beat.get(beat.id, [])]
         beats.append({"beat": beat.slug, "beat_name": beat.name, **_combine(
-            beat_rows, [atts[m.id] for m in mine], [fts[m.id] for m in mine], [pulses[m.id] for m in mine])})
-    referrals = referrals_for(ids)
+            [rows[n] for n in by_beat.get(beat.id, [])], [atts[i] for i in mine], [fts[i] for i in mine],
+            [pulses[i] for i in mine])})
+    referrals = referrals_for(ids, scope=scope)
     return {
-        "meetings": rows, "beats": beats,
+        "meetings": rows, "beats": beats, "trends": _trends(meetings, rows, atts, fts, pulses),
         "total": _combine(rows, list(atts.values()), list(fts.values()), list(pulses.values())),
         "referrals": [referral_row(r, partners) for r in referrals],
         "open_referrals": open_by_partner(referrals, partners),
@@ -114,20 +145,35 @@ def evidence_report(filters: Filters, *, today: date, partners: Mapping[str, str
     }
 
 
-def trend_series(rows: list[dict[str, Any]]) -> dict[str, list[tuple[str, float | None]]]:
-    """Per-meeting series for the charts, labelled by date (and beat when there are several)."""
-    several = len({r["beat"] for r in rows}) > 1
+def _trends(meetings: list[HeldMeeting], rows: list[dict[str, Any]], atts: dict[int, Attendance],
+            fts: dict[int, FollowThrough], pulses: dict[int, PulseFigures]) -> dict[str, Any]:
+    """Points for the charts: each meeting of one beat, or — across beats, or past PER_MEETING_LIMIT
+    meetings — each calendar month, its meetings combined (small-number rule on the month's totals)."""
+    if len({m.beat_id for m in meetings}) <= 1 and len(meetings) <= PER_MEETING_LIMIT:
+        return {"by": "meeting", "points": [{"label": r["meeting_date"], **r} for r in rows]}
+    months: dict[str, list[int]] = {}
+    for n, meeting in enumerate(meetings):
+        months.setdefault(meeting.starts_at.strftime("%Y-%m"), []).append(n)
+    points = []
+    for month, indexes in months.items():
+        chosen = [meetings[n] for n in indexes]
+        combined = _combine([rows[n] for n in indexes], [atts[m.id] for m in chosen], [fts[m.id] for m in chosen],
+                            [pulses[m.id] for m in chosen])
+        points.append({"label": month, **combined, "listened_mean": combined["pulse"]["listened"]["mean"],
+                       "confidence_mean": combined["pulse"]["confidence"]["mean"]})
+    return {"by": "month", "points": points}
 
-    def label(r: dict[str, Any]) -> str:
-        return f"{r['meeting_date']} {r['beat']}" if several else r["meeting_date"]
 
+def trend_series(trends: dict[str, Any]) -> dict[str, list[tuple[str, float | None]]]:
+    """The chart series from `evidence_report(...)["trends"]`, labelled by meeting date or month."""
+    points = trends["points"]
     return {
-        "participants": [(label(r), r["participants"]) for r in rows],
-        "first_time": [(label(r), r["first_time_participants"]) for r in rows],
-        "share_answered": [(label(r), r["share_answered"]) for r in rows],
-        "on_time": [(label(r), r["on_time_share"]) for r in rows],
-        "listened": [(label(r), r["listened_mean"]) for r in rows],
-        "confidence": [(label(r), r["confidence_mean"]) for r in rows],
+        "participants": [(p["label"], p["participants"]) for p in points],
+        "first_time": [(p["label"], p["first_time_participants"]) for p in points],
+        "share_answered": [(p["label"], p["share_answered"]) for p in points],
+        "on_time": [(p["label"], p["on_time_share"]) for p in points],
+        "listened": [(p["label"], p["listened_mean"]) for p in points],
+        "confidence": [(p["label"], p["confidence_mean"]) for p in points],
     }
 
 

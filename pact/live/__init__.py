@@ -19,6 +19,7 @@ def init_live(app: Flask) -> None:
         notify_handlers,  # noqa: F401  (notify_when_answered: e-mail when answered)
     )
     from pact.live import routing
+    from pact.live.redis_client import redis_client
     from pact.live.group_commit import GroupCommit
     from pact.live.manager import JsonPacket, client_manager
     from pact.live.registry import RoomRegistry
@@ -62,7 +63,7 @@ def init_live(app: Flask) -> None:
     window = app.config["GROUP_COMMIT_WINDOW"]
     install(app, LiveServices(
         ticker=Ticker(app),
-        registry=RoomRegistry(app.config.get("MESSAGE_QUEUE") or None),
+        registry=RoomRegistry(redis_client(app)),
         snapshots=snapshots,
         support_votes=GroupCommit(lambda votes: cast_support_votes(votes, now=utcnow()), window=window, max_batch=64),
         newcomers=GroupCommit(lambda joins: admit_newcomers(joins, now=utcnow()), window=window, max_batch=64),

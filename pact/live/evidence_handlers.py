@@ -5,9 +5,9 @@ commit (decorator) → ack.
 """
 from __future__ import annotations
 
+from pact.evidence import pulse as pulse_answers
 from pact.live.commands import Context, command
 from pact.live.payloads import Field
-from pact.evidence import pulse as pulse_answers
 from pact.models import utcnow
 
 

@@ -12,16 +12,18 @@ from flask import current_app, request, session
 from flask_login import current_user
 from flask_socketio import join_room
 
+from pact import notifications
+from pact.delivery import dispatch_soon
+from pact.evidence import demographics
+from pact.evidence.attendance import record_viewer
 from pact.extensions import db, socketio
 from pact.live import NAMESPACE, broadcast, limits, rooms
 from pact.live.commands import SESSION_MEETING, SESSION_PARTICIPANT, SESSION_RESIDENT, Context, command, ticker
 from pact.live.payloads import Field
-from pact.evidence import demographics
-from pact.evidence.attendance import record_viewer
-from pact import notifications
-from pact.delivery import dispatch_soon
+from pact.live.presence import person_key
 from pact.live.services import services
 from pact.meetings import audit, issues, safeguarding, stages, voting
+from pact.meetings.addresses import day_scope, hash_address, meeting_scope
 from pact.meetings.errors import DomainError
 from pact.meetings.participants import admit, get_meeting, hash_secret, newcomer
 from pact.meetings.permissions import require_moderator
@@ -64,8 +66,11 @@ def _posting_rules() -> dict:
             "duplicate_window": timedelta(seconds=cfg.get("DUPLICATE_WINDOW", 600))}
 
 
-def _address() -> str:
-    return hash_secret(request.remote_addr or "unknown")[:32]
+def _address(meeting_id: int | None = None) -> str:
+    """The client's address as kept (pact/meetings/addresses.py): keyed per UTC day for the rate
+    limits, or per meeting for what a participant row keeps."""
+    scope = day_scope(utcnow().date()) if meeting_id is None else meeting_scope(meeting_id)
+    return hash_address(request.remote_addr or "unknown", secret=current_app.config["SECRET_KEY"], scope=scope)
 
 
 def _device() -> str | None:
@@ -178,6 +183,7 @@ def join(data):
     device_hash, address_hash = (hash_secret(device) if device else None), _address()
     limits.check("join", address=address_hash, device=device_hash,
                  bare_address=address_hash if device_hash is None else None)
+    address_hash = _address(data["meeting_id"])  # what the participant keeps (and a bar on the address matches)
     about = demographics.parse_about(data.get("postcode_district"), data.get("age_band"))
     if data.get("display_name") is not None and data.get("resume_token") is None and not current_user.is_authenticated:
         # The storm case, a resident joining by name: group-committed, and no ORM at all.
@@ -201,6 +207,7 @@ def _entering(meeting_id: int, participant: Participant, token: str, finish_stat
     """The ack of a join, and the step (after commit) that puts the socket in its rooms and sends `state`."""
     ack = {"ok": True, "participant": participant_data(participant), "resume_token": token}
     presence, sid = ticker().presence, request.sid
+    person = person_key(_device(), participant.id)  # a browser's tabs count once, on any process
     participant_id, is_staff = participant.id, participant.is_staff
 
     def enter() -> None:
@@ -211,7 +218,7 @@ def _entering(meeting_id: int, participant: Participant, token: str, finish_stat
         registry().add(rooms.participant(participant_id), sid)
         session[SESSION_PARTICIPANT], session[SESSION_MEETING] = participant_id, meeting_id
         session[SESSION_RESIDENT] = not is_staff
-        presence.add(sid, meeting_id, participant_id)
+        presence.add(sid, meeting_id, person)
         ticker().ensure_running()
         ack["state"] = state = finish_state()  # the ack is sent after this, so it carries the same SNAPSHOT
         broadcast.state_here(sid, state)
@@ -230,6 +237,7 @@ def watch(data):
     if DEVICE_COOKIE in request.cookies:  # unique people who watched (pact/evidence/attendance.py)
         record_viewer(meeting.id, hash_secret(request.cookies[DEVICE_COOKIE]), now=utcnow())
     presence, sid = ticker().presence, request.sid
+    person = person_key(_device(), sid=sid)  # without a device cookie, one anonymous person per socket
     finish_state = _state_on_entry(meeting, None)
     meeting_id, ack = meeting.id, {"ok": True}
 
@@ -237,7 +245,7 @@ def watch(data):
         for room in (rooms.public(meeting_id), rooms.staff(meeting_id)):
             socketio.server.leave_room(sid, room, namespace=NAMESPACE)
         join_room(rooms.public(meeting_id))
-        presence.add(sid, meeting_id, f"watcher:{sid}")  # one anonymous person per socket
+        presence.add(sid, meeting_id, person)
         ticker().ensure_running()
         ack["state"] = finish_state()
 

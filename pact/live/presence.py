@@ -1,11 +1,12 @@
-"""Who is watching: connected participants per meeting, counted once per person, not per tab.
+"""Who is watching: connected people per meeting, counted once per person, not per tab or process.
 
-`Presence` counts this process's sockets. With a message queue, `SharedCounts` adds the other
-processes: each process writes its own count per meeting into Redis (one hash field per process)
-with a heartbeat, and reads the sum. A process that crashes stops its heartbeat, so its watchers
-stop counting after PRESENCE_TTL seconds. The same Redis also carries a tally version per meeting,
-so a vote on one process makes the others recount on their next tick. A person with tabs on two
-processes counts twice: rare, and cheaper than a shared set of every watcher.
+A person is their browser (the device cookie) when it has one, else their participant (or, for an
+anonymous watcher, the socket). `Presence` counts this process's sockets by person. With a message
+queue, `SharedCounts` keeps each process's set of people per meeting in Redis and counts the
+union, so a browser with tabs on two processes counts once. Each process's set expires
+PRESENCE_TTL seconds after its last heartbeat, so a process that crashes stops counting. The same
+Redis also carries a tally version per meeting, so a vote on one process makes the others recount
+on their next tick.
 """
 from __future__ import annotations
 
@@ -15,25 +16,45 @@ import socket
 import threading
 import time
 import uuid
-from collections import defaultdict
+from collections import Counter
 
 log = logging.getLogger(__name__)
 
+# Count the union of the live processes' sets of people for one meeting, in one round trip:
+# KEYS[1] the meeting's registry of processes; ARGV[1] the prefix of a process's set; ARGV[2] a
+# scratch key. A process whose set has expired (it stopped) is dropped from the registry.
+UNION_COUNT = """
+local procs = redis.call('SMEMBERS', KEYS[1])
+local keys = {}
+for _, proc in ipairs(procs) do
+  local key = ARGV[1] .. proc
+  if redis.call('EXISTS', key) == 1 then keys[#keys + 1] = key else redis.call('SREM', KEYS[1], proc) end
+end
+if #keys == 0 then return 0 end
+if #keys == 1 then return redis.call('SCARD', keys[1]) end
+redis.call('SUNIONSTORE', ARGV[2], unpack(keys))
+local n = redis.call('SCARD', ARGV[2])
+redis.call('DEL', ARGV[2])
+return n
+"""
+
 
 class Presence:
-    """In-process record of sockets per meeting. Counts change quietly; the ticker announces them."""
+    """In-process record of sockets per meeting, by person. Counts change quietly; the ticker
+    announces them."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._sockets: dict[str, tuple[int, int]] = {}  # sid → (meeting_id, participant_id)
-        self._people: dict[int, defaultdict[int, int]] = {}  # meeting_id → participant_id → sockets
+        self._sockets: dict[str, tuple[int, str]] = {}  # sid → (meeting_id, person)
+        self._people: dict[int, Counter[str]] = {}  # meeting_id → person → sockets
         self.changed: set[int] = set()
 
-    def add(self, sid: str, meeting_id: int, participant_id: int) -> None:
+    def add(self, sid: str, meeting_id: int, person: str) -> None:
+        """`person`: `person_key(...)` of whoever holds the socket."""
         with self._lock:
             self._discard(sid)
-            self._sockets[sid] = (meeting_id, participant_id)
-            self._people.setdefault(meeting_id, defaultdict(int))[participant_id] += 1
+            self._sockets[sid] = (meeting_id, person)
+            self._people.setdefault(meeting_id, Counter())[person] += 1
             self.changed.add(meeting_id)
 
     def remove(self, sid: str) -> int | None:
@@ -45,11 +66,11 @@ class Presence:
         entry = self._sockets.pop(sid, None)
         if entry is None:
             return None
-        meeting_id, participant_id = entry
+        meeting_id, person = entry
         people = self._people[meeting_id]
-        people[participant_id] -= 1
-        if people[participant_id] <= 0:
-            del people[participant_id]
+        people[person] -= 1
+        if people[person] <= 0:
+            del people[person]
         if not people:
             del self._people[meeting_id]
         self.changed.add(meeting_id)
@@ -64,13 +85,14 @@ class Presence:
         with self._lock:
             return {meeting_id: len(people) for meeting_id, people in self._people.items()}
 
+    def people(self, meeting_ids: set[int]) -> dict[int, set[str]]:
+        """The people on this process, for each of these meetings."""
+        with self._lock:
+            return {m: set(self._people.get(m, ())) for m in meeting_ids}
+
     def connections(self) -> int:
         with self._lock:
             return len(self._sockets)
-
-    def sids_of(self, participant_id: int) -> list[str]:
-        with self._lock:
-            return [sid for sid, (_, pid) in self._sockets.items() if pid == participant_id]
 
     def take_changed(self) -> set[int]:
         with self._lock:
@@ -78,21 +100,32 @@ class Presence:
             return changed
 
 
+def person_key(device_hash: str | None, participant_id: int | None = None, sid: str | None = None) -> str:
+    """Who a socket counts as: the browser (device cookie) when known, else the participant, else the socket."""
+    if device_hash:
+        return f"d:{device_hash[:32]}"
+    if participant_id is not None:
+        return f"p:{participant_id}"
+    return f"s:{sid}"
+
+
 class SharedCounts:
-    """Per-process presence counts and tally versions in Redis; every call may raise RedisError."""
+    """Per-process sets of people and tally versions in Redis; every call may raise RedisError."""
 
     PREFIX = "pact:live:"
 
-    def __init__(self, url: str, ttl: float) -> None:
-        import redis
-
+    def __init__(self, client, ttl: float) -> None:
         self.ttl = ttl
         self.process = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
-        # Short timeouts: a stopped Redis must cost a tick a moment, never hold the process up.
-        self.redis = redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5, decode_responses=True)
+        self.redis = client  # the process's shared client (pact/live/redis_client.py): short timeouts
+        self._union = client.register_script(UNION_COUNT)
+        self._published: dict[int, set[str]] = {}  # this process's sets as last written to Redis
 
-    def _presence_key(self, meeting_id: int) -> str:
-        return f"{self.PREFIX}presence:{meeting_id}"
+    def _people_key(self, meeting_id: int, process: str | None = None) -> str:
+        return f"{self.PREFIX}people:{meeting_id}:{process or self.process}"
+
+    def _registry_key(self, meeting_id: int) -> str:
+        return f"{self.PREFIX}people:{meeting_id}"
 
     def _version_key(self, meeting_id: int) -> str:
         return f"{self.PREFIX}tallies:{meeting_id}"
@@ -100,46 +133,58 @@ class SharedCounts:
     def ping(self) -> bool:
         return bool(self.redis.ping())
 
-    def sync(self, bumped: set[int], mine: dict[int, int], gone: set[int], watched: set[int],
+    def resend(self) -> None:
+        """Redis lost or may have lost our sets (an outage): write them whole on the next sync."""
+        self._published = {}
+
+    def sync(self, bumped: set[int], people: dict[int, set[str]], heartbeat: bool, watched: set[int],
              read_presence: bool) -> tuple[dict[int, int], dict[int, int]]:
-        """One round trip: publish this process's heartbeat, its counts and its tally changes;
-        return (tally version per watched meeting, total watchers per watched meeting if asked)."""
-        now = time.time()
+        """One round trip: write this process's changes of people (whole sets after `resend`), renew
+        its sets' lifetime on `heartbeat`, bump tally versions; return (tally version per watched
+        meeting, people across processes per watched meeting if asked)."""
         pipe = self.redis.pipeline(transaction=False)
-        pipe.hset(f"{self.PREFIX}alive", self.process, now)
         for meeting_id in bumped:
             pipe.incr(self._version_key(meeting_id))
             pipe.expire(self._version_key(meeting_id), 86400)
-        for meeting_id, count in mine.items():
-            pipe.hset(self._presence_key(meeting_id), self.process, count)
-            pipe.expire(self._presence_key(meeting_id), 86400)
-        for meeting_id in gone:
-            pipe.hdel(self._presence_key(meeting_id), self.process)
+        ttl = max(1, int(self.ttl))
+        for meeting_id, now_here in people.items():
+            key, before = self._people_key(meeting_id), self._published.get(meeting_id)
+            if before is None:
+                pipe.delete(key)
+                added, removed = now_here, set()
+            else:
+                added, removed = now_here - before, before - now_here
+            if added:
+                pipe.sadd(key, *added)
+            if removed:
+                pipe.srem(key, *removed)
+            if added or removed or heartbeat or before is None:
+                pipe.expire(key, ttl)
+                pipe.sadd(self._registry_key(meeting_id), self.process)
+                pipe.expire(self._registry_key(meeting_id), 86400)
         order = sorted(watched)
         for meeting_id in order:
             pipe.get(self._version_key(meeting_id))
         if read_presence:
-            pipe.hgetall(f"{self.PREFIX}alive")
             for meeting_id in order:
-                pipe.hgetall(self._presence_key(meeting_id))
+                self._union(keys=[self._registry_key(meeting_id)],
+                            args=[f"{self.PREFIX}people:{meeting_id}:", f"{self._people_key(meeting_id)}:tmp"],
+                            client=pipe)
         results = pipe.execute()
-        skip = 1 + 2 * len(bumped) + 2 * len(mine) + len(gone)
-        versions = {m: int(v or 0) for m, v in zip(order, results[skip:skip + len(order)])}
-        totals: dict[int, int] = {}
-        if read_presence:
-            alive = results[skip + len(order)]
-            fresh = {proc for proc, beat in alive.items() if now - float(beat) <= self.ttl}
-            stale = [proc for proc in alive if proc not in fresh]
-            for meeting_id, fields in zip(order, results[skip + len(order) + 1:]):
-                totals[meeting_id] = sum(int(n) for proc, n in fields.items() if proc in fresh)
-            if stale:  # a crashed process: forget it so the hash does not grow for ever
-                self.redis.hdel(f"{self.PREFIX}alive", *stale)
+        for meeting_id, now_here in people.items():
+            if now_here:
+                self._published[meeting_id] = set(now_here)
+            else:
+                self._published.pop(meeting_id, None)
+        tail = results[len(results) - len(order) * (2 if read_presence else 1):]
+        versions = {m: int(v or 0) for m, v in zip(order, tail[:len(order)])}
+        totals = {m: int(n) for m, n in zip(order, tail[len(order):])} if read_presence else {}
         return versions, totals
 
     def forget(self, meeting_ids: set[int]) -> None:
-        """Leave cleanly (shutdown): drop this process's counts now instead of after the TTL."""
+        """Leave cleanly (shutdown): drop this process's sets now instead of after the TTL."""
         pipe = self.redis.pipeline(transaction=False)
         for meeting_id in meeting_ids:
-            pipe.hdel(self._presence_key(meeting_id), self.process)
-        pipe.hdel(f"{self.PREFIX}alive", self.process)
+            pipe.delete(self._people_key(meeting_id))
+            pipe.srem(self._registry_key(meeting_id), self.process)
         pipe.execute()

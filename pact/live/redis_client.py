@@ -29,8 +29,15 @@ def redis_client(app: Flask):
     return client
 
 
+POOL_SIZE = 24  # connections at most; a greenlet or thread waits for a free one (cooperatively under gevent)
+
+
 def connect(url: str):
+    """A client on a bounded pool: a join storm of 1,000 greenlets otherwise opened a connection
+    each (redis-py's default pool grows without limit), and kept them (`make soak` saw 171)."""
     import redis
 
-    return redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5, decode_responses=True,
-                                health_check_interval=30)
+    pool = redis.BlockingConnectionPool.from_url(url, max_connections=POOL_SIZE, timeout=5, socket_timeout=0.5,
+                                                 socket_connect_timeout=0.5, decode_responses=True,
+                                                 health_check_interval=30)
+    return redis.Redis(connection_pool=pool)

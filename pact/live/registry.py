@@ -17,13 +17,9 @@ TTL_SECONDS = 24 * 3600  # a process that crashed leaves stale ids; disconnectin
 
 
 class RoomRegistry:
-    def __init__(self, redis_url: str | None) -> None:
-        self.redis = None
-        if redis_url:
-            import redis
-
-            self.redis = redis.Redis.from_url(redis_url, socket_timeout=0.5, socket_connect_timeout=0.5,
-                                              decode_responses=True)
+    def __init__(self, client=None) -> None:
+        """`client`: the process's shared Redis client (pact/live/redis_client.py), or None."""
+        self.redis = client
 
     def add(self, room: str, sid: str) -> None:
         self._try(lambda r: r.pipeline().sadd(KEY + room, sid).expire(KEY + room, TTL_SECONDS).execute())

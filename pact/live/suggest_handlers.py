@@ -8,9 +8,9 @@ from pact.live import limits
 from pact.live.commands import Context, command
 from pact.live.payloads import Field
 from pact.meetings import duplicates
-from pact.meetings.text import clean_text
+from pact.meetings.text import LIMITS, clean_text
 
-DRAFT_LIMIT = 1000
+DRAFT_LIMIT = LIMITS["issue"]
 
 
 @command("suggest", {"text": Field("str"), "exclude_id": Field("int", required=False)})

@@ -28,6 +28,7 @@ from flask import Flask
 from pact.extensions import db, socketio
 from pact.live.memory import Trimmer
 from pact.live.presence import Presence, SharedCounts
+from pact.live.redis_client import redis_client
 from pact.live.services import services
 
 log = logging.getLogger(__name__)
@@ -46,7 +47,8 @@ class Ticker:
         self.presence_interval: float = cfg.get("PRESENCE_INTERVAL", 1.0)
         self.presence = Presence()
         self.memory = Trimmer(cfg.get("MEMORY_TRIM_INTERVAL", 1.0))
-        self.shared = SharedCounts(cfg["MESSAGE_QUEUE"], cfg.get("PRESENCE_TTL", 15)) if cfg.get("MESSAGE_QUEUE") else None
+        client = redis_client(app)
+        self.shared = SharedCounts(client, cfg.get("PRESENCE_TTL", 15)) if client is not None else None
         self.queue_ok = True  # last known state of the shared Redis (health check reads it)
         self._lock = threading.Lock()
         self._dirty: set[int] = set()  # meetings to recount
@@ -179,18 +181,20 @@ class Ticker:
         heartbeat = now >= self._next_heartbeat
         with self._lock:
             bumped, self._bumped = self._bumped, set()
-        publish = {m: n for m, n in mine.items() if heartbeat or self._published.get(m) != n}
         gone = {m for m in self._published if m not in mine}
+        people = self.presence.people((watched if heartbeat else changed_here & watched) | gone)
         read_presence = heartbeat or bool(changed_here) or any(now >= self._presence_due.get(m, 0) for m in watched)
         try:
-            versions, totals = self.shared.sync(bumped, publish, gone, watched, read_presence)
+            versions, totals = self.shared.sync(bumped, people, heartbeat, watched, read_presence)
         except Exception as exc:  # Redis stopped: count locally, poll the database, resync later
             if self.queue_ok:
                 log.warning("message queue unreachable (%s); live rooms continue on this process only", exc)
             self.queue_ok = False
+            self.shared.resend()  # what reached Redis is unknown: write whole sets when it answers
             with self._lock:
                 self._bumped |= bumped
                 self._dirty |= watched
+                self.presence.changed |= changed_here
             for meeting_id in watched | changed_here:
                 self._totals[meeting_id] = mine.get(meeting_id, 0)
             return
@@ -218,7 +222,7 @@ class Ticker:
 
             log.warning("message queue reachable again; asking this process's clients to resynchronise")
             services(self.app).snapshots.clear()  # events from other processes were lost
-            _restart_queue_listener()
+            reconnect_queue_listener()
             for meeting_id in watched:
                 broadcast.resync_here(meeting_id)
 
@@ -264,16 +268,44 @@ class Ticker:
         return changed
 
 
-def _restart_queue_listener() -> None:
-    """python-socketio's Redis listener can stay blocked on a dead subscription after an outage
-    (seen with redis-py 8): close it, so its retry loop reconnects and subscribes afresh."""
+def reconnect_queue_listener() -> None:
+    """After a Redis outage, make sure exactly one listener is subscribed again.
+
+    python-socketio's listener (`PubSubManager._thread`, 5.18.1) is meant to loop for ever,
+    reconnecting on any error, but after an outage it was seen stuck for good (no further retry
+    logged; redis-py 8.1 blocks pubsub reads without a timeout), and nothing upstream fixes that
+    (python-socketio #1581 and #281, redis-py #1573 are about the same family of hangs). Starting a
+    second listener beside it, as this code once did, risks two subscribers and every message
+    twice. So: under gevent, kill the old listener greenlet and wait until it is gone, then start
+    one; under threads (which cannot be killed), close its connection, so its own loop
+    resubscribes; and start one only where none is running."""
     manager = getattr(socketio.server, "manager", None)
-    pubsub = getattr(manager, "pubsub", None)
-    if pubsub is None:
+    if manager is None or getattr(manager, "pubsub", None) is None:
         return
+    listener = getattr(manager, "thread", None)
     try:
+        if listener is not None and _running(listener):
+            if not hasattr(listener, "kill"):  # a thread: make its blocked read fail, it retries itself
+                connection = manager.pubsub.connection
+                if connection is not None:
+                    connection.disconnect()
+                return
+            listener.kill(block=True, timeout=2.0)
+            if _running(listener):
+                log.error("message queue listener did not stop; not starting a second one")
+                return
+        try:
+            manager.pubsub.close()
+        except Exception:  # noqa: BLE001  (the old connection is dead anyway)
+            pass
         manager.connected = False  # the next publish reconnects too
-        pubsub.close()
         manager.thread = socketio.server.start_background_task(manager._thread)
     except Exception:
-        log.exception("could not restart the message queue listener")
+        log.exception("could not reconnect the message queue listener")
+
+
+def _running(task) -> bool:
+    """A threading.Thread or a gevent Greenlet that has not finished."""
+    if hasattr(task, "is_alive"):
+        return bool(task.is_alive())
+    return not getattr(task, "dead", True)

@@ -12,11 +12,11 @@ from pact.meetings.errors import DomainError, not_found
 from pact.meetings.lookup import find
 from pact.meetings.participants import require_active
 from pact.meetings.permissions import require_moderator
-from pact.meetings.text import clean_text
+from pact.meetings.text import LIMITS, clean_text
 from pact.models import Answer, Issue, Meeting, ModerationMode, Participant, Stage, User, Visibility
 
-ISSUE_LIMIT = 1000
-ANSWER_LIMIT = 4000
+ISSUE_LIMIT = LIMITS["issue"]
+ANSWER_LIMIT = LIMITS["answer"]
 
 CATEGORIES: dict[str, str] = {
     "asb": "Anti-social behaviour",

@@ -17,10 +17,10 @@ from pact.meetings.errors import DomainError, not_found
 from pact.meetings.issues import ISSUE_LIMIT, get_issue
 from pact.meetings.permissions import require_moderator
 from pact.meetings.safeguarding.queue import queue_order
-from pact.meetings.text import clean_text
+from pact.meetings.text import LIMITS, clean_text
 from pact.models import Issue, Meeting, ModerationMode, Participant, User, Visibility
 
-REASON_LIMIT = 500
+REASON_LIMIT = LIMITS["reason"]
 ACTIONS = ("hide", "restore", "approve", "redact")
 
 

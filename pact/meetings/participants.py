@@ -14,10 +14,10 @@ from pact.meetings.errors import DomainError, forbidden
 from pact.meetings.lookup import find
 from pact.meetings.names import check_resident_name
 from pact.meetings.permissions import can_moderate, can_see_beat
-from pact.meetings.text import clean_text
+from pact.meetings.text import LIMITS, clean_text
 from pact.models import Meeting, Participant, ParticipantRole, Role, Stage, User
 
-NAME_LIMIT = 40
+NAME_LIMIT = LIMITS["name"]
 
 
 def hash_secret(secret: str) -> str:
@@ -97,7 +97,8 @@ def admit_newcomers(newcomers: Sequence[Newcomer], *, now: datetime, muted_ok: b
     from it) or, unless `muted_ok`, where the browser was muted (`join_resident` then admits it muted)."""
     meeting_ids = {n.meeting_id for n in newcomers}
     open_ids = set(db.session.scalars(
-        select(Meeting.id).where(Meeting.id.in_(meeting_ids), Meeting.stage != Stage.CLOSED).with_for_update(read=True)
+        select(Meeting.id).where(Meeting.id.in_(meeting_ids), Meeting.stage.not_in([Stage.CLOSED, Stage.CANCELLED]))
+        .with_for_update(read=True)
     ))
     devices = {n.device_hash for n in newcomers if n.device_hash is not None and n.meeting_id in open_ids}
     addresses = {n.address_hash for n in newcomers if n.address_hash is not None and n.meeting_id in open_ids}
@@ -140,6 +141,8 @@ def join_resident(
 ) -> tuple[Participant, str]:
     """Create a resident participant; returns it with its resume token (shown to the client once).
     `about` carries the optional, already checked postcode district and age band."""
+    if meeting.stage is Stage.CANCELLED:
+        raise DomainError("wrong_stage", f"This meeting was cancelled: {meeting.cancel_reason}", stage="cancelled")
     if meeting.stage is Stage.CLOSED:
         raise DomainError("wrong_stage", "This meeting has closed. Its summary is on the beat page.", stage="closed")
     joining, token = newcomer(meeting.id, display_name, device_hash=device_hash, address_hash=address_hash,

@@ -17,14 +17,14 @@ from pact.meetings.errors import DomainError
 from pact.meetings.issues import get_issue
 from pact.meetings.lookup import find
 from pact.meetings.permissions import require_moderator
-from pact.meetings.text import clean_text
+from pact.meetings.text import LIMITS, clean_text
 from pact.meetings.voting import tallies
 from pact.models import Issue, Meeting, Priority, ProgressStatus, Stage, User, Vote, VoteKind
 
 MAX_PRIORITIES = 10
-ACTION_LIMIT = 2000
-OWNER_LIMIT = 120
-TITLE_LIMIT = 200
+ACTION_LIMIT = LIMITS["action"]
+OWNER_LIMIT = LIMITS["owner"]
+TITLE_LIMIT = LIMITS["title"]
 PRIORITY_FIELDS = {"issue_id", "title", "action", "owner", "review_on"}
 
 

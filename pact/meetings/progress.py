@@ -14,7 +14,7 @@ from pact.meetings.errors import DomainError, forbidden, not_found
 from pact.meetings.participants import require_active
 from pact.meetings.permissions import can_moderate
 from pact.meetings.priorities import get_priority
-from pact.meetings.text import clean_text
+from pact.meetings.text import LIMITS, clean_text
 from pact.i18n import N_
 from pact.models import (
     Meeting,
@@ -28,7 +28,7 @@ from pact.models import (
     Verdict,
 )
 
-NOTE_LIMIT = 2000
+NOTE_LIMIT = LIMITS["note"]
 
 STATUS_LABELS = {
     ProgressStatus.OPEN: N_("Open"),

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from pact.extensions import db
-from pact.localtime import local
+from pact.localtime import local, zone
 from pact.meetings.errors import DomainError, forbidden
 from pact.meetings.permissions import is_staff_user
 from pact.meetings.progress import STATUS_LABELS, latest_update
@@ -23,6 +23,15 @@ class Filters:
     beats: list[Beat]
     date_from: date | None
     date_to: date | None
+
+    def query_args(self) -> dict[str, Any]:
+        """The filters as query arguments, for links that keep them (templates: inspector, evidence)."""
+        args: dict[str, Any] = {"beat": [b.slug for b in self.beats]}
+        if self.date_from:
+            args["from"] = self.date_from.isoformat()
+        if self.date_to:
+            args["to"] = self.date_to.isoformat()
+        return args
 
 
 def visible_beats(user: User | None) -> list[Beat]:
@@ -69,7 +78,8 @@ def parse_filters(user: User | None, slugs: Iterable[str], raw_from: str | None,
 
 
 def _day_start(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=timezone.utc)
+    """Midnight of a local day (PACT_TIMEZONE): `from`/`to` dates are the days people mean."""
+    return datetime.combine(day, time.min, tzinfo=zone()).astimezone(timezone.utc)
 
 
 def agreed_priorities(filters: Filters) -> list[Priority]:

@@ -194,8 +194,11 @@ def snapshot(meeting: Meeting, viewer: Participant | None, *, watching: int) -> 
                    for_staff=True, for_author=issue.participant_id == viewer.id)
         for issue in db.session.scalars(_issues_in_order(meeting))
     ]
+    muted = db.session.scalars(select(Participant).where(
+        Participant.meeting_id == meeting.id, Participant.muted.is_(True), Participant.removed.is_(False))
+        .order_by(Participant.display_name))
     return {"meeting": meeting_data(meeting), "issues": issues, "presence": {"watching": watching},
-            "review": review_items(meeting, viewer)}
+            "review": review_items(meeting, viewer), "muted": [participant_data(p) for p in muted]}
 
 
 def participant_data(participant: Participant) -> dict[str, Any]:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from pact.meetings.addresses import forget_addresses
 from pact.meetings.errors import DomainError
 from pact.models import Meeting, Stage
 from pact.i18n import N_
@@ -64,4 +65,5 @@ def change_stage(meeting: Meeting, target: Stage, *, now: datetime) -> bool:
         meeting.voting_at = now
     elif target is Stage.CLOSED:
         meeting.closed_at = now
+        forget_addresses(meeting.id)  # kept for the live meeting's limits only (addresses.py)
     return True

@@ -135,6 +135,7 @@ def meeting_export(meeting: Meeting) -> dict[str, Any]:
         data = _issue_data(issue, support, priority, merged)
         data.update({"visibility": issue.visibility.value, "status": issue.status, "hold_reason": issue.hold_reason,
                      "moderation_reason": issue.moderation_reason, "merged_into": issue.merged_into_id,
+                     "original_text": issue.original_text,
                      "author_role": issue.author.role.value})
         issues.append(data)
     counts = verdict_counts([p.id for p in meeting.priorities])
@@ -194,7 +195,7 @@ def upcoming_meetings(beat: Beat, *, now: datetime, stale_after_days: int = 7) -
     """Meetings not yet closed, soonest first; a scheduled one long past its date is left out."""
     return list(db.session.scalars(
         select(Meeting).where(
-            Meeting.beat_id == beat.id, Meeting.stage != Stage.CLOSED,
+            Meeting.beat_id == beat.id, Meeting.stage.not_in([Stage.CLOSED, Stage.CANCELLED]),
             (Meeting.starts_at >= now - timedelta(days=stale_after_days)) | Meeting.stage.in_([Stage.LIVE, Stage.VOTING]),
         ).order_by(Meeting.starts_at, Meeting.id)
     ))

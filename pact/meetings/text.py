@@ -9,6 +9,19 @@ import unicodedata
 
 from pact.meetings.errors import DomainError
 
+# Every limit on what people type, in characters: the one place they are written. Services check
+# them; pages (maxlength, "0 of 1,000 characters") and page scripts read them from the server.
+LIMITS: dict[str, int] = {
+    "issue": 1000,  # an issue's text (CONTRACT: too_long beyond)
+    "answer": 4000,  # an officer's answer
+    "name": 40,  # a resident's display name
+    "reason": 500,  # a moderation reason shown to the author
+    "title": 200,  # a priority's public wording (close `title`, corrections)
+    "action": 2000,  # the action promised for a priority
+    "owner": 120,  # who owns that action
+    "note": 2000,  # a progress note, a referral note
+}
+
 # C0 controls except tab and newline, DEL, C1 controls, and lone surrogates.
 _FORBIDDEN = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 _SINGLE_LINE_FORBIDDEN = re.compile(r"[\t\n]")

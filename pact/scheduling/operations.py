@@ -12,7 +12,7 @@ import json
 import re
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Callable, TypeVar
 
 from pact.extensions import db
 from pact.meetings import audit
@@ -23,6 +23,7 @@ from pact.models import Beat, Meeting, ModerationMode, Stage, User
 from pact.scheduling import hooks
 from pact.scheduling.streams import check_url
 
+T = TypeVar("T")
 MAX_LENGTH = timedelta(hours=12)
 _DIAL_IN = re.compile(r"^[0-9+() ,.#*a-zA-Z:-]{6,80}$")
 # What may still change once the meeting has opened (its time, votes and mode are then fixed).
@@ -60,7 +61,7 @@ def _optional(raw: object, *, field: str, max_length: int, multiline: bool = Fal
     return clean_text(raw, field=field, max_length=max_length, multiline=multiline)
 
 
-def _tagged(name: str, fn, *args, **kwargs):
+def _tagged(name: str, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """Run one field's check; a refusal names the form field it is about (`extra["field"]`)."""
     try:
         return fn(*args, **kwargs)
@@ -215,10 +216,12 @@ def cancel_meeting(meeting: Meeting, reason: object, *, user: User | None, now: 
     if user is not None:
         require_scheduler(user, meeting.beat)
     if meeting.stage is not Stage.SCHEDULED:
-        raise DomainError("wrong_stage", f"Only a scheduled meeting can be cancelled; this one is {meeting.stage.value}.",
+        raise DomainError("wrong_stage",
+                          f"Only a scheduled meeting can be cancelled; this one is {meeting.stage.value}.",
                           stage=meeting.stage.value)
     if reason is None or (isinstance(reason, str) and not reason.strip()):
-        raise DomainError("reason_required", "Say why the meeting is cancelled: residents will read it.", field="reason")
+        raise DomainError("reason_required", "Say why the meeting is cancelled: residents will read it.",
+                          field="reason")
     text = _tagged("reason", clean_text, reason, field="reason", max_length=500)
     before = _snapshot(meeting)
     meeting.stage = Stage.CANCELLED

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import parse_qs, quote, urlencode, urlsplit
+from urllib.parse import SplitResult, parse_qs, quote, urlencode, urlsplit
 
 from pact.meetings.errors import DomainError
 
@@ -22,7 +22,8 @@ FRAME_ORIGINS = {
     "vimeo": ("https://player.vimeo.com", "https://vimeo.com"),  # vimeo.com/event/…/embed for live events
 }
 LINK_NAMES = {"teams": "Microsoft Teams", "zoom": "Zoom", "jitsi": "Jitsi Meet", "youtube": "YouTube",
-              "facebook": "Facebook", "vimeo": "Vimeo", "peertube": "PeerTube", "owncast": "Owncast", "link": "the stream"}
+              "facebook": "Facebook", "vimeo": "Vimeo", "peertube": "PeerTube", "owncast": "Owncast",
+              "link": "the stream"}
 _YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
 _DIGITS = re.compile(r"^\d+$")
 _PEERTUBE_PATH = re.compile(r"^/(?:w|videos/watch|videos/embed)/([A-Za-z0-9-]{6,40})/?$")
@@ -55,7 +56,7 @@ def _self_hosted(providers: tuple[str, ...] | list[str], kind: str) -> set[str]:
     return {p.split(":", 1)[1].strip().lower() for p in providers if p.lower().startswith(kind + ":")}
 
 
-def _youtube(parts, query) -> str | None:
+def _youtube(parts: SplitResult, query: dict[str, list[str]]) -> str | None:
     host = parts.hostname
     path = parts.path.rstrip("/")
     video = None
@@ -71,14 +72,14 @@ def _youtube(parts, query) -> str | None:
     return None
 
 
-def _facebook(parts) -> str | None:
+def _facebook(parts: SplitResult) -> str | None:
     if "/videos/" in parts.path or parts.path.startswith("/watch") or parts.hostname == "fb.watch":
         href = quote(parts.geturl(), safe="")
         return f"https://www.facebook.com/plugins/video.php?href={href}&show_text=false"
     return None
 
 
-def _vimeo(parts) -> str | None:
+def _vimeo(parts: SplitResult) -> str | None:
     segments = [s for s in parts.path.split("/") if s]
     if segments[:1] == ["event"] and len(segments) >= 2 and _DIGITS.match(segments[1]):
         return f"https://vimeo.com/event/{segments[1]}/embed?dnt=1"
@@ -108,7 +109,8 @@ def recognise(raw: str | None, providers: tuple[str, ...] | list[str] = DEFAULT_
         match = _PEERTUBE_PATH.match(parts.path)
         provider = "peertube"
         enabled.add("peertube")
-        embed = f"https://{host}/videos/embed/{match.group(1)}?{urlencode({'autoplay': 1, 'p2p': 0})}" if match else None
+        query_string = urlencode({"autoplay": 1, "p2p": 0})
+        embed = f"https://{host}/videos/embed/{match.group(1)}?{query_string}" if match else None
     elif host in _self_hosted(providers, "owncast"):
         provider, embed = "owncast", f"https://{host}/embed/video"
         enabled.add("owncast")

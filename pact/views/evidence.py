@@ -24,6 +24,7 @@ from pact.views.public import get_meeting_or_404
 from pact.views.reports import download
 
 evidence_bp = Blueprint("evidence", __name__)
+MEETING_TABLE_LIMIT = 200  # longer selections list meetings in the CSV, not on the page
 
 
 def partners() -> dict[str, str]:
@@ -32,26 +33,28 @@ def partners() -> dict[str, str]:
     return current_app.config.get("REFERRAL_PARTNERS") or DEFAULT_PARTNERS
 
 
-def trend_charts(rows: list[dict[str, Any]]) -> list[charts.Chart]:
-    series = evidence.trend_series(rows)
+def trend_charts(trends: dict[str, Any]) -> list[charts.Chart]:
+    series = evidence.trend_series(trends)
+    per, unit = ("per meeting", "meeting") if trends["by"] == "meeting" else ("per month", "month")
     return [
-        charts.bar_chart("chart-participants", "Residents who joined, per meeting", series["participants"]),
-        charts.bar_chart("chart-first-time", "First-time residents, per meeting", series["first_time"]),
-        charts.bar_chart("chart-answered", "Share of issues answered, per meeting", series["share_answered"],
-                         fmt=charts.percent, maximum=1),
-        charts.bar_chart("chart-on-time", "Actions done by their review date, per meeting", series["on_time"],
-                         fmt=charts.percent, maximum=1),
-        charts.bar_chart("chart-listened", "\u201cDid you feel listened to?\u201d average (1\u20135), per meeting",
-                         series["listened"], maximum=5),
-        charts.bar_chart("chart-confidence", "Confidence in the police in this area, average (1\u20135), per meeting",
-                         series["confidence"], maximum=5),
+        charts.bar_chart("chart-participants", "Residents who joined, " + per, series["participants"], unit=unit),
+        charts.bar_chart("chart-first-time", "First-time residents, " + per, series["first_time"], unit=unit),
+        charts.bar_chart("chart-answered", "Share of issues answered, " + per, series["share_answered"],
+                         fmt=charts.percent, maximum=1, unit=unit),
+        charts.bar_chart("chart-on-time", "Actions done by their review date, " + per, series["on_time"],
+                         fmt=charts.percent, maximum=1, unit=unit),
+        charts.bar_chart("chart-listened", "\u201cDid you feel listened to?\u201d average (1\u20135), " + per,
+                         series["listened"], maximum=5, unit=unit),
+        charts.bar_chart("chart-confidence", "Confidence in the police in this area, average (1\u20135), " + per,
+                         series["confidence"], maximum=5, unit=unit),
     ]
 
 
 def _render(template: str, filters: reporting.Filters, **context: Any):
     data = evidence.evidence_report(filters, today=utcnow().date(), partners=partners())
-    return render_template(template, data=data, charts=trend_charts(data["meetings"]), filters=filters,
-                           questions=QUESTIONS, age_bands=AGE_BANDS, fmt_percent=charts.percent, **context)
+    return render_template(template, data=data, charts=trend_charts(data["trends"]), filters=filters,
+                           questions=QUESTIONS, age_bands=AGE_BANDS, fmt_percent=charts.percent,
+                           table_limit=MEETING_TABLE_LIMIT, **context)
 
 
 @evidence_bp.get("/inspector/evidence")
@@ -119,7 +122,8 @@ def evidence_csv():
     rows = evidence.csv_rows(evidence.evidence_report(filters, today=utcnow().date(), partners=partners()))
     _audit("export_evidence", filters, len(rows))
     name = filters.beats[0].slug if len(filters.beats) == 1 else "beats"
-    return download(export.table_csv(evidence.CSV_COLUMNS, rows), "text/csv", f"{name}-evidence-{utcnow():%Y-%m-%d}.csv")
+    return download(export.table_csv(evidence.CSV_COLUMNS, rows), "text/csv",
+                    f"{name}-evidence-{utcnow():%Y-%m-%d}.csv")
 
 
 @evidence_bp.get("/export/referrals.csv")
@@ -136,7 +140,8 @@ def referrals_csv():
 
 
 def _audit(action: str, filters: reporting.Filters, n: int) -> None:
-    audit.record(action, now=utcnow(), user=current_user, beat_id=filters.beats[0].id if len(filters.beats) == 1 else None,
+    audit.record(action, now=utcnow(), user=current_user,
+                 beat_id=filters.beats[0].id if len(filters.beats) == 1 else None,
                  target=("beats " + ",".join(b.slug for b in filters.beats))[:120],
                  reason=f"{n} rows, from {filters.date_from or 'start'} to {filters.date_to or 'now'}")
 

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -16,6 +17,7 @@ from pact.meetings import progress, reporting
 from pact.meetings.errors import DomainError, forbidden, http_status, not_found
 from pact.meetings.permissions import can_moderate, is_staff_user
 from pact.meetings.priorities import get_priority
+from pact.meetings.safeguarding.queue import waiting_holds
 from pact.meetings.summary import priority_data, progress_data
 from pact.models import Beat, Meeting, ModerationMode, ProgressStatus, Role, Stage, utcnow
 from pact.scheduling import operations, queries
@@ -51,18 +53,20 @@ def _require_staff() -> None:
 
 @officer_bp.get("/")
 @login_required
-def workspace():
-    """Where staff land after signing in: their beats' live, upcoming and recent meetings, held posts, overdue actions."""
+def workspace() -> ResponseReturnValue:
+    """Where staff land after signing in: their beats' meetings, held posts waiting, overdue actions."""
     _require_staff()
     now = utcnow()
     desk = queries.workspace(current_user, now=now, today=localtime.local(now).date())
-    return render_template("officer/workspace.html", desk=desk, now=now,
+    holds = waiting_holds(current_user, now=now,
+                          overdue_after=timedelta(minutes=current_app.config.get("SAFEGUARDING_OVERDUE_MINUTES", 5)))
+    return render_template("officer/workspace.html", desk=desk, now=now, holds=holds,
                            schedulable=[d.beat for d in desk.beats if operations.can_schedule(current_user, d.beat)])
 
 
 @officer_bp.get("/priorities")
 @login_required
-def priorities():
+def priorities() -> ResponseReturnValue:
     """Every agreed priority on the officer's beats, newest meeting first, with its latest progress."""
     _require_officer()
     beats = reporting.visible_beats(current_user)
@@ -73,7 +77,7 @@ def priorities():
 
 @officer_bp.route("/priorities/<int:priority_id>", methods=["GET", "POST"])
 @login_required
-def priority(priority_id: int):
+def priority(priority_id: int) -> ResponseReturnValue:
     """One priority: what was promised, its progress so far, and (CSRF-protected) a new update."""
     _require_officer()
     item = get_priority(priority_id)
@@ -114,12 +118,11 @@ def _editable_meeting(meeting_id: int) -> Meeting:
     return meeting
 
 
-def _read_time(name: str, label: str, *, required: bool) -> datetime | None:
+def _read_time(name: str, label: str) -> datetime | None:
+    """A posted local time read in PACT_TIMEZONE; None when the field is empty."""
     raw = request.form.get(name, "")
-    if not raw.strip() and not required:
-        return None
     if not raw.strip():
-        raise DomainError("invalid_date", f"Give the {label}, e.g. 2026-12-01T19:00.", field=name)
+        return None
     try:
         return localtime.parse_local(raw, field=label)
     except DomainError as error:
@@ -129,8 +132,10 @@ def _read_time(name: str, label: str, *, required: bool) -> datetime | None:
 
 def _read_details() -> operations.MeetingDetails:
     """The posted form as MeetingDetails; a refusal names its field."""
-    starts = _read_time("starts_at", "start time", required=True)
-    ends = _read_time("ends_at", "end time", required=False)
+    starts = _read_time("starts_at", "start time")
+    if starts is None:
+        raise DomainError("invalid_date", "Give the start time, e.g. 2026-12-01T19:00.", field="starts_at")
+    ends = _read_time("ends_at", "end time")
     raw_votes = request.form.get("votes_per_resident", "").strip() or "3"
     try:
         votes = int(raw_votes)
@@ -171,7 +176,7 @@ def _posted_values() -> dict[str, str]:
 
 
 def _render_form(*, meeting: Meeting | None, values: dict[str, str], error: DomainError | None = None,
-                 cancel_error: DomainError | None = None, status: int = 200):
+                 cancel_error: DomainError | None = None, status: int = 200) -> ResponseReturnValue:
     beats = [b for b in reporting.visible_beats(current_user) if operations.can_schedule(current_user, b)]
     return render_template("officer/meeting_form.html", meeting=meeting, values=values, beats=beats, error=error,
                            error_field=error.extra.get("field") if error else None, cancel_error=cancel_error,
@@ -180,7 +185,7 @@ def _render_form(*, meeting: Meeting | None, values: dict[str, str], error: Doma
 
 @officer_bp.get("/meetings/new")
 @login_required
-def new_meeting():
+def new_meeting() -> ResponseReturnValue:
     """The empty form; `?beat=<slug>` picks the beat (a member of staff with one beat gets it anyway)."""
     _require_staff()
     slug = request.args.get("beat", "")
@@ -192,14 +197,15 @@ def new_meeting():
     else:
         mine = [b for b in reporting.visible_beats(current_user) if operations.can_schedule(current_user, b)]
         if not mine:
-            raise forbidden("Your account has no beat yet. Ask an admin to add you to your beat, then schedule from here.")
+            raise forbidden("Your account has no beat yet. Ask an admin to add you to your beat, "
+                            "then schedule from here.")
         beat = mine[0] if len(mine) == 1 else None
     return _render_form(meeting=None, values=_suggested_values(beat))
 
 
 @officer_bp.post("/meetings")
 @login_required
-def create_meeting():
+def create_meeting() -> ResponseReturnValue:
     """Schedule a meeting: CSRF-checked form (CONTRACT fields) → redirect to its room."""
     _require_staff()
     form = CsrfForm()
@@ -223,7 +229,7 @@ def create_meeting():
 
 @officer_bp.route("/meetings/<int:meeting_id>/edit", methods=["GET", "POST"])
 @login_required
-def edit_meeting(meeting_id: int):
+def edit_meeting(meeting_id: int) -> ResponseReturnValue:
     """Change or reschedule a meeting (same fields as scheduling); cancelling is a form on this page."""
     meeting = _editable_meeting(meeting_id)
     if request.method == "GET":
@@ -253,19 +259,20 @@ def edit_meeting(meeting_id: int):
 
 @officer_bp.post("/meetings/<int:meeting_id>/cancel")
 @login_required
-def cancel_meeting(meeting_id: int):
+def cancel_meeting(meeting_id: int) -> ResponseReturnValue:
     """Cancel a scheduled meeting; the `reason` is shown to residents on the room and beat pages."""
     meeting = _editable_meeting(meeting_id)
     form = CsrfForm()
     if not form.validate_on_submit():
-        return _render_form(meeting=meeting, values=_values_of(meeting), cancel_error=DomainError("csrf_failed", EXPIRED),
+        return _render_form(meeting=meeting, values=_values_of(meeting),
+                            cancel_error=DomainError("csrf_failed", EXPIRED),
                             status=400)
     try:
         operations.cancel_meeting(meeting, request.form.get("reason"), user=current_user._get_current_object(),
                                   now=utcnow())
     except DomainError as error:
         discard()
-        meeting = db.session.get(Meeting, meeting_id)
+        meeting = db.session.get(Meeting, meeting_id) or meeting
         return _render_form(meeting=meeting, values=_values_of(meeting), cancel_error=error, status=http_status(error))
     after_commit(dispatch_soon)  # subscribers hear of the cancellation (pact.notifications hooks)
     flash("Meeting cancelled. The room and the beat page now say so, with your reason.", "success")
@@ -273,5 +280,5 @@ def cancel_meeting(meeting_id: int):
 
 
 @officer_bp.app_context_processor
-def _scheduling_helpers():
+def _scheduling_helpers() -> dict[str, object]:
     return {"can_schedule": lambda beat: operations.can_schedule(current_user, beat), "Stage": Stage}

@@ -10,12 +10,14 @@ from sqlalchemy import select
 
 from pact.extensions import db
 from pact.meetings import issues as issue_service
-from pact.meetings import summary
+from pact.meetings import summary, voting
 from pact.meetings.errors import not_found
 from pact.meetings.permissions import can_moderate
 from pact.meetings.progress import review_items
+from pact.meetings.safeguarding import policy_paragraphs
 from pact.meetings.stages import STAGE_LABELS
-from pact.models import Beat, Meeting, Stage, utcnow
+from pact.meetings.text import LIMITS
+from pact.models import Beat, Meeting, Stage, VoteKind, utcnow
 
 public_bp = Blueprint("public", __name__)
 
@@ -24,7 +26,7 @@ DEVICE_COOKIE = "pact_device"
 
 @public_bp.app_context_processor
 def _labels():
-    return {"stage_labels": STAGE_LABELS, "categories": issue_service.CATEGORIES}
+    return {"stage_labels": STAGE_LABELS, "categories": issue_service.CATEGORIES, "text_limits": LIMITS}
 
 
 @public_bp.get("/favicon.ico")
@@ -84,9 +86,13 @@ def _outline(beat: Beat) -> str | None:
 def room(meeting_id: int):
     """The live room. Without JavaScript it still shows public issues and answers."""
     meeting = get_meeting_or_404(meeting_id)
-    public = issue_service.public_issues(meeting)
+    votes = voting.tallies(meeting.id, VoteKind.SUPPORT)
+    # In the order the page's script first shows them (most shared), so nothing moves when it takes over.
+    public = sorted(issue_service.public_issues(meeting), key=lambda issue: (-votes.get(issue.id, 0), issue.id))
     response = make_response(render_template(
-        "public/room.html", meeting=meeting, issues=public, is_moderator=can_moderate(current_user, meeting),
+        "public/room.html", meeting=meeting, issues=public, votes=votes,
+        # A cancelled meeting has nothing left to run: its room only says so (and why).
+        is_moderator=can_moderate(current_user, meeting) and meeting.stage is not Stage.CANCELLED,
         review=review_items(meeting, None),
     ))
     # A per-browser id (HttpOnly) lets moderators keep a removed resident out under a new name.
@@ -95,3 +101,10 @@ def room(meeting_id: int):
                             samesite="Lax", secure=request.is_secure)
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@public_bp.get("/moderation-policy")
+def moderation_policy():
+    """How posts are moderated and what is held; the force's wording from SAFEGUARDING_POLICY."""
+    return render_template("public/moderation_policy.html",
+                           paragraphs=policy_paragraphs(current_app.config.get("SAFEGUARDING_POLICY")))

@@ -19,7 +19,8 @@ referrals_bp = Blueprint("referrals", __name__)
 def _page(meeting, error: str | None = None, status: int = 200):
     rows = [referrals.referral_row(r, partners()) for r in referrals.referrals_for([meeting.id])]
     return render_template("evidence/referrals.html", meeting=meeting, issues=public_issues(meeting), rows=rows,
-                           partners=partners(), statuses=[(s.value, referrals.STATUS_LABELS[s]) for s in ReferralStatus],
+                           partners=partners(),
+                           statuses=[(s.value, referrals.STATUS_LABELS[s]) for s in ReferralStatus],
                            can_refer=can_moderate(current_user, meeting), error=error), status
 
 

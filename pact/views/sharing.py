@@ -5,8 +5,10 @@ Absolute addresses come from `absolute_url`, built on PACT_BASE_URL (never the r
 from __future__ import annotations
 
 import io
+from typing import Any
 
 from flask import Blueprint, Response, current_app, render_template
+from flask.typing import ResponseReturnValue
 
 from pact import export, localtime
 from pact.meetings.errors import DomainError
@@ -23,7 +25,7 @@ def room_url(meeting: Meeting) -> str:
     return absolute_url("public.room", meeting_id=meeting.id)
 
 
-def calendar_event(meeting: Meeting) -> dict:
+def calendar_event(meeting: Meeting) -> dict[str, Any]:
     """One meeting as the calendar renderer's plain data (the beat's feed and "add to calendar")."""
     return {"id": meeting.id, "title": meeting.title, "starts_at": meeting.starts_at, "ends_at": meeting.ends_at,
             "description": meeting.description, "venue": meeting.venue, "dial_in": meeting.dial_in,
@@ -32,9 +34,11 @@ def calendar_event(meeting: Meeting) -> dict:
 
 
 @sharing_bp.app_context_processor
-def _sharing_helpers():
-    return {"share_url": room_url, "utcnow": utcnow, "beat_url": lambda beat: absolute_url("public.beat", slug=beat.slug),
-            "stream_of": lambda meeting: recognise(meeting.stream_url, current_app.config.get("STREAM_PROVIDERS") or ())}
+def _sharing_helpers() -> dict[str, Any]:
+    providers = current_app.config.get("STREAM_PROVIDERS") or ()
+    return {"share_url": room_url, "utcnow": utcnow,
+            "beat_url": lambda beat: absolute_url("public.beat", slug=beat.slug),
+            "stream_of": lambda meeting: recognise(meeting.stream_url, providers)}
 
 
 def qr_svg(text: str, *, title: str) -> bytes:
@@ -48,7 +52,7 @@ def qr_svg(text: str, *, title: str) -> bytes:
 
 
 @sharing_bp.get("/meetings/<int:meeting_id>/qr.svg")
-def qr(meeting_id: int):
+def qr(meeting_id: int) -> ResponseReturnValue:
     """Public: a QR code of the room's address, for posters, slides and newsletters."""
     meeting = get_meeting_or_404(meeting_id)
     response = Response(qr_svg(room_url(meeting), title=f"QR code: {meeting.title}"), mimetype="image/svg+xml")
@@ -57,7 +61,7 @@ def qr(meeting_id: int):
 
 
 @sharing_bp.get("/meetings/<int:meeting_id>/poster")
-def poster(meeting_id: int):
+def poster(meeting_id: int) -> ResponseReturnValue:
     """Public: an A4 poster (one printed page) with title, time, place, QR code and the address."""
     meeting = get_meeting_or_404(meeting_id)
     if meeting.stage is Stage.CANCELLED:
@@ -67,7 +71,7 @@ def poster(meeting_id: int):
 
 
 @sharing_bp.get("/meetings/<int:meeting_id>/calendar.ics")
-def meeting_calendar(meeting_id: int):
+def meeting_calendar(meeting_id: int) -> ResponseReturnValue:
     """Public: this one meeting as an iCalendar file ("add to calendar"); same UID as the beat's feed."""
     meeting = get_meeting_or_404(meeting_id)
     body = export.calendar_ics({"slug": meeting.beat.slug, "name": meeting.beat.name}, [calendar_event(meeting)],
@@ -79,7 +83,7 @@ def meeting_calendar(meeting_id: int):
 
 
 @sharing_bp.get("/beats/<slug>/events.json")
-def events_json(slug: str):
+def events_json(slug: str) -> ResponseReturnValue:
     """Public: the beat's meetings in the data.police.uk neighbourhood-events shape (local time, no zone)."""
     beat = get_beat(slug)
     rows = [{"title": m.title, "description": m.description, "venue": m.venue, "starts_at": m.starts_at,

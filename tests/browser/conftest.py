@@ -188,3 +188,13 @@ def issue_item(page, text: str):
 def no_horizontal_scroll(page) -> int:
     """How many CSS pixels the page is wider than its viewport (0 when nothing scrolls sideways)."""
     return page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+
+
+def manage(page, text: str):
+    """An officer opens one issue's controls (shown on demand, not on every card); returns its item."""
+    item = issue_item(page, text)
+    button = item.locator(".manage-button")
+    if button.get_attribute("aria-expanded") != "true":
+        button.click()
+    item.locator(".staff-controls").wait_for()
+    return item

@@ -9,6 +9,7 @@ from tests.browser.conftest import (
     axe_check,
     issue_item,
     join_room,
+    manage,
     no_horizontal_scroll,
     post_issue,
     shoot,
@@ -39,6 +40,9 @@ def tab_to(page, target, limit=60, backwards=False):
 
 
 def test_resident_flow_by_keyboard_alone(new_page, meeting):
+    other = new_page(PHONE)
+    join_room(other, meeting.id, "Olu")
+    post_issue(other, "Broken glass in the play area")
     page = new_page(PHONE)
     page.goto(f"/meetings/{meeting.id}")
     expect(page.locator("#connection")).to_have_text("Connected")
@@ -62,7 +66,11 @@ def test_resident_flow_by_keyboard_alone(new_page, meeting):
     page.keyboard.press("Enter")
     item = issue_item(page, "Dog fouling along the canal towpath")
     expect(item).to_contain_text("Something else · raised by Keyboard Kim")
+    expect(item).to_contain_text("Your issue")  # no one supports their own issue
+    expect(item.get_by_role("button", name="I share this")).to_have_count(0)
+    expect(page.locator("#post-feedback")).to_have_text("Your issue was posted.")
 
+    item = issue_item(page, "Broken glass in the play area")
     vote = item.get_by_role("button", name="I share this")
     tab_to(page, vote)
     page.keyboard.press("Space")
@@ -90,6 +98,8 @@ def test_officer_signs_in_and_answers_by_keyboard_alone(new_page, meeting, offic
     pc.wait_for_url(lambda url: "/login" not in url)
     pc.goto(f"/meetings/{meeting.id}")
     item = issue_item(pc, "Street lights out on Elm Avenue")
+    tab_to(pc, item.get_by_role("button", name="Manage"), limit=80)
+    pc.keyboard.press("Enter")  # per-issue controls open on demand
     box = item.get_by_label("Answer this issue")
     tab_to(pc, box, limit=80)
     pc.keyboard.type("Reported to the council; repair booked for Tuesday.")
@@ -165,7 +175,7 @@ def test_pages_read_without_javascript(new_page, meeting, officer):
     pc = new_page(DESKTOP)
     sign_in(pc, officer.email)
     pc.goto(f"/meetings/{meeting.id}")
-    item = issue_item(pc, "Youths gathering outside the off-licence")
+    item = manage(pc, "Youths gathering outside the off-licence")
     item.get_by_label("Answer this issue").fill("Patrols added on Friday and Saturday evenings.")
     item.get_by_role("button", name="Send answer").click()
     expect(issue_item(alice, "Youths gathering outside the off-licence").locator(".answer")).to_be_visible()

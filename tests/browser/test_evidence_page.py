@@ -26,7 +26,8 @@ def test_evidence_page_reads_and_passes_axe(new_page, beat, officer):
         person.age_band = "65-74" if n < 5 else "25-34"
         pulse.record_pulse(second, person, 3 + n % 3, 2 + n % 4, now=at(SECOND, 40))
     import_population("beat,age_band,share\n" + "".join(f"riverside,{b},{s}\n" for b, s in zip(
-        ["16-24", "25-34", "35-44", "45-54", "55-64", "65-74", "75+"], [0.16, 0.2, 0.16, 0.14, 0.12, 0.12, 0.1])),
+        ["16-24", "25-34", "35-44", "45-54", "55-64", "65-74", "75+"], [0.16, 0.2, 0.16, 0.14, 0.12, 0.12, 0.1],
+        strict=True)),
         now=at(SECOND, 0))
     db.session.commit()
 
@@ -55,7 +56,7 @@ def test_resident_skips_about_you_and_answers_the_pulse(new_page, make_meeting):
     page.goto(f"/meetings/{meeting.id}")
     page.get_by_text("About you (optional, anonymous)").click()
     page.get_by_label("First half of your postcode (for example LS6)").fill("ls6")
-    page.get_by_label("Age").select_option("35-44")
+    page.get_by_label("Age", exact=True).select_option("35-44")
     axe_check(page, "join with about you open")
     page.get_by_label("Display name").fill("Alice")
     page.get_by_role("button", name="Join", exact=True).click()

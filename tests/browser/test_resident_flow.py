@@ -62,9 +62,11 @@ def test_resident_joins_posts_and_votes_and_another_sees_it_live(new_page, meeti
 
 
 def test_reload_keeps_identity_and_votes(new_page, meeting):
+    dan = new_page()
+    join_room(dan, meeting.id, "Dan")
+    post_issue(dan, "Fly-tipping behind the library")
     carol = new_page()
     join_room(carol, meeting.id, "Carol")
-    post_issue(carol, "Fly-tipping behind the library")
     item = issue_item(carol, "Fly-tipping behind the library")
     item.get_by_role("button", name="I share this").click()
     expect(item.get_by_role("button", name="I share this (undo)")).to_be_visible()
@@ -75,7 +77,8 @@ def test_reload_keeps_identity_and_votes(new_page, meeting):
     expect(carol.get_by_role("heading", name="Raise an issue")).to_be_visible()
     expect(carol.get_by_role("heading", name="Join the meeting")).to_be_hidden()
     item = issue_item(carol, "Fly-tipping behind the library")
-    expect(item).to_contain_text("raised by Carol")
+    expect(item).to_contain_text("raised by Dan")
+    expect(carol.locator("#my-name")).to_have_text("Carol")  # "You are taking part as Carol"
     expect(item.get_by_role("button", name="I share this (undo)")).to_have_attribute("aria-pressed", "true")
     expect(item).to_contain_text("1 person shares this")
     # Voting again is still one vote: the server knows this is the same resident.

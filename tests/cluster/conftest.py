@@ -229,3 +229,35 @@ def _missing(reason: str) -> None:
     if os.environ.get("CI"):
         pytest.fail(reason)
     pytest.skip(reason)
+
+
+def session_from(address: str):
+    """A `requests.Session` whose connections leave from `address` (any 127.x.y.z works on Linux),
+    so the server sees a real client address of the test's choosing, not a forged header."""
+    import requests
+    from requests.adapters import HTTPAdapter
+
+    class FromAddress(HTTPAdapter):
+        def init_poolmanager(self, *args, **kwargs):
+            kwargs["source_address"] = (address, 0)
+            super().init_poolmanager(*args, **kwargs)
+
+    session = requests.Session()
+    session.mount("http://", FromAddress())
+    return session
+
+
+def login_page_token(http, base_url: str) -> str:
+    import re
+
+    html = http.get(base_url + "/login", timeout=10).text
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+
+
+def try_sign_in(base_url: str, address: str, email: str, password: str, headers: dict | None = None) -> int:
+    """One sign-in from `address` (a fresh browser: GET the form, POST it); returns the status."""
+    http = session_from(address)
+    token = login_page_token(http, base_url)
+    response = http.post(base_url + "/login", data={"email": email, "password": password, "csrf_token": token},
+                         headers=headers or {}, allow_redirects=False, timeout=20)
+    return response.status_code

@@ -83,6 +83,14 @@ def test_redis_stopped_mid_meeting(cluster_servers, clients, cluster_meeting, re
     after = alice.call("post_issue", {"text": "Graffiti on the underpass"})
     assert after["ok"]
     bob.wait_for("issue_posted", lambda d: d["id"] == after["issue"]["id"], timeout=20)  # the queue works again
+    # One listener per process, never two: each message arrives once.
+    import redis
+
+    assert redis.Redis(port=redis_server.port).pubsub_numsub("flask-socketio") == [(b"flask-socketio", 2)]
+    time.sleep(1)
+    with bob.lock:
+        copies = [d for name, d in bob.events if name == "issue_posted" and d["id"] == after["issue"]["id"]]
+    assert len(copies) == 1
 
 
 def test_process_killed_mid_meeting(cluster_servers, clients, cluster_meeting, cluster_app, haproxy):

@@ -10,7 +10,7 @@ Meeting 2 (1 Dec): Ann again (browser a: returning), Dan (browser d: new), Eve (
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from pact.extensions import db
 from pact.meetings import issues, moderation, priorities, progress, stages, voting
@@ -18,8 +18,8 @@ from pact.meetings.directory import schedule_meeting
 from pact.meetings.participants import hash_secret, join_resident
 from pact.models import MeetingViewer, Stage
 
-FIRST = datetime(2026, 11, 1, 19, 0, tzinfo=timezone.utc)
-SECOND = datetime(2026, 12, 1, 19, 0, tzinfo=timezone.utc)
+FIRST = datetime(2026, 11, 1, 19, 0, tzinfo=UTC)
+SECOND = datetime(2026, 12, 1, 19, 0, tzinfo=UTC)
 
 
 def at(start: datetime, minutes: float) -> datetime:
@@ -54,10 +54,10 @@ def script_first(beat, officer):
         {"issue_id": litter.id, "action": "Clean-up", "review_on": "2026-11-10"},
         {"issue_id": bins.id, "action": "Ask the council"},
     ], user=officer, now=at(FIRST, 60))
-    progress.post_progress(agreed[0], "done", "Patrolled", user=officer, now=datetime(2026, 11, 8, tzinfo=timezone.utc))
-    progress.post_progress(agreed[1], "done", "Cleaned", user=officer, now=datetime(2026, 11, 20, tzinfo=timezone.utc))
+    progress.post_progress(agreed[0], "done", "Patrolled", user=officer, now=datetime(2026, 11, 8, tzinfo=UTC))
+    progress.post_progress(agreed[1], "done", "Cleaned", user=officer, now=datetime(2026, 11, 20, tzinfo=UTC))
     progress.post_progress(agreed[2], "carried_over", "Next time", user=officer,
-                           now=datetime(2026, 11, 20, tzinfo=timezone.utc))
+                           now=datetime(2026, 11, 20, tzinfo=UTC))
     db.session.flush()
     return meeting, {"held": held, "speeding": speeding, "litter": litter, "bins": bins, "priorities": agreed}
 

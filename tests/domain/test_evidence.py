@@ -5,10 +5,10 @@ from pact.evidence import attendance, followthrough, pulse
 from pact.evidence.demographics import participation_profile
 from pact.evidence.report import csv_rows, evidence_report
 from pact.extensions import db
+from pact.meetings import progress, stages
 from pact.meetings.errors import DomainError
 from pact.meetings.participants import join_resident
 from pact.meetings.reporting import Filters
-from pact.meetings import progress, stages
 from pact.models import Stage
 from tests.domain.evidence_script import TODAY, at, join, script_first, script_second
 
@@ -65,7 +65,8 @@ def test_follow_through(scripted):
 
 def test_overdue_counts_as_late(beat, officer):
     first, things = script_first(beat, officer)
-    progress.post_progress(things["priorities"][1], "in_progress", "Still at it", user=officer, now=at(first.starts_at, 1e4))
+    progress.post_progress(things["priorities"][1], "in_progress", "Still at it", user=officer,
+                           now=at(first.starts_at, 1e4))
     ft = followthrough.follow_through([first.id], today=TODAY)[first.id]
     assert (ft.done_late, ft.overdue, ft.late) == (0, 1, 1)
 
@@ -74,7 +75,8 @@ def test_verdicts_are_withheld_below_five_and_shown_from_five(scripted):
     first, second, things, people = scripted
     speeding = things["priorities"][0]
     extra = [join(second, f"R{n}", f"r{n}") for n in range(2)]
-    for person, verdict in zip(people + extra[:1], ["dealt_with", "dealt_with", "not_dealt_with", "dealt_with"]):
+    verdicts = ["dealt_with", "dealt_with", "not_dealt_with", "dealt_with"]
+    for person, verdict in zip(people + extra[:1], verdicts, strict=True):
         progress.record_verdict(second, person, speeding.id, verdict, now=at(second.starts_at, 3))
     assert followthrough.follow_through([first.id], today=TODAY)[first.id].as_dict()["verdicts"] is None
     progress.record_verdict(second, extra[1], speeding.id, "dealt_with", now=at(second.starts_at, 4))
@@ -86,7 +88,7 @@ def test_pulse_small_number_rule_and_replacing(scripted):
     _, second, _, people = scripted
     stages.change_stage(second, Stage.VOTING, now=at(second.starts_at, 30))
     people += [join(second, f"R{n}", f"r{n}") for n in range(2)]
-    for person, (listened, confidence) in zip(people[:4], [(5, 4), (4, None), (2, 2), (1, 3)]):
+    for person, (listened, confidence) in zip(people[:4], [(5, 4), (4, None), (2, 2), (1, 3)], strict=False):
         pulse.record_pulse(second, person, listened, confidence, now=at(second.starts_at, 31))
     shown = pulse.pulse_figures([second.id])[second.id].public()
     assert shown["responses"] == 4 and shown["listened"]["mean"] is None and shown["confidence"]["mean"] is None
@@ -139,7 +141,7 @@ def test_participation_profile_withholds_small_numbers(beat):
         person.age_band, person.postcode_district = ("65-74" if n < 5 else "16-24"), "LS6"
     rows = "beat,age_band,share\n" + "".join(f"riverside,{b},{s}\n" for b, s in
                                              zip(["16-24", "25-34", "35-44", "45-54", "55-64", "65-74", "75+"],
-                                                 ["20%", "20%", "15%", "15%", "10%", "10%", "10%"]))
+                                                 ["20%", "20%", "15%", "15%", "10%", "10%", "10%"], strict=False))
     assert import_population(rows, now=TODAY_START) == {"riverside": 7}
     db.session.flush()
     profile = participation_profile(attendance.meeting_attendance([meeting]).values(), [beat.id])
@@ -164,9 +166,9 @@ def test_population_import_refusals(beat, text, fragment):
     assert fragment in info.value.message
 
 
-from datetime import datetime, timezone  # noqa: E402
+from datetime import UTC, datetime  # noqa: E402
 
-TODAY_START = datetime(2026, 12, 2, 10, tzinfo=timezone.utc)
+TODAY_START = datetime(2026, 12, 2, 10, tzinfo=UTC)
 
 
 def test_closed_meetings_are_counted_once_and_kept(scripted):

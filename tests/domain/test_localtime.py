@@ -79,6 +79,8 @@ def test_spans_and_relative_times():
     assert localtime.relative(start, start - timedelta(minutes=1)) == "in 1 minute"
     assert localtime.relative(start, start + timedelta(days=5)) == "5 days ago"
     assert localtime.relative(start, start) == "now"
+    assert localtime.relative(start, start - timedelta(days=15)) == "in 2 weeks"
+    assert localtime.relative(start, start - timedelta(days=400)) == "in 13 months"
 
 
 def test_dates_the_uk_way():

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from pact import localtime
 from pact.extensions import db
 from pact.meetings.errors import DomainError
-from pact.models import AuditEntry, ModerationMode, Stage
+from pact.models import AuditEntry, Meeting, ModerationMode, Stage
 from pact.scheduling import hooks, operations, queries
 from pact.scheduling.operations import MeetingDetails
 
@@ -31,9 +31,9 @@ def entries(action):
 
 
 def test_a_meeting_is_created_scheduled_and_audited(beat, officer):
-    meeting = operations.create_meeting(beat, details(venue="St Mary's Hall, Oak Road", stream_url="https://youtu.be/abcdefghijk",
-                                                      moderation=ModerationMode.PREMODERATED, votes_per_resident=5),
-                                        user=officer, now=NOW)
+    wanted = details(venue="St Mary's Hall, Oak Road", stream_url="https://youtu.be/abcdefghijk",
+                     moderation=ModerationMode.PREMODERATED, votes_per_resident=5)
+    meeting = operations.create_meeting(beat, wanted, user=officer, now=NOW)
     assert meeting.stage is Stage.SCHEDULED and meeting.sequence == 0
     assert meeting.starts_at == datetime(2027, 3, 27, 19, 0, tzinfo=timezone.utc)  # GMT, the day before BST
     assert meeting.venue == "St Mary's Hall, Oak Road" and meeting.votes_per_resident == 5
@@ -87,7 +87,8 @@ def test_rescheduling_keeps_the_meeting_raises_the_sequence_and_audits_before_an
     assert meeting.starts_at == datetime(2027, 3, 28, 18, 0, tzinfo=timezone.utc)  # 7pm BST
     assert seen == [(meeting.id, "2027-03-27T19:00+00:00")]
     body = json.loads(entries("reschedule_meeting")[0].reason)
-    assert body["before"]["starts_at"] == "2027-03-27T19:00+00:00" and body["after"]["starts_at"] == "2027-03-28T18:00+00:00"
+    assert body["before"]["starts_at"] == "2027-03-27T19:00+00:00"
+    assert body["after"]["starts_at"] == "2027-03-28T18:00+00:00"
     assert body["changed"] == ["ends_at", "starts_at"]
     # A title-only edit is audited as an edit and keeps the sequence.
     assert operations.update_meeting(meeting, details(title="Riverside PACT (spring)",
@@ -119,7 +120,8 @@ def test_a_live_or_closed_meeting_keeps_its_time(beat, officer):
 def test_moving_the_start_into_the_past_is_refused(beat, officer):
     meeting = operations.create_meeting(beat, details(), user=officer, now=NOW)
     with pytest.raises(DomainError) as error:
-        operations.update_meeting(meeting, details(starts_at=NOW - timedelta(days=1), ends_at=None), user=officer, now=NOW)
+        operations.update_meeting(meeting, details(starts_at=NOW - timedelta(days=1), ends_at=None), user=officer,
+                                  now=NOW)
     assert error.value.code == "starts_in_past"
 
 
@@ -134,7 +136,8 @@ def test_cancel_needs_a_reason_and_a_scheduled_meeting(beat, officer):
         operations.cancel_meeting(meeting, "The hall flooded; we will rearrange.", user=officer, now=NOW)
     finally:
         hooks._CANCELLED.remove(listener)
-    assert meeting.stage is Stage.CANCELLED and meeting.sequence == 1 and seen == ["The hall flooded; we will rearrange."]
+    assert meeting.stage is Stage.CANCELLED and meeting.sequence == 1
+    assert seen == ["The hall flooded; we will rearrange."]
     body = json.loads(entries("cancel_meeting")[0].reason)
     assert body["before"]["stage"] == "scheduled" and body["after"]["stage"] == "cancelled"
     for again in (lambda: operations.cancel_meeting(meeting, "again", user=officer, now=NOW),
@@ -159,8 +162,10 @@ def test_the_workspace_groups_meetings_and_counts_held_posts(beat, officer, make
 
     now = datetime.now(timezone.utc)
     live = schedule_meeting(beat, "Live one", now - timedelta(minutes=5), stage=Stage.LIVE)
-    upcoming = operations.create_meeting(beat, details(starts_at=now + timedelta(days=2), ends_at=None), user=officer, now=now)
-    cancelled = operations.create_meeting(beat, details(starts_at=now + timedelta(days=3), ends_at=None), user=officer, now=now)
+    soon, later = details(starts_at=now + timedelta(days=2), ends_at=None), details(starts_at=now + timedelta(days=3),
+                                                                                     ends_at=None)
+    upcoming = operations.create_meeting(beat, soon, user=officer, now=now)
+    cancelled = operations.create_meeting(beat, later, user=officer, now=now)
     operations.cancel_meeting(cancelled, "Clash with the council meeting", user=officer, now=now)
     other = make_beat("hillside", "Hillside")
     schedule_meeting(other, "Not mine", now + timedelta(days=1))
@@ -176,3 +181,13 @@ def test_the_workspace_groups_meetings_and_counts_held_posts(beat, officer, make
     assert queries.workspace(nobody, now=now, today=now.date()).beats == []
     admin = make_user("admin@example.org", "admin")
     assert [d.beat.slug for d in queries.workspace(admin, now=now, today=now.date()).beats] == ["hillside", "riverside"]
+
+
+def test_the_demo_schedules_its_next_meeting_at_7pm_local_time_with_a_venue():
+    from pact.demo import seed_demo
+
+    assert seed_demo("a long enough demo password") is not None
+    upcoming = db.session.scalars(select(Meeting).where(Meeting.stage == Stage.SCHEDULED)).one()
+    start = localtime.local(upcoming.starts_at)
+    assert (start.hour, start.minute) == (19, 0) and upcoming.ends_at - upcoming.starts_at == timedelta(minutes=90)
+    assert upcoming.venue and entries("schedule_meeting")

@@ -12,8 +12,8 @@ from pact.evidence.report import CSV_COLUMNS
 from pact.extensions import db
 from pact.meetings.directory import schedule_meeting
 from pact.models import AuditEntry, Referral, ReferralStatus, Stage
-from tests.helpers import csrf_token, sign_in
 from tests.domain.evidence_script import FIRST, script_first, script_second
+from tests.helpers import csrf_token, sign_in
 
 CONTRACT_COLUMNS = ["beat", "meeting_id", "meeting_date", "peak_watching", "participants", "returning_participants",
                     "first_time_participants", "posted", "voted", "issues_raised", "issues_answered",
@@ -79,8 +79,9 @@ def test_evidence_csv_has_the_contract_columns_and_known_figures(world, staff_cl
     assert list(rows[0].keys()) == list(CSV_COLUMNS)
     first, second = rows
     assert (first["participants"], first["first_time_participants"], first["returning_participants"]) == ("3", "3", "0")
-    assert (second["participants"], second["first_time_participants"], second["returning_participants"]) == ("3", "2", "1")
-    assert first["issues_raised"] == "3" and first["issues_answered"] == "2" and first["median_minutes_to_answer"] == "21.0"
+    assert (second["participants"], second["first_time_participants"],
+            second["returning_participants"]) == ("3", "2", "1")
+    assert (first["issues_raised"], first["issues_answered"], first["median_minutes_to_answer"]) == ("3", "2", "21.0")
     assert first["meeting_title"].startswith("'=") and first["holds"] == "phone_number=1"
     assert db.session.scalar(select(AuditEntry.action).where(AuditEntry.action == "export_evidence")) is not None
 
@@ -134,7 +135,8 @@ def test_officer_refers_an_issue_and_residents_see_it(app, world, staff_client, 
     first, issue = world["first"], world["things"]["litter"]
     token = csrf_token(staff_client, f"/meetings/{first.id}/referrals")
     response = staff_client.post(f"/meetings/{first.id}/referrals",
-                                 data={"issue_id": issue.id, "partner": "council", "note": "Fly-tipping", "csrf_token": token})
+                                 data={"issue_id": issue.id, "partner": "council", "note": "Fly-tipping",
+                                       "csrf_token": token})
     assert response.status_code == 302
     again = staff_client.post(f"/meetings/{first.id}/referrals",
                               data={"issue_id": issue.id, "partner": "council", "note": "x", "csrf_token": token})
@@ -155,7 +157,8 @@ def test_officer_refers_an_issue_and_residents_see_it(app, world, staff_client, 
     assert [(r["partner"], r["status"], r["note"]) for r in rows] == [("council", "resolved", "Fly-tipping")]
     other = signed_in(app, "pc.hill@example.org")
     assert other.post(f"/referrals/{referral.id}/status",
-                      data={"status": "open", "csrf_token": csrf_token(other, "/inspector/evidence")}).status_code == 403
+                      data={"status": "open",
+                            "csrf_token": csrf_token(other, "/inspector/evidence")}).status_code == 403
 
 
 # --- population import (CLI) -------------------------------------------------------------------
@@ -166,7 +169,8 @@ def test_population_import_from_the_command_line(app, beat, tmp_path):
     good = tmp_path / "population.csv"
     good.write_text("\ufeffbeat,age_band,share\n" + "".join(
         f"riverside,{band},{share}\n" for band, share in
-        zip(["16-24", "25-34", "35-44", "45-54", "55-64", "65-74", "75+"], ["14%", "18%", "16%", "16%", "14%", "12%", "10%"])),
+        zip(["16-24", "25-34", "35-44", "45-54", "55-64", "65-74", "75+"],
+            ["14%", "18%", "16%", "16%", "14%", "12%", "10%"], strict=True)),
         encoding="utf-8")
     result = app.test_cli_runner().invoke(args=["population", "import", str(good)])
     assert result.exit_code == 0, result.output
@@ -186,3 +190,10 @@ def test_partners_come_from_configuration():
     config = {"REFERRAL_PARTNERS": {"council": "the council"}}
     load_environment(config, {"PACT_REFERRAL_PARTNERS": '{"water": "the water company"}'})
     assert config["REFERRAL_PARTNERS"] == {"water": "the water company"}
+
+
+@pytest.mark.parametrize("path", ["/privacy", "/evidence/privacy"])
+def test_privacy_notice_says_what_is_asked_and_why(client, path):
+    html = client.get(path).get_data(as_text=True)
+    assert "When you take part in a meeting" in html and "first half of your postcode" in html
+    assert "for up to a year" in html and "totals and averages of 5 or more" in html

@@ -10,7 +10,8 @@ def app_config(app_config):
 
 
 def directives(response):
-    return dict((part.strip().split(" ", 1) + [""])[:2] for part in response.headers["Content-Security-Policy"].split(";"))
+    parts = response.headers["Content-Security-Policy"].split(";")
+    return dict((part.strip().split(" ", 1) + [""])[:2] for part in parts)
 
 
 def test_the_live_socket_may_connect_to_this_app_only(client, meeting):
@@ -30,6 +31,8 @@ def test_every_page_a_signed_in_staff_member_gets_is_no_store(app, staff_client,
         assert response.status_code == 200, path
         assert response.headers["Cache-Control"] == "no-store", path
         assert "Cookie" in response.headers["Vary"], path
+    with staff_client.get("/static/pact.css") as static:
+        assert "no-store" not in static.headers.get("Cache-Control", "")
     admin = make_user("admin@example.org", "admin", name="Admin")
     http = app.test_client()
     sign_in(http, admin.email)

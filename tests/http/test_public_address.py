@@ -67,7 +67,8 @@ def test_a_forged_host_changes_no_feed_id_uid_or_link(client, beat, upcoming, cl
 def test_absolute_urls_need_no_request_and_keep_a_path(app):
     with app.app_context():
         assert absolute_url("public.room", meeting_id=7) == f"{BASE}/meetings/7"
-        assert absolute_url("public.beat", slug="riverside", _anchor="priority-3") == f"{BASE}/beats/riverside#priority-3"
+        anchored = absolute_url("public.beat", slug="riverside", _anchor="priority-3")
+        assert anchored == f"{BASE}/beats/riverside#priority-3"
         assert uid_domain() == "pact.example.police.uk" and websocket_origin() == "wss://pact.example.police.uk"
     under = create_app({"TESTING": True, "DATABASE_URL": app.config["DATABASE_URL"], "SECRET_KEY": "x",
                         "BASE_URL": "http://10.0.0.5:8080/pact"})

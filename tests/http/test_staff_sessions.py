@@ -90,3 +90,22 @@ def test_an_unknown_or_deactivated_account_costs_a_real_hash(app, officer, make_
     db.session.commit()
     assert sign_in(http, gone.email, "correct horse battery").status_code == 401
     assert hashes_checked == [real_method] * 3 and real_method.startswith(("scrypt", "pbkdf2"))
+
+
+def test_sign_out_on_every_device_ends_the_lost_laptops_sign_in_too(app, staff_client, officer):
+    laptop = app.test_client()
+    sign_in(laptop, officer.email)
+    assert _signed_in(laptop) and _signed_in(staff_client)
+    page = staff_client.get("/").get_data(as_text=True)
+    assert 'name="everywhere"' in page
+    token = page.split('name="csrf_token" value="')[1].split('"')[0]
+    assert staff_client.post("/logout", data={"csrf_token": token, "everywhere": "1"}).status_code == 302
+    assert not _signed_in(laptop) and not _signed_in(staff_client)
+
+
+def test_plain_sign_out_ends_only_this_browsers_sign_in(app, staff_client, officer):
+    phone = app.test_client()
+    sign_in(phone, officer.email)
+    token = staff_client.get("/").get_data(as_text=True).split('name="csrf_token" value="')[1].split('"')[0]
+    assert staff_client.post("/logout", data={"csrf_token": token}).status_code == 302
+    assert not _signed_in(staff_client) and _signed_in(phone)

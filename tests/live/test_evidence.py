@@ -48,7 +48,7 @@ def test_scripted_meeting_gives_known_figures(browser, officer_sock, meeting):
     assert call(people[2], "vote", {"issue_id": first}) == {"ok": True}
     assert call(officer_sock, "answer", {"issue_id": first, "text": "Patrols from Monday"})["ok"]
     assert call(officer_sock, "set_stage", {"stage": "voting"})["ok"]
-    for sock, (listened, confidence) in zip(people[:5], [(5, 4), (4, 4), (3, 2), (2, 5), (5, 3)]):
+    for sock, (listened, confidence) in zip(people[:5], [(5, 4), (4, 4), (3, 2), (2, 5), (5, 3)], strict=False):
         assert call(sock, "pulse", {"listened": listened, "confidence": confidence}) == {"ok": True}
     assert call(people[0], "pulse", {"listened": 1}) == {"ok": True}  # replaces Ann's answer
     assert call(officer_sock, "close", {"priorities": [{"issue_id": first, "action": "Patrols"}]})["ok"]

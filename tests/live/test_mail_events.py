@@ -155,3 +155,29 @@ def test_an_smtp_server_that_refuses_then_accepts_gets_each_message_once(app, re
     db.session.expire_all()
     summary_rows = db.session.scalars(select(MailDelivery).where(MailDelivery.state == DeliveryState.SENT)).all()
     assert max(d.attempts for d in summary_rows) == 2 and all(d.last_error for d in summary_rows if d.attempts)
+
+
+def test_subscribers_hear_when_a_meeting_moves_or_is_cancelled(app, make_meeting, officer, smtp, subscriber,
+                                                              observer):
+    from pact.models import Meeting, User
+    from pact.scheduling import operations
+
+    subscriber("resident@example.org", summaries=True)  # reschedule and cancel notices go to every subscriber
+    deliver(app)
+    smtp.inbox.messages.clear()
+    first, second = make_meeting(stage=Stage.SCHEDULED, title="March PACT"), make_meeting(stage=Stage.SCHEDULED,
+                                                                                          title="April PACT")
+    first_id, second_id, officer_id = first.id, second.id, officer.id
+    with app.app_context():
+        meeting, user = db.session.get(Meeting, first_id), db.session.get(User, officer_id)
+        new_start = utcnow() + timedelta(days=10)
+        operations.update_meeting(meeting, operations.MeetingDetails(title=meeting.title, starts_at=new_start),
+                                  user=user, now=utcnow())
+        operations.cancel_meeting(db.session.get(Meeting, second_id), "The hall is flooded.", user=user,
+                                  now=utcnow())
+        db.session.commit()
+    deliver(app)
+    by_subject = {m["Subject"].split(":")[0]: m for m in smtp.inbox.messages}
+    assert set(by_subject) == {"New time", "Cancelled"}
+    assert "The hall is flooded." in text_of(by_subject["Cancelled"])
+    assert "It was going to be on" in text_of(by_subject["New time"])

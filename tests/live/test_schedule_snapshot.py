@@ -23,3 +23,14 @@ def test_snapshot_meeting_has_times_stream_and_venue(connect, meeting):
 def test_snapshot_without_a_stream_or_end_says_null(connect, meeting):
     state = call(connect(), "join", {"meeting_id": meeting.id, "display_name": "Bob"})["state"]["meeting"]
     assert state["stream"] is None and state["ends_at"] is None and state["venue"] is None
+
+
+def test_a_cancelled_meeting_cannot_be_joined(connect, make_meeting):
+    from pact.models import Stage
+
+    meeting = make_meeting(stage=Stage.SCHEDULED)
+    row = db.session.get(Meeting, meeting.id)
+    row.stage, row.cancel_reason = Stage.CANCELLED, "The hall flooded."
+    db.session.commit()
+    ack = call(connect(), "join", {"meeting_id": meeting.id, "display_name": "Alice"})
+    assert ack["ok"] is False and ack["error"] == "wrong_stage" and "The hall flooded." in ack["message"]

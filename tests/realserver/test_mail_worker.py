@@ -95,3 +95,25 @@ def test_jobs_due_while_the_mail_server_was_down_are_sent_once_after_a_restart(s
         assert db.session.scalar(select(func.count(MailDelivery.id))) == SUBSCRIBERS
     finally:
         controller.stop()
+
+
+def test_without_a_mail_url_serve_says_where_mail_goes_and_writes_eml_files(server_factory, beat, tmp_path):
+    import re
+
+    import requests
+
+    outbox = tmp_path / "outbox"
+    server = server_factory(env={"PACT_MAIL_WORKER": "on", "PACT_MAIL_OUTBOX": str(outbox),
+                                 "PACT_MAIL_QUEUE_PATH": str(tmp_path / "q.sqlite3"), "PACT_MAIL_SWEEP_INTERVAL": "0.5"})
+    assert f"e-mail is written to {outbox}/" in server.log()
+    http = requests.Session()
+    page = http.get(f"{server.url}/beats/{beat.slug}", timeout=5).text
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    response = http.post(f"{server.url}/beats/{beat.slug}/subscribe", data={"email": "new@example.org",
+                                                                           "csrf_token": token}, timeout=5)
+    assert response.status_code == 200
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not list(outbox.glob("*.eml")):
+        time.sleep(0.2)
+    [eml] = list(outbox.glob("*.eml"))
+    assert b"Confirm your e-mails about Riverside" in eml.read_bytes()

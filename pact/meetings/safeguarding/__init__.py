@@ -101,13 +101,13 @@ class Policy:
 
     words: tuple[str, ...] = ()
     messages: Mapping[str, str] = field(default_factory=dict)
-    budget_ms: float = 250.0
+    budget_ms: float = 1000.0
 
     @classmethod
     def build(cls, words: Iterable[str] | None = None, messages: Mapping[str, str] | None = None,
               budget_ms: float | None = None) -> Policy:
         return cls(tuple(w for w in (words or ()) if isinstance(w, str) and w.strip()), dict(messages or {}),
-                   250.0 if budget_ms is None else float(budget_ms))
+                   1000.0 if budget_ms is None else float(budget_ms))
 
     def hold(self, code: str) -> Hold:
         return Hold(code, self.messages.get(code) or MESSAGES[code])
@@ -148,7 +148,7 @@ def reasons(text: str, policy: Policy = DEFAULT) -> list[str]:
     )
     found = [code for code, check in checks if check()]
     pattern = _word_pattern(policy.words)
-    if pattern is not None and (pattern.search(fold(clean)) or pattern.search(clean.casefold())):
+    if pattern is not None and (pattern.search(fold(clean, normalised=True)) or pattern.search(clean.casefold())):
         found.append("word_list")
     return found
 
@@ -181,3 +181,27 @@ def reply_text(replies: Iterable[Mapping[str, str]], key: object) -> str:
         if reply.get("key") == key and reply.get("text"):
             return reply["text"]
     return ""
+
+
+POLICY = """\
+Meetings on this site are open: anyone can read what residents post. To keep them safe for everyone, \
+an automatic check reads each post before it appears, and holds some for an officer to read first.
+
+We hold posts that read like an emergency or a crime happening now, posts that suggest someone's life or \
+safety is at risk, posts that accuse a named person of a crime or wrongdoing, posts with personal details \
+(phone numbers, e-mail addresses, vehicle registrations, house numbers with a street, postcodes), and posts \
+with abusive or threatening words. If your post is held you are told why, and where to go instead.
+
+This meeting is not watched for emergencies. If someone is in danger or a crime is happening now, call 999. \
+To report a crime that is not an emergency, call 101 or use the force's online reporting. If you are \
+struggling, Samaritans are there day and night, free, on 116 123.
+
+An officer may publish a held post as it is, publish it with personal details taken out, answer it, or \
+hide it, and tells you why. Your original words are kept only for the officers of this beat. Every \
+moderation decision is recorded in an audit log that inspectors can check."""
+
+
+def policy_paragraphs(configured: str | None = None) -> list[str]:
+    """The moderation policy page's paragraphs: the force's text (SAFEGUARDING_POLICY) or the default."""
+    text = configured if configured and configured.strip() else POLICY
+    return [" ".join(part.split()) for part in text.split("\n\n") if part.strip()]

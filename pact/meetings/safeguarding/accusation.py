@@ -21,6 +21,18 @@ natalie nicola nikki claire clare debbie deborah sandra susan sue linda brenda j
 jennifer jenny jess jessica becky rebecca amy chloe sophie lucy katie kate megan shannon courtney
 tiffany amber jasmine aisha fatima ayesha zara siobhan bethan ffion cerys seren sian nia angharad
 elin catrin rhian carys mandy pauline margaret janet carol barbara pam shaz baz gaz daz kev wayne tommo
+kieran marcus nathan lewis scott dale reece leanne vicky bradley aaron dominic ian pete liam terry jade
+kai kian mason ethan noah leo finley riley logan harvey jayden jaden ashley aiden aidan declan niall sean
+shaun ross kirk glen glenn russell martin malcolm norman roy ronnie reggie lenny alan alex adam adrian
+damien damon duncan eddie ed edward frankie fred freddie gavin gordon greg gregory henry hugh jim jimmy
+joe joey john johnny jon jonathan kenny leon lloyd marc mikey nicky oscar phil philip richard ricky
+rick robert rodney roger ronald sam samuel seb sid stan ted toby tony trev vince warren zak zac
+abdul hamza zain usman faisal adil rizwan saj sajid arjun ravi vijay deepak kwame kofi tyrone jerome
+alice annie anna bella beth carla caroline charlotte chantal cheryl christine claudia courtney dani
+demi denise diane donna elaine ella ellie emily eve fiona gail gina hannah heather helen holly jo
+joanne jodie julia kerry kim kirsty leah lorraine louise lynn maria marie melissa mia molly naomi
+natasha nina olivia paige rachel samantha sasha shelley sonia stacey steph tanya tara tina toni
+vanessa victoria wendy yvonne zoe okafor
 """.split())
 AMBIGUOUS_NAMES = frozenset("will mark bill jack rob bob pat sue grace hope dawn rose ray max frank guy "
                             "joy iris robin jay carl dee rich nick pete ray bobby june may april faith".split())
@@ -43,6 +55,13 @@ april june july august september october november december christmas easter pact
 
 PLACE_WORDS = frozenset("road street lane avenue close drive way crescent court place terrace gardens grove park "
                         "square hill green estate centre school college church station bridge rd st ave".split())
+SENTENCE_WORDS = frozenset("""
+the a an this that these those there their our my we i it is are was can could would should why what when how
+please thank thanks lots loads some someone somebody everyone people kids youths cars vans drivers drug drugs
+dealing speeding parking anti antisocial police council pcso pc sgt officers officer neighbours neighbour local
+residents house houses car van bus buses fly tipping litter graffiti shop shops also and but so if then again
+""".split())
+_NAME_PAIR = re.compile(r"\b([A-Z][a-z'-]{1,})\s+([A-Z][a-z'-]{2,})\b")
 _TITLE = re.compile(r"\b(?:mr|mrs|ms|miss|mx|dr)\.?\s+[a-z][\w'-]+", re.IGNORECASE)
 _CALLED = re.compile(r"\b(?:called|named|name is|name's|known as|goes by)\s+[a-z][\w'-]+", re.IGNORECASE)
 _CAPITALISED_PAIR = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-z'-]+)\s+([A-Z][a-z'-]+)\b")
@@ -55,17 +74,22 @@ WRONGDOING = re.compile(r"\b(?:" + "|".join((
     r"broke into", r"breaks into", r"break(?:s|ing)? in", r"set fire", r"torched", r"vandalis", r"smashed",
     r"keyed", r"slashed", r"fly[- ]?tip",
     r"sell(?:s|ing)? (?:\w+ )?(?:drugs|weed|coke|stolen|fags|vapes|booze|fake|counterfeit|cigarettes|tobacco|knives)",
-    r"claim(?:s|ing) benefits", r"cash in hand", r"driv(?:es|ing) drunk", r"'n dwyn", r"'n delio", r"'n gwerthu", r"supply(?:ing)?", r"supplies",
+    r"claim(?:s|ing) benefits", r"cash in hand", r"driv(?:es|ing) drunk", r"'n dwyn", r"'n delio", r"'n gwerthu",
+    r"supply(?:ing)?", r"supplies",
     r"grows? (?:weed|cannabis)", r"growing (?:weed|cannabis)", r"(?:beats|hits|abuses|slaps|batters) (?:his|her|their|"
     r"the)", r"abus(?:es|ing|ed)", r"touch(?:ed|ing) (?:kids|children|girls|boys)", r"groom(?:s|ing|ed)",
     r"flash(?:es|ing|ed)", r"expos(?:es|ing|ed) (?:himself|herself)", r"drink ?driv", r"drives? drunk",
     r"drunk driving", r"no insurance", r"uninsured", r"no licence", r"fraud", r"on the fiddle", r"benefit cheat",
     r"carr(?:y|ies|ying) a (?:knife|blade|gun)", r"threaten(?:ed|s|ing)", r"assault(?:ed|s|ing)?", r"attack(?:ed|s)",
-    r"stabbed", r"(?<!who )(?<!what )did it", r"is behind (?:it|the|all)", r"responsible for (?:the|all)", r"the one (?:who|that|doing|"
+    r"stabbed", r"(?<!who )(?<!what )did it", r"is behind (?:it|the|all)", r"responsible for (?:the|all)",
+    r"the one (?:who|that|doing|"
     r"behind)", r"it was (?:him|her|them)", r"got away with", r"runs? (?:a|the) (?:drug|county line|brothel|cannabis)",
     r"county lines?", r"shoplift", r"poach", r"racing (?:his|her) (?:car|bike)", r"joyrid", r"burnt out",
     r"dumps? (?:rubbish|waste)", r"(?:should|needs to) be (?:arrested|locked up|nicked)", r"guilty",
-    r"yn delio", r"yn dwyn", r"wedi dwyn", r"yn gwerthu cyffuriau",
+    r"batter(?:s|ed|ing)", r"sold (?:\w+ ){0,2}(?:cannabis|weed|drugs|coke|pills|stolen)", r"hit (?:my|his|her|a|"
+    r"the) (?:son|daughter|kid|child|wife|partner|dog|neighbour|mum|dad|boy|girl)", r"broke (?:his|her|my|their) "
+    r"(?:nose|arm|jaw|leg|window|windows|door)", r"dumps? (?:asbestos|waste|rubbish|rubble|tyres)", r"chop shop",
+    r"drug addict", r"is (?:the|a) burglar", r"yn delio", r"yn dwyn", r"wedi dwyn", r"yn gwerthu cyffuriau",
 )) + r")", re.IGNORECASE)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n")
 
@@ -87,9 +111,9 @@ def _names_person(sentence: str) -> bool:
             return True
         if word[0].isupper() and low in SURNAMES and i > 0:
             return True
-    for first, last in _CAPITALISED_PAIR.findall(sentence):
-        if first.lower() not in NOT_PEOPLE and last.lower() not in NOT_PEOPLE and last.lower() in SURNAMES:
-            return True
+    for first, last in _NAME_PAIR.findall(sentence):
+        if not ({first.lower(), last.lower()} & (NOT_PEOPLE | PLACE_WORDS | SENTENCE_WORDS)):
+            return True  # "Kieran Walsh", "Pete Collins": a first name and a surname, both capitalised
     return False
 
 

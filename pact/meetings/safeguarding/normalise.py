@@ -47,9 +47,9 @@ def normalise(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
-def fold(text: str) -> str:
+def fold(text: str, *, normalised: bool = False) -> str:
     """Lower case, digit-for-letter swaps undone: for matching words, never numbers."""
-    return normalise(text).casefold().translate(_LEET)
+    return (text if normalised else normalise(text)).casefold().translate(_LEET)
 
 
 _NUMBER_WORDS = {

@@ -17,6 +17,9 @@ PUBLIC_NUMBERS = frozenset({"999", "112", "101", "111", "116123", "08005551111",
                             "03001233333", "08088020202", "0300123233"})
 
 _PLUS = re.compile(r"\b00\s*44\b")
+# libphonenumber loads a region's metadata on first use (tens of ms, more on a busy machine): load the
+# UK's now, with the module, so the first post of a process is not held for running over the budget.
+phonenumbers.parse("020 7946 0000", "GB")
 _LETTER_O = re.compile(r"(?<=\d)[oO]+(?=[\d\s])")  # "07700 9OO 123"
 
 
@@ -67,6 +70,7 @@ _PLATE_SUFFIX = re.compile(r"([A-Z]{3})\d{1,3}[A-HJ-NP-Y]")
 _PLATE_NI = re.compile(r"([A-Z]{1,2}[IZ][A-Z]?)\d{1,4}")
 _PLATE_DATELESS = re.compile(r"[A-Z]{1,3}\d{1,4}|\d{1,4}[A-Z]{1,3}")
 _TOKEN = re.compile(r"[A-Za-z0-9]+")
+_HAS_DIGIT = re.compile(r"\d")
 _PLATE_CUE = re.compile(r"\b(?:reg|regs|registration|reg no|number plate|plate|plates|numberplate|index)\b",
                         re.IGNORECASE)
 _RECENT_AGE = 26  # the newest age identifier issued (September 2026 is 76)
@@ -92,10 +96,12 @@ def _is_plate(compact: str, *, cued: bool, shouted: bool, letters_upper: bool) -
 def has_vehicle_registration(text: str) -> bool:
     """A UK registration in any case, spacing or punctuation: current (AB12 CDE), prefix (A123 BCD),
     suffix (ABC 123D), and, after a word like "reg" or "plate", Northern Irish and dateless ones."""
+    if not _HAS_DIGIT.search(text):
+        return False
     tokens = list(_TOKEN.finditer(text))
+    shouting = text.isupper()
     for i, first in enumerate(tokens):
-        compact, end = "", first.start()
-        cued = bool(_PLATE_CUE.search(text, max(0, first.start() - 25), first.start()))
+        compact, end, cued = "", first.start(), None
         for token in tokens[i:i + 7]:
             gap = text[end:token.start()]
             if compact and (len(gap) > 2 or gap.strip(" .-")):
@@ -104,12 +110,14 @@ def has_vehicle_registration(text: str) -> bool:
             end = token.end()
             if len(compact) > 8:
                 break
+            if len(compact) < 2 or compact.isdigit() or compact.isalpha():
+                continue
+            if cued is None:
+                cued = bool(_PLATE_CUE.search(text, max(0, first.start() - 25), first.start()))
             raw = text[first.start():end]
-            has_digit, has_alpha = any(c.isdigit() for c in compact), any(c.isalpha() for c in compact)
             letters = "".join(c for c in raw if c.isalpha())
-            if len(compact) >= 2 and has_digit and has_alpha and _is_plate(
-                    compact.upper(), cued=cued, shouted=raw.isupper() and not text.isupper(),
-                    letters_upper=letters.isupper() or raw.isalnum()):
+            if _is_plate(compact.upper(), cued=cued, shouted=raw.isupper() and not shouting,
+                         letters_upper=letters.isupper() or raw.isalnum()):
                 return True
     return False
 
@@ -135,7 +143,8 @@ NUMBERED_NEIGHBOUR = re.compile(
     r"\b(?:at|lives? at|from|in)\s+(?:number|no\.?|num|nr|#)\s*\d{1,4}[a-z]?\b"
     r"|\b(?:number|no\.?|num|nr) \d{1,4}[a-z]? (?:is|are|keep|keeps|has|have|had|was|were|let|lets|play|plays|park|"
     r"parks|shout|shouts|deal|deals)\b", re.IGNORECASE)
-WELSH_STREET = re.compile(r"(?<![\w/:.£$-])\d{1,4}[a-z]?,? (?:heol|stryd|ffordd|lon|rhodfa|cilgant|maes|clos|the "
+WELSH_STREET = re.compile(r"(?<![\w/:.£$-])\d{1,4}[a-z]?,? (?:heol|stryd|ffordd|lon|rhodfa|cilgant|maes|clos|llys|"
+                          r"[A-Z][a-z]+(?:way|gate|field|fields|side|croft|dale|mead|wood|bury|ton)\b|the "
                           rf"(?:{_STREET_WORDS}))\b", re.IGNORECASE)
 POSTCODE = re.compile(
     r"(?<![A-Za-z0-9])(?:[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?|GIR)\s*\d[ABD-HJLNP-UW-Z]{2}(?![A-Za-z0-9])",
@@ -144,6 +153,6 @@ POSTCODE = re.compile(
 
 
 def has_street_address(text: str) -> bool:
-    """A house or flat number with a street ("14 Mill Lane", "flat 3 Tower House", "at number 12"), or a full postcode."""
+    """A house or flat number with a street ("14 Mill Lane", "flat 3 Tower House", "at number 12"), or a postcode."""
     return bool(STREET.search(text) or WELSH_STREET.search(text) or FLAT.search(text) or NUMBERED_NEIGHBOUR.search(text)
                 or POSTCODE.search(text))

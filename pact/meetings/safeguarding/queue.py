@@ -68,7 +68,8 @@ def waiting_holds(user: User | None, *, now: datetime, overdue_after: timedelta 
         WaitingHold(
             issue_id=issue.id, meeting_id=meetings[issue.id].id, meeting_title=meetings[issue.id].title,
             beat_slug=meetings[issue.id].beat.slug, code=issue.hold_reason, urgent=issue.hold_reason in URGENT,
-            held_at=_aware(issue.created_at), waited_minutes=int((_aware(now) - _aware(issue.created_at)).total_seconds() // 60),
+            held_at=_aware(issue.created_at),
+            waited_minutes=int((_aware(now) - _aware(issue.created_at)).total_seconds() // 60),
             overdue=is_overdue(issue, now=now, overdue_after=overdue_after),
         )
         for issue in queue_order(issue for issue, _ in rows)

@@ -85,6 +85,7 @@ class Defaults:
     MAIL_QUEUE_PATH: str | None = None  # embedded job queue (SQLite) without MESSAGE_QUEUE (None → instance/)
     MAIL_WORKER = True  # `serve` starts the mail worker beside itself; off when it runs on its own
     MAIL_WORKERS = 2  # worker threads in that process (each sends one batch at a time)
+    MAIL_WORKER_NICE = 10  # the worker's CPU priority below the server's (0: the same)
     MAIL_BATCH = 100  # messages per SMTP connection and job
     MAIL_RETRY_DELAY = 30.0  # seconds before the first retry after a temporary SMTP failure; doubles each time
     MAIL_MAX_ATTEMPTS = 8

@@ -7,8 +7,6 @@ translation), extracted with `make translations`, and never looked up by hand-ma
 """
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Flask, Response, g, has_request_context, request
 from flask_babel import Babel
 
@@ -46,7 +44,8 @@ def translate_error(error: Any) -> str:
 
 
 def chosen_language() -> str:
-    if not has_request_context():  # e-mails composed by the delivery worker: English (docs/translations.md)
+    """The reader's language; outside a request (a mail job, the CLI) English, until e-mails are translated."""
+    if not has_request_context():
         return "en"
     asked = request.args.get("lang")
     if asked in LANGUAGES:

@@ -9,13 +9,9 @@
   if (!room) return;
   var panel = document.getElementById("moderation-panel");
   var notice = document.getElementById("notice");
-  var HOLDS = { emergency: "Emergency: reads like a crime happening now or someone in danger",
-                welfare: "Welfare: someone's life or safety may be at risk",
-                accusation: "Accuses a named person", check_failed: "The automatic check could not finish",
-                phone_number: "Phone number",
-                email_address: "E-mail address", vehicle_registration: "Vehicle registration",
-                street_address: "House number and street", word_list: "Word on the force's list",
-                premoderated: "Waiting for approval (pre-moderated meeting)" };
+  // Hold labels come from the server (pact/meetings/safeguarding HOLD_LABELS), never copied here.
+  var HOLDS = {};
+  try { HOLDS = JSON.parse((panel && panel.dataset.holdLabels) || "{}"); } catch (e) { HOLDS = {}; }
 
   var el = room.el;  // room.js's builder: user text only ever through textContent
   function say(message) {

@@ -66,6 +66,11 @@ def run(app: Flask, *, parent: int | None = None) -> None:
     from pact.delivery.queue import mail_queue
 
     cfg = app.config
+    # Mail can wait a second; a live meeting cannot. On a machine with few cores the worker gives the
+    # server the CPU first (measured: make bench-mail, docs/performance.md).
+    nice = int(cfg.get("MAIL_WORKER_NICE", 10))
+    if nice:
+        os.nice(nice)
     queue = mail_queue(app)
     consumer = queue.create_consumer(workers=int(cfg["MAIL_WORKERS"]), worker_type="thread", periodic=False,
                                      scheduler_interval=1, initial_delay=0.05, max_delay=1.0)

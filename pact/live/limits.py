@@ -78,7 +78,7 @@ class Limiter:
                     log.warning("rate limits: Redis answers again; limits are shared across processes again")
                 self.healthy = True
                 return result
-            except Exception as exc:  # noqa: BLE001  (redis.RedisError, limits.errors.StorageError)
+            except Exception as exc:
                 if self.healthy:
                     log.warning("rate limits: Redis unreachable (%s); this process limits on its own", exc)
                 self.healthy = False

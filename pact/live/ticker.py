@@ -30,6 +30,7 @@ from pact.live.memory import Trimmer
 from pact.live.presence import Presence, SharedCounts
 from pact.live.redis_client import redis_client
 from pact.live.services import services
+from pact.patches.socketio_listener import reconnect_queue_listener
 
 log = logging.getLogger(__name__)
 IDLE_STOP_SECONDS = 5.0
@@ -266,46 +267,3 @@ class Ticker:
         changed.update({issue_id: 0 for issue_id in last if issue_id not in counts})
         self._last_sent[meeting_id] = counts
         return changed
-
-
-def reconnect_queue_listener() -> None:
-    """After a Redis outage, make sure exactly one listener is subscribed again.
-
-    python-socketio's listener (`PubSubManager._thread`, 5.18.1) is meant to loop for ever,
-    reconnecting on any error, but after an outage it was seen stuck for good (no further retry
-    logged; redis-py 8.1 blocks pubsub reads without a timeout), and nothing upstream fixes that
-    (python-socketio #1581 and #281, redis-py #1573 are about the same family of hangs). Starting a
-    second listener beside it, as this code once did, risks two subscribers and every message
-    twice. So: under gevent, kill the old listener greenlet and wait until it is gone, then start
-    one; under threads (which cannot be killed), close its connection, so its own loop
-    resubscribes; and start one only where none is running."""
-    manager = getattr(socketio.server, "manager", None)
-    if manager is None or getattr(manager, "pubsub", None) is None:
-        return
-    listener = getattr(manager, "thread", None)
-    try:
-        if listener is not None and _running(listener):
-            if not hasattr(listener, "kill"):  # a thread: make its blocked read fail, it retries itself
-                connection = manager.pubsub.connection
-                if connection is not None:
-                    connection.disconnect()
-                return
-            listener.kill(block=True, timeout=2.0)
-            if _running(listener):
-                log.error("message queue listener did not stop; not starting a second one")
-                return
-        try:
-            manager.pubsub.close()
-        except Exception:  # noqa: BLE001  (the old connection is dead anyway)
-            pass
-        manager.connected = False  # the next publish reconnects too
-        manager.thread = socketio.server.start_background_task(manager._thread)
-    except Exception:
-        log.exception("could not reconnect the message queue listener")
-
-
-def _running(task) -> bool:
-    """A threading.Thread or a gevent Greenlet that has not finished."""
-    if hasattr(task, "is_alive"):
-        return bool(task.is_alive())
-    return not getattr(task, "dead", True)

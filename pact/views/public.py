@@ -14,7 +14,7 @@ from pact.meetings import summary, voting
 from pact.meetings.errors import not_found
 from pact.meetings.permissions import can_moderate
 from pact.meetings.progress import review_items
-from pact.meetings.safeguarding import policy_paragraphs
+from pact.meetings.safeguarding import HOLD_LABELS, policy_paragraphs
 from pact.meetings.stages import STAGE_LABELS
 from pact.meetings.text import LIMITS
 from pact.models import Beat, Meeting, Stage, VoteKind, utcnow
@@ -27,7 +27,8 @@ DEVICE_COOKIE = "pact_device"
 
 @public_bp.app_context_processor
 def _labels():
-    return {"stage_labels": STAGE_LABELS, "categories": issue_service.CATEGORIES, "text_limits": LIMITS}
+    return {"stage_labels": STAGE_LABELS, "categories": issue_service.CATEGORIES, "text_limits": LIMITS,
+            "hold_labels": HOLD_LABELS}
 
 
 @public_bp.get("/favicon.ico")

@@ -4,12 +4,11 @@ Officers and inspectors of the meeting's beat, and admins, may read it; nobody c
 """
 from __future__ import annotations
 
-import csv
-import io
 
 from flask import Blueprint, Response, render_template
 from flask_login import current_user, login_required
 
+from pact import export
 from pact.meetings import audit
 from pact.meetings.errors import forbidden
 from pact.meetings.permissions import can_see_beat
@@ -25,24 +24,6 @@ def _ready_replies():
     from pact.live.moderation_handlers import replies
 
     return {"ready_replies": replies}
-
-# A spreadsheet runs a cell that begins with one of these as a formula (FINDINGS "Formats").
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value: str) -> str:
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
-
-
-def audit_csv(rows: list[dict[str, str]]) -> str:
-    """The audit rows as CSV, every cell safe to open in a spreadsheet."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(audit.COLUMNS)
-    for row in rows:
-        writer.writerow([neutralise(row[column]) for column in audit.COLUMNS])
-    return out.getvalue()
-
 
 def _readable_meeting(meeting_id: int) -> Meeting:
     meeting = get_meeting_or_404(meeting_id)
@@ -70,7 +51,7 @@ def audit_download(meeting_id: int):
     rows = audit.rows_for(meeting)
     audit.record("export_audit", now=utcnow(), user=current_user._get_current_object(), meeting=meeting,
                  target=f"meeting:{meeting.id}")
-    response = Response(audit_csv(rows), mimetype="text/csv")
+    response = Response(export.table_csv(audit.COLUMNS, rows), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="meeting-{meeting.id}-audit.csv"'
     response.headers["Cache-Control"] = "no-store"
     return response

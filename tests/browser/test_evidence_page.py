@@ -56,7 +56,7 @@ def test_resident_skips_about_you_and_answers_the_pulse(new_page, make_meeting):
     page.goto(f"/meetings/{meeting.id}")
     page.get_by_text("About you (optional, anonymous)").click()
     page.get_by_label("First half of your postcode (for example LS6)").fill("ls6")
-    page.get_by_label("Age").select_option("35-44")
+    page.get_by_label("Age", exact=True).select_option("35-44")
     axe_check(page, "join with about you open")
     page.get_by_label("Display name").fill("Alice")
     page.get_by_role("button", name="Join", exact=True).click()

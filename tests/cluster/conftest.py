@@ -39,7 +39,7 @@ def cluster_database():
     try:
         with admin.connect() as conn:
             conn.execute(text("SELECT 1"))
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         admin.dispose()
         _missing(f"cluster tests need PostgreSQL at {make_url(admin_url).host}:5432 ({exc.__class__.__name__})")
     name = f"pact_cluster_{os.getpid()}_{uuid.uuid4().hex[:6]}"
@@ -101,7 +101,7 @@ class RedisServer:
         self.log_path = log_dir / f"redis-{self.port}.log"
         self.proc: subprocess.Popen | None = None
 
-    def start(self) -> "RedisServer":
+    def start(self) -> RedisServer:
         with open(self.log_path, "ab") as log:
             self.proc = subprocess.Popen(
                 ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
@@ -164,7 +164,7 @@ class HAProxy:
         self.log_path = log_dir / f"haproxy-{self.port}.log"
         self.proc: subprocess.Popen | None = None
 
-    def start(self) -> "HAProxy":
+    def start(self) -> HAProxy:
         import requests
 
         with open(self.log_path, "ab") as log:

@@ -6,7 +6,15 @@ from sqlalchemy import func, select
 from pact.extensions import db
 from pact.models import Meeting, Stage, Vote
 from tests.helpers import call, received
-from tests.live.test_moderation import last_words, officer_sock, post  # noqa: F401  (fixture)
+from tests.live.test_moderation import last_words, post
+
+
+@pytest.fixture
+def officer_sock(connect, staff_client, meeting):
+    sock = connect(staff_client)
+    assert call(sock, "join", {"meeting_id": meeting.id})["ok"]
+    received(sock)
+    return sock
 
 
 @pytest.fixture

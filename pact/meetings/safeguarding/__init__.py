@@ -39,6 +39,19 @@ class Hold:
 URGENT = frozenset({"emergency", "welfare"})  # first in every officer's queue, with an alert
 PERSONAL_DATA = ("phone_number", "email_address", "vehicle_registration", "street_address")
 CODES = ("welfare", "emergency", "accusation", *PERSONAL_DATA, "word_list", "premoderated", "check_failed")
+# What staff read for each hold code (the queue, the workspace, the audit pages): written once, here.
+HOLD_LABELS = {
+    "emergency": "Emergency: reads like a crime happening now or someone in danger",
+    "welfare": "Welfare: someone's life or safety may be at risk",
+    "accusation": "Accuses a named person",
+    "phone_number": "Phone number",
+    "email_address": "E-mail address",
+    "vehicle_registration": "Vehicle registration",
+    "street_address": "House number and street",
+    "word_list": "Word on the force's list",
+    "premoderated": "Waiting for approval (pre-moderated meeting)",
+    "check_failed": "The automatic check could not finish",
+}
 
 WHERE_TO_GO = ("If someone is in danger or a crime is happening now, call 999. To report a crime that is not an "
                "emergency, call 101 or use your force's online reporting.")

@@ -13,7 +13,13 @@ from sqlalchemy import delete, select, update
 from pact.extensions import db
 from pact.meetings.errors import DomainError
 from pact.models import (
-    Beat, DeliveryState, MailDelivery, MailEvent, MailKind, Subscription, SubscriptionState,
+    Beat,
+    DeliveryState,
+    MailDelivery,
+    MailEvent,
+    MailKind,
+    Subscription,
+    SubscriptionState,
 )
 from pact.notifications import tokens
 from pact.notifications.events import add_event

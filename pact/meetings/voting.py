@@ -211,7 +211,7 @@ def tallies(meeting_id: int, kind: VoteKind) -> dict[int, int]:
         )
         .group_by(Vote.issue_id)
     )
-    return dict(rows)
+    return {int(issue_id): int(count) for issue_id, count in rows}
 
 
 def tallies_by_kind(meeting_id: int) -> dict[VoteKind, dict[int, int]]:

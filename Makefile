@@ -7,7 +7,7 @@ PORT ?= 5000
 FLASK := $(BIN)/flask --app wsgi
 export PORT
 
-.PHONY: translations bench-places run test install install-test install-browser migrate demo clean help bench-page run-cluster bench bench-duplicates install-cluster soak
+.PHONY: lint translations bench-places run test install install-test install-browser migrate demo clean help bench-page run-cluster bench bench-duplicates install-cluster soak
 .DEFAULT_GOAL := help
 
 help:
@@ -56,8 +56,13 @@ demo: migrate
 run: demo
 	$(FLASK) serve --port $(PORT)
 
-test: install-test
+test: install-test lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# ruff (ruff.toml) on everything and mypy (mypy.ini) on the domain and models: zero findings.
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 # Several gevent processes behind HAProxy, kept by supervisord (docs/deploy.md): PostgreSQL + Redis,
 # not SQLite. As root on a fresh machine this installs Debian's haproxy and supervisor first.

@@ -106,7 +106,7 @@ async def run(args) -> dict:
         began = time.monotonic()
         try:
             ack = await resident.call("vote", {"issue_id": issue})
-        except (asyncio.TimeoutError, Exception):
+        except (TimeoutError, Exception):
             results["timeout"] += 1
             return
         ack_times.append(time.monotonic() - began)
@@ -160,7 +160,8 @@ async def run(args) -> dict:
 
     await asyncio.gather(*(r.ws.close() for r in live), return_exceptions=True)
     return {
-        "residents": args.residents, "joined": len(live), "join_failures": len(failures), "join_retries": sum(r.join_retries for r in residents),
+        "residents": args.residents, "joined": len(live), "join_failures": len(failures),
+        "join_retries": sum(r.join_retries for r in residents),
         "join_error": repr(failures[0]) if failures else None, "join_seconds": round(join_seconds, 2),
         "votes_sent": total, "votes_acknowledged": results["ok"], "votes_refused": results["refused"],
         "vote_errors": results["errors"], "vote_timeouts": results["timeout"], "send_seconds": round(send_seconds, 2),

@@ -18,9 +18,8 @@ import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import requests
@@ -208,7 +207,7 @@ def main() -> None:
         during = [lat for wall, lat in per_vote if mail_start <= wall <= (mail_end or float("inf"))]
         handed = round(mail_end - mail_start, 1) if mail_end else None
         figures = {
-            "measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "messages": args.messages, "messages_received": len(inbox.messages),
             "messages_marked_sent": sent_count(engine),
             "send_seconds": handed, "messages_per_second": round(args.messages / handed, 1) if handed else None,
@@ -221,7 +220,7 @@ def main() -> None:
                      "the load process on the same 2-core machine",
         }
         RESULTS.mkdir(parents=True, exist_ok=True)
-        path = RESULTS / f"mail-{datetime.now(timezone.utc):%Y%m%dT%H%M%SZ}.json"
+        path = RESULTS / f"mail-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.json"
         path.write_text(json.dumps(figures, indent=2) + "\n")
         print(json.dumps(figures, indent=2))
         print(f"saved {path.relative_to(ROOT)}")

@@ -116,7 +116,8 @@ def measure(browser, url: str, meeting_id: int, *, throttle: float, warmup: floa
         page.wait_for_function("() => document.querySelectorAll('#issues li.issue').length >= 500", timeout=60_000)
         page.evaluate("() => window.PACT.room.socket.on('tallies', () => { window.__bench.tallies++; })")
         time.sleep(warmup)
-        page.evaluate("() => { const b = window.__bench; b.long = []; b.frames = 0; b.tallies = 0; b.start = performance.now(); }")
+        page.evaluate("() => { const b = window.__bench; b.long = []; b.frames = 0; b.tallies = 0;"
+                      " b.start = performance.now(); }")
         time.sleep(seconds)
         result = page.evaluate("() => { const b = window.__bench; return {long: b.long, frames: b.frames, tallies: b.tallies,"
                                " elapsed: (performance.now() - b.start) / 1000,"

@@ -14,7 +14,7 @@ import json
 import math
 import random
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from shapely.geometry import MultiPolygon, Polygon
@@ -79,7 +79,7 @@ def main() -> None:
     for key, value in figures.items():
         print(f"{key:>26}: {value}")
     RESULTS.mkdir(exist_ok=True)
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     (RESULTS / f"places-{stamp}.json").write_text(json.dumps(figures, indent=2) + "\n")
 
 

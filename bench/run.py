@@ -16,7 +16,7 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import psutil
@@ -303,7 +303,7 @@ def main() -> None:
                          and r["residents"] == row["residents"]), None)
             if twin and twin["latency_ms"]["p99"] and row["latency_ms"]["p99"]:
                 ratios[str(row["residents"])] = round(row["latency_ms"]["p99"] / twin["latency_ms"]["p99"], 1)
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     report = {"when": stamp, "command": " ".join(sys.argv), "cores": psutil.cpu_count(), "rate": args.rate,
               "duration": args.duration, "results": results, "per_vote_p99_ratio": ratios,
               "reference": reference, "p99_over_node_p99": node_ratio}

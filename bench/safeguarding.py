@@ -18,7 +18,7 @@ import statistics
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 CORPUS = Path(__file__).resolve().parent / "safeguarding_corpus"
@@ -133,7 +133,7 @@ def main() -> None:
     print(f"\n  memory added to a server process: {mem['rss_added_kb'] / 1024:.1f} MB resident, "
           f"{mem['python_allocations_kb'] / 1024:.1f} MB of Python objects")
     RESULTS.mkdir(exist_ok=True)
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     out = RESULTS / f"safeguarding-{stamp}.json"
     out.write_text(json.dumps({"when": stamp, "targets": TARGETS, "memory": mem, "sets": reports}, indent=2))
     print(f"  saved {out.relative_to(Path.cwd()) if out.is_relative_to(Path.cwd()) else out}")

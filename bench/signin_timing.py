@@ -16,7 +16,7 @@ import re
 import statistics
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from pact import create_app
@@ -65,7 +65,7 @@ def main() -> None:
     medians = measure(args.attempts)
     for label, ms in medians.items():
         print(f"{label:>20}: median {ms:6.1f} ms over {args.attempts} failed sign-ins")
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     RESULTS.mkdir(exist_ok=True)
     out = RESULTS / f"signin-timing-{stamp}.json"
     out.write_text(json.dumps({"attempts": args.attempts, "median_ms": medians}, indent=2) + "\n")

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 from sqlalchemy import select
@@ -34,7 +34,7 @@ def seed_demo(password: str | None = None, *, instance: str | None = None) -> di
                             stage=Stage.LIVE, moderation=ModerationMode.OPEN)
     # The next one as staff would schedule it from the web: 7pm local time in four weeks, with a venue.
     next_start = datetime.combine(localtime.local(now).date() + timedelta(days=28), time(19, 0),
-                                  tzinfo=localtime.zone()).astimezone(timezone.utc)
+                                  tzinfo=localtime.zone()).astimezone(UTC)
     create_meeting(beat, MeetingDetails(
         title="DEMO next PACT meeting", starts_at=next_start, ends_at=next_start + timedelta(minutes=90),
         description="Sample data: a hybrid meeting. Come to the hall or join online from this page.",

@@ -11,8 +11,9 @@ import io
 import json
 import re
 import xml.etree.ElementTree as ET
-from datetime import datetime, timedelta, timezone
-from typing import Any, Iterable
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from pact import localtime
@@ -93,7 +94,7 @@ def json_text(data: Any) -> str:
 
 
 def _utc(value: datetime) -> datetime:
-    return value.astimezone(timezone.utc)
+    return value.astimezone(UTC)
 
 
 def calendar_ics(beat: dict[str, str], meetings: Iterable[dict[str, Any]], *, host: str, now: datetime) -> bytes:

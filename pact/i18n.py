@@ -16,7 +16,7 @@ COOKIE = "pact_lang"
 babel = Babel()
 
 
-def N_(message: str) -> str:  # noqa: N802 — the name Babel's extractor looks for
+def N_(message: str) -> str:
     """Mark a message for the catalogue without translating it now (it is translated where shown)."""
     return message
 

@@ -9,7 +9,7 @@ registered by `init_app`; nothing else in pact/ formats a time for a person.
 from __future__ import annotations
 
 import os
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -140,7 +140,7 @@ def iso(value: datetime | None) -> str | None:
     """ISO 8601 in UTC with 'Z', to the second: what machines read (SNAPSHOT, JSON exports, logs)."""
     if value is None:
         return None
-    return value.astimezone(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+    return value.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def iso_local(value: datetime | None, tz: ZoneInfo | None = None) -> str | None:
@@ -173,10 +173,10 @@ def parse_local(raw: object, *, field: str = "time", tz: ZoneInfo | None = None)
     if naive is None or len(text) not in (16, 19):
         raise DomainError("invalid_date", f"The {field} must be a date and time like 2026-12-01T19:00.")
     moment = naive.replace(tzinfo=tz)
-    if moment.astimezone(timezone.utc).astimezone(tz).replace(tzinfo=None) != naive:
+    if moment.astimezone(UTC).astimezone(tz).replace(tzinfo=None) != naive:
         raise DomainError("invalid_date", f"The {field} {text[:16].replace('T', ' ')} does not exist: the clocks "
                                           "go forward that night. Choose a time an hour later.")
-    return moment.astimezone(timezone.utc)
+    return moment.astimezone(UTC)
 
 
 def init_app(app: Flask) -> None:

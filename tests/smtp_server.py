@@ -22,7 +22,7 @@ class Inbox:
         self.delay = 0.0  # seconds each message takes to accept (a slow server, to stop a batch midway)
         self.lock = threading.Lock()
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802  (aiosmtpd's hook name)
+    async def handle_DATA(self, server, session, envelope):
         if self.delay:
             await asyncio.sleep(self.delay)
         with self.lock:

@@ -11,9 +11,9 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import Length
 
+from pact import localtime
 from pact.auth import SESSION_KEY
 from pact.delivery import dispatch_soon
-from pact import localtime
 from pact.live import broadcast, limits
 from pact.meetings import accounts, passwords
 from pact.meetings.errors import DomainError, http_status

@@ -19,7 +19,16 @@ from pact.delivery.compose import compose, event_context
 from pact.delivery.transport import PermanentFailure, TemporaryFailure, open_transport
 from pact.extensions import db
 from pact.models import (
-    AnswerWatch, DeliveryState, Issue, MailDelivery, MailEvent, MailKind, Meeting, Stage, Subscription, utcnow,
+    AnswerWatch,
+    DeliveryState,
+    Issue,
+    MailDelivery,
+    MailEvent,
+    MailKind,
+    Meeting,
+    Stage,
+    Subscription,
+    utcnow,
 )
 from pact.notifications import subscriptions
 from pact.notifications.events import due_reminders, reminder_hours

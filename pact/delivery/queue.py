@@ -94,7 +94,7 @@ def drain(app: Flask, *, wait: float = 0.0) -> int:
     deadline = time.monotonic() + wait
     done = 0
     while True:
-        now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+        now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
         for task in queue.read_schedule(now):
             queue.enqueue(task)
         task = queue.dequeue()

@@ -15,13 +15,13 @@ def init_live(app: Flask) -> None:
         handlers,  # noqa: F401  (registers events)
         hybrid_handlers,  # noqa: F401  (room_size, room_count, raise_from_floor)
         moderation_handlers,  # noqa: F401  (moderate, mute, remove, set_moderation, reply)
-        suggest_handlers,  # noqa: F401  (suggest)
         notify_handlers,  # noqa: F401  (notify_when_answered: e-mail when answered)
+        routing,
+        suggest_handlers,  # noqa: F401  (suggest)
     )
-    from pact.live import routing
-    from pact.live.redis_client import redis_client
     from pact.live.group_commit import GroupCommit
     from pact.live.manager import JsonPacket, client_manager
+    from pact.live.redis_client import redis_client
     from pact.live.registry import RoomRegistry
     from pact.live.services import LiveServices, install
     from pact.live.snapshots import SnapshotCache

@@ -7,7 +7,8 @@ transaction is ever held open across an emit and nothing is announced that was n
 from __future__ import annotations
 
 import logging
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from pact.extensions import socketio
 from pact.live import NAMESPACE, rooms

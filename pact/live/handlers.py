@@ -5,8 +5,8 @@ broadcast → ack. Who sends it and who receives what is in each docstring.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
-from typing import Callable
 
 from flask import current_app, request, session
 from flask_login import current_user

@@ -50,7 +50,7 @@ COLUMNS = ("when", "who", "role", "action", "target", "reason", "hold")
 def rows_for(meeting: Meeting) -> list[dict[str, str]]:
     """The log as plain rows (data first; the adapter picks the format)."""
     return [
-        {"when": iso(e.created_at), "who": e.actor_name,
+        {"when": iso(e.created_at) or "", "who": e.actor_name,
          "role": e.actor_role, "action": e.action, "target": e.target or "", "reason": e.reason or "",
          "hold": e.hold_code or ""}
         for e in entries_for(meeting)

@@ -26,7 +26,8 @@ def find_beat(slug: str) -> Beat:
 def create_beat(slug: str, name: str, *, is_demo: bool = False) -> Beat:
     slug = slug.strip().lower()
     if not SLUG.match(slug) or len(slug) > 64:
-        raise DomainError("invalid_slug", "A beat's slug is lower-case letters, digits and single hyphens, e.g. 'riverside-north'.")
+        raise DomainError("invalid_slug",
+                          "A beat's slug is lower-case letters, digits and single hyphens, e.g. 'riverside-north'.")
     name = clean_text(name, field="beat name", max_length=120, multiline=False)
     if db.session.scalar(select(Beat.id).where(Beat.slug == slug)) is not None:
         raise DomainError("duplicate", f"A beat with the slug '{slug}' already exists.")

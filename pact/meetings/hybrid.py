@@ -10,6 +10,7 @@ from the floor; it is marked "raised in the room".
 from __future__ import annotations
 
 from datetime import datetime
+
 from pact.meetings import audit
 from pact.meetings.errors import DomainError
 from pact.meetings.issues import Posted, get_issue, post_issue

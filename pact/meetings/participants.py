@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import insert, or_, select
+from sqlalchemy import Table, insert, or_, select
 
 from pact.extensions import db
 from pact.i18n import N_
@@ -61,7 +61,7 @@ def _muted_devices(meeting_ids: set[int], devices: set[str]) -> set[tuple[int, s
     """(meeting, device) pairs where a resident of that browser is muted: a new name stays muted."""
     if not devices:
         return set()
-    return {tuple(row) for row in db.session.execute(
+    return {(int(row[0]), str(row[1])) for row in db.session.execute(
         select(Participant.meeting_id, Participant.device_hash).where(
             Participant.meeting_id.in_(meeting_ids), Participant.device_hash.in_(devices),
             Participant.muted.is_(True), Participant.removed.is_(False))
@@ -124,6 +124,7 @@ def admit_newcomers(newcomers: Sequence[Newcomer], *, now: datetime, muted_ok: b
     ids: dict[str, int] = {}
     if admitted:
         table = Participant.__table__
+        assert isinstance(table, Table)  # for the type checker: a mapped class's table is a Table
         rows = db.session.execute(  # one statement compiled once, rows sent as one multi-row INSERT
             insert(table).returning(table.c.id, table.c.token_hash),
             [{"meeting_id": n.meeting_id, "display_name": n.display_name, "role": ParticipantRole.RESIDENT,
@@ -154,7 +155,7 @@ def join_resident(
     if participant_id is None:  # closed since it was read
         raise DomainError("wrong_stage", N_("This meeting has closed. Its summary is on the beat page."),
                           stage="closed")
-    return db.session.get(Participant, participant_id), token
+    return db.session.get_one(Participant, participant_id), token
 
 
 def resume_participant(meeting: Meeting, token: object, *, now: datetime) -> tuple[Participant, str]:

@@ -45,6 +45,7 @@ def issue_token(user: User, purpose: TokenPurpose, *, now: datetime) -> tuple[Ac
     db.session.add(token)
     db.session.flush()
     event = add_event(f"{purpose.value}:{token.id}", KIND[purpose], now=now, ref_id=token.id)
+    assert event is not None  # the key names a token created just now, so it cannot be recorded yet
     return token, event
 
 

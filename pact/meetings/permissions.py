@@ -1,12 +1,15 @@
 """Who may do what. Always asked of the database-backed user, never of what a socket remembered."""
 from __future__ import annotations
 
+from typing import TypeGuard
+
 from pact.meetings.errors import DomainError
 from pact.models import Beat, Meeting, Role, User
 
 
-def is_staff_user(user: User | None) -> bool:
-    return user is not None and getattr(user, "is_authenticated", False) and user.active
+def is_staff_user(user: User | None) -> TypeGuard[User]:
+    """A signed-in, active staff account (so callers may use it as a User, not None)."""
+    return user is not None and bool(getattr(user, "is_authenticated", False)) and user.active
 
 
 def can_see_beat(user: User | None, beat: Beat) -> bool:

@@ -65,7 +65,7 @@ def set_shortlist(meeting: Meeting, issue_ids: list[int], *, user: User, now: da
     for issue in changed:
         issue.shortlisted = False
     for issue_id in sorted(wanted):
-        issue = db.session.get(Issue, issue_id)
+        issue = db.session.get_one(Issue, issue_id)
         if not issue.shortlisted:
             issue.shortlisted = True
             changed.append(issue)

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from pact.extensions import db
+from pact.i18n import N_
 from pact.localtime import iso
 from pact.meetings import audit, stages
 from pact.meetings.errors import DomainError, forbidden, not_found
@@ -15,7 +16,6 @@ from pact.meetings.participants import require_active
 from pact.meetings.permissions import can_moderate
 from pact.meetings.priorities import get_priority
 from pact.meetings.text import LIMITS, clean_text
-from pact.i18n import N_
 from pact.models import (
     Meeting,
     Participant,

@@ -1,9 +1,10 @@
 """Across beats, for inspectors and exports: which beats a user may see, filters, and report rows."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
-from typing import Any, Iterable
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -79,7 +80,7 @@ def parse_filters(user: User | None, slugs: Iterable[str], raw_from: str | None,
 
 def _day_start(day: date) -> datetime:
     """Midnight of a local day (PACT_TIMEZONE): `from`/`to` dates are the days people mean."""
-    return datetime.combine(day, time.min, tzinfo=zone()).astimezone(timezone.utc)
+    return datetime.combine(day, time.min, tzinfo=zone()).astimezone(UTC)
 
 
 def agreed_priorities(filters: Filters) -> list[Priority]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
 
 from pact.extensions import db
@@ -113,7 +113,7 @@ class ViewerPart:
 NEWCOMER = ViewerPart()  # a resident who has just joined by name has none of these yet
 
 
-def _issues_in_order(meeting: Meeting):
+def _issues_in_order(meeting: Meeting) -> Select[Issue]:
     return (
         select(Issue)
         .where(Issue.meeting_id == meeting.id)

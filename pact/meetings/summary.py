@@ -22,6 +22,7 @@ from pact.models import (
     Participant,
     ParticipantRole,
     Priority,
+    ProgressUpdate,
     Stage,
     Visibility,
     Vote,
@@ -36,7 +37,7 @@ def _counts(meeting_id: int, kind: VoteKind) -> dict[int, int]:
     rows = db.session.execute(
         select(Vote.issue_id, func.count(Vote.id)).join(Issue, Issue.id == Vote.issue_id)
         .where(Issue.meeting_id == meeting_id, Vote.kind == kind).group_by(Vote.issue_id))
-    return dict(rows.all())
+    return {int(target): int(count) for target, count in rows.all() if target is not None}
 
 
 def attendance(meeting: Meeting) -> dict[str, int]:
@@ -71,7 +72,7 @@ def priority_data(priority: Priority, *, verdicts: dict[str, int] | None = None)
     return data
 
 
-def progress_data(update) -> dict[str, Any]:
+def progress_data(update: ProgressUpdate) -> dict[str, Any]:
     return {"id": update.id, "status": update.status.value, "status_label": STATUS_LABELS[update.status],
             "note": update.note, "by": update.by_name, "at": iso(update.created_at)}
 
@@ -107,7 +108,7 @@ def _issue_data(issue: Issue, support: dict[int, int], priority: dict[int, int],
 def _merged_counts(meeting: Meeting) -> dict[int, int]:
     rows = db.session.execute(select(Issue.merged_into_id, func.count(Issue.id)).where(
         Issue.meeting_id == meeting.id, Issue.merged_into_id.is_not(None)).group_by(Issue.merged_into_id))
-    return dict(rows.all())
+    return {int(target): int(count) for target, count in rows.all() if target is not None}
 
 
 def meeting_summary(meeting: Meeting) -> dict[str, Any]:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, literal, or_, select, tuple_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -57,7 +58,7 @@ def cast_vote(meeting: Meeting, voter: Participant, issue_id: object, *, now: da
         raise DomainError("duplicate", N_("You have already voted for this issue."))
 
 
-def _device_voted(issue_id, voter, kind: VoteKind):
+def _device_voted(issue_id: Any, voter: Any, kind: VoteKind) -> Any:  # ids or SQL columns
     """EXISTS: another name from the voter's browser (device cookie) has this vote on this issue.
     One browser, one voice: re-joining under new names cannot multiply support (issue #11 M3)."""
     other, their_vote = aliased(Participant), aliased(Vote)
@@ -211,7 +212,7 @@ def tallies(meeting_id: int, kind: VoteKind) -> dict[int, int]:
         )
         .group_by(Vote.issue_id)
     )
-    return {issue_id: count for issue_id, count in rows}
+    return {int(issue_id): int(count) for issue_id, count in rows}
 
 
 def tallies_by_kind(meeting_id: int) -> dict[VoteKind, dict[int, int]]:

@@ -16,13 +16,20 @@ from pact.models.enums import (
 from pact.models.evidence import BeatPopulation, MeetingFigures, MeetingViewer, PulseAnswer, Referral
 from pact.models.issue import Answer, Issue, Vote
 from pact.models.meeting import Meeting, Participant
+from pact.models.notification import (
+    AccountToken,
+    AnswerWatch,
+    DeliveryState,
+    MailDelivery,
+    MailEvent,
+    MailKind,
+    Subscription,
+    SubscriptionState,
+    TokenPurpose,
+)
 from pact.models.place import BeatBoundary, Postcode
 from pact.models.priority import Priority, PriorityCorrection, PriorityVerdict, ProgressUpdate
 from pact.models.user import StaffSession, User
-from pact.models.notification import (
-    AccountToken, AnswerWatch, DeliveryState, MailDelivery, MailEvent, MailKind, Subscription, SubscriptionState,
-    TokenPurpose,
-)
 
 __all__ = [
     "AuditEntry", "Answer", "Base", "Beat", "BeatBoundary", "Issue", "Meeting", "ModerationMode", "Participant",

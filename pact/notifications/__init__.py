@@ -27,7 +27,6 @@ from pact.notifications.events import (
 from pact.scheduling import hooks  # scheduling tells us when a meeting moves or is cancelled
 
 
-
 def _previous_start(before: dict) -> datetime | None:
     raw = before.get("starts_at") if before else None
     return datetime.fromisoformat(raw) if isinstance(raw, str) else raw

@@ -12,9 +12,9 @@ from sqlalchemy import delete, select
 
 from pact.extensions import db
 from pact.meetings import accounts, audit
+from pact.meetings.summary import iso
 from pact.models import AnswerWatch, Beat, MailDelivery, MailEvent, Subscription, User
 from pact.notifications import tokens
-from pact.meetings.summary import iso
 
 
 def address_record(admin: User, raw_email: object, *, now: datetime) -> dict[str, Any]:

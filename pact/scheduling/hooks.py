@@ -10,8 +10,9 @@ itself: delivery is an adapter that runs after commit. With no listener register
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any, Callable
+from typing import Any
 
 from pact.models import Meeting
 

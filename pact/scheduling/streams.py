@@ -114,7 +114,7 @@ def recognise(raw: str | None, providers: tuple[str, ...] | list[str] = DEFAULT_
     elif host in _self_hosted(providers, "owncast"):
         provider, embed = "owncast", f"https://{host}/embed/video"
         enabled.add("owncast")
-    elif bare.endswith("teams.microsoft.com") or bare.endswith("teams.live.com"):
+    elif bare.endswith(("teams.microsoft.com", "teams.live.com")):
         provider = "teams"
     elif bare == "zoom.us" or bare.endswith(".zoom.us"):
         provider = "zoom"

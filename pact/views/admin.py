@@ -12,9 +12,9 @@ from sqlalchemy import select
 from wtforms import EmailField, PasswordField, SelectChoice, SelectField, SelectMultipleField, StringField, widgets
 from wtforms.validators import DataRequired, Length, Optional
 
+from pact.delivery import dispatch_soon
 from pact.extensions import db
 from pact.live import broadcast
-from pact.delivery import dispatch_soon
 from pact.meetings import accounts, passwords
 from pact.meetings.errors import DomainError
 from pact.models import Beat, Role, User, utcnow

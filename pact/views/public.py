@@ -44,7 +44,8 @@ def home():
     recent = utcnow() - timedelta(hours=12)
     meetings = db.session.scalars(
         select(Meeting)
-        .where((Meeting.stage.in_([Stage.LIVE, Stage.VOTING])) | ((Meeting.stage == Stage.SCHEDULED) & (Meeting.starts_at >= recent)))
+        .where((Meeting.stage.in_([Stage.LIVE, Stage.VOTING]))
+               | ((Meeting.stage == Stage.SCHEDULED) & (Meeting.starts_at >= recent)))
         .order_by(Meeting.starts_at)
         .limit(50)
     ).all()

@@ -4,7 +4,6 @@ Officers and inspectors of the meeting's beat, and admins, may read it; nobody c
 """
 from __future__ import annotations
 
-
 from flask import Blueprint, Response, render_template
 from flask_login import current_user, login_required
 

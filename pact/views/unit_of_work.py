@@ -12,7 +12,7 @@ for the CLI: the view runs, then this commits once, then sends what the view que
 from __future__ import annotations
 
 import logging
-from typing import Callable
+from collections.abc import Callable
 
 from flask import Flask, Response, g
 

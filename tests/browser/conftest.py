@@ -182,7 +182,8 @@ def post_issue(page, text: str, category: str | None = None, *, accepted: bool =
 
 def issue_item(page, text: str):
     """The list item of the issue whose text is exactly `text`."""
-    return page.locator("#issues li.issue").filter(has=page.locator(".issue-text", has_text=re.compile("^" + re.escape(text) + "$")))
+    exact = re.compile("^" + re.escape(text) + "$")
+    return page.locator("#issues li.issue").filter(has=page.locator(".issue-text", has_text=exact))
 
 
 def no_horizontal_scroll(page) -> int:

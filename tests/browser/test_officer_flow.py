@@ -66,7 +66,8 @@ def test_officer_answers_starts_voting_and_closes_with_priorities(new_page, meet
     expect(issue_item(alice, "This meeting is a total waste of everyone's time")).to_have_count(0)
     expect(issue_item(bob, "This meeting is a total waste of everyone's time")).to_contain_text(
         "Hidden by a moderator: Not a local policing issue")
-    expect(issue_item(pc, "This meeting is a total waste of everyone's time").get_by_role("button", name="Restore")).to_be_visible()
+    insult = issue_item(pc, "This meeting is a total waste of everyone's time")
+    expect(insult.get_by_role("button", name="Restore")).to_be_visible()
     axe_check(bob, "room, author of a hidden post")
 
     # Shortlist two issues, then open voting: residents see the stage change and are told of it.

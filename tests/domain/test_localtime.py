@@ -1,5 +1,5 @@
 """Local time the UK way, on each side of the clock changes (last Sunday in March and October)."""
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -7,7 +7,7 @@ import pytest
 from pact import export, localtime
 from pact.meetings.errors import DomainError
 
-UTC = timezone.utc
+UTC = UTC
 LONDON = ZoneInfo("Europe/London")
 
 

@@ -98,8 +98,8 @@ def test_a_new_boundary_replaces_the_old_and_the_index_follows(mapped):
     ("a.json", '[{"latitude": "1", "longitude": "1"}]', "at least three"),
     ("a.kml", "<kml><Document/></kml>", "no Polygon"),
     ("a.kml", "<kml><Polygon>", "well-formed"),
-    ("a.json", '[{"latitude": "1", "longitude": "1"}, {"latitude": "2", "longitude": "2"},'
-               ' {"latitude": "3", "longitude": "3"}]', "no area"),
+    ("a.json", ('[{"latitude": "1", "longitude": "1"}, {"latitude": "2", "longitude": "2"},'
+               ' {"latitude": "3", "longitude": "3"}]'), "no area"),
     ("a.geojson", '{"type": "Polygon", "coordinates": [[[500, 1], [501, 1], [501, 2], [500, 1]]]}', "WGS 84"),
 ])
 def test_bad_boundary_files_get_a_clear_error(beat, name, text, says):

@@ -1,6 +1,6 @@
 """Scheduling rules: create, edit, reschedule, cancel; who may; the audit trail; the hooks."""
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -12,12 +12,12 @@ from pact.models import AuditEntry, Meeting, ModerationMode, Stage
 from pact.scheduling import hooks, operations, queries
 from pact.scheduling.operations import MeetingDetails
 
-NOW = datetime(2027, 3, 20, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2027, 3, 20, 12, 0, tzinfo=UTC)
 
 
 def details(**changes) -> MeetingDetails:
-    base = dict(title="Riverside PACT", starts_at=localtime.parse_local("2027-03-27T19:00"),
-                ends_at=localtime.parse_local("2027-03-27T20:30"))
+    base = {"title": "Riverside PACT", "starts_at": localtime.parse_local("2027-03-27T19:00"),
+                "ends_at": localtime.parse_local("2027-03-27T20:30")}
     return MeetingDetails(**(base | changes))
 
 
@@ -35,7 +35,7 @@ def test_a_meeting_is_created_scheduled_and_audited(beat, officer):
                      moderation=ModerationMode.PREMODERATED, votes_per_resident=5)
     meeting = operations.create_meeting(beat, wanted, user=officer, now=NOW)
     assert meeting.stage is Stage.SCHEDULED and meeting.sequence == 0
-    assert meeting.starts_at == datetime(2027, 3, 27, 19, 0, tzinfo=timezone.utc)  # GMT, the day before BST
+    assert meeting.starts_at == datetime(2027, 3, 27, 19, 0, tzinfo=UTC)  # GMT, the day before BST
     assert meeting.venue == "St Mary's Hall, Oak Road" and meeting.votes_per_resident == 5
     (entry,) = entries("schedule_meeting")
     body = json.loads(entry.reason)
@@ -84,7 +84,7 @@ def test_rescheduling_keeps_the_meeting_raises_the_sequence_and_audits_before_an
     finally:
         hooks._RESCHEDULED.remove(listener)
     assert changed == ["starts_at", "ends_at"] and meeting.sequence == 1
-    assert meeting.starts_at == datetime(2027, 3, 28, 18, 0, tzinfo=timezone.utc)  # 7pm BST
+    assert meeting.starts_at == datetime(2027, 3, 28, 18, 0, tzinfo=UTC)  # 7pm BST
     assert seen == [(meeting.id, "2027-03-27T19:00+00:00")]
     body = json.loads(entries("reschedule_meeting")[0].reason)
     assert body["before"]["starts_at"] == "2027-03-27T19:00+00:00"
@@ -160,7 +160,7 @@ def test_the_workspace_groups_meetings_and_counts_held_posts(beat, officer, make
     from pact.meetings.directory import schedule_meeting
     from pact.models import Issue, Participant
 
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     live = schedule_meeting(beat, "Live one", now - timedelta(minutes=5), stage=Stage.LIVE)
     soon, later = details(starts_at=now + timedelta(days=2), ends_at=None), details(starts_at=now + timedelta(days=3),
                                                                                      ends_at=None)

@@ -82,3 +82,15 @@ def wait_for(sock, event, timeout=3.0, predicate=None):
                 return payload
         time.sleep(0.02)
     raise AssertionError(f"{event} not received within {timeout}s (saw {seen})")
+
+
+def post(sock, text, **extra):
+    """Post an issue (it must be accepted) and return its id."""
+    ack = call(sock, "post_issue", {"text": text, **extra})
+    assert ack["ok"], ack
+    return ack["issue"]["id"]
+
+
+def events(sock, name):
+    """Payloads of the `name` events this client received since the last look."""
+    return [payload for event, payload in received(sock) if event == name]

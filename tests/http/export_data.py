@@ -1,8 +1,8 @@
 """Fixed plain data for the renderers, so their output can be compared with known-good files."""
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
-AGREED = datetime(2026, 3, 4, 20, 15, 30, tzinfo=timezone.utc)
-UPDATED = datetime(2026, 3, 20, 9, 5, 0, tzinfo=timezone.utc)
+AGREED = datetime(2026, 3, 4, 20, 15, 30, tzinfo=UTC)
+UPDATED = datetime(2026, 3, 20, 9, 5, 0, tzinfo=UTC)
 
 ROWS = [
     {"beat": "Riverside", "beat_slug": "riverside", "meeting_id": 7, "meeting_title": "March PACT",
@@ -23,16 +23,16 @@ ROWS = [
 
 BEAT = {"slug": "riverside", "name": "Riverside"}
 MEETINGS = [
-    {"id": 8, "title": "April PACT; bring questions, please", "starts_at": datetime(2026, 4, 1, 18, 30, tzinfo=timezone.utc),
+    {"id": 8, "title": "April PACT; bring questions, please", "starts_at": datetime(2026, 4, 1, 18, 30, tzinfo=UTC),
      "url": "http://localhost/meetings/8"},
-    {"id": 9, "title": "May PACT", "starts_at": datetime(2026, 5, 6, 18, 30, tzinfo=timezone.utc),
+    {"id": 9, "title": "May PACT", "starts_at": datetime(2026, 5, 6, 18, 30, tzinfo=UTC),
      "url": "http://localhost/meetings/9"},
 ]
-NOW = datetime(2026, 3, 21, 12, 0, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 3, 21, 12, 0, 0, tzinfo=UTC)
 
 FEED = {"id": "http://localhost/beats/riverside", "title": "Riverside: PACT priorities and progress",
         "link": "http://localhost/beats/riverside", "self_link": "http://localhost/beats/riverside/feed.atom",
-        "updated": datetime(2026, 1, 1, tzinfo=timezone.utc), "author": "Riverside neighbourhood team",
+        "updated": datetime(2026, 1, 1, tzinfo=UTC), "author": "Riverside neighbourhood team",
         "subtitle": "What residents raised, what the meeting agreed, and what was done."}
 ENTRIES = [
     {"id": "http://localhost/meetings/7/summary", "link": "http://localhost/meetings/7/summary",

@@ -1,6 +1,7 @@
 """English and Welsh: the switch, its memory, Accept-Language, <html lang>, and catalogues that are
 complete for the pages residents read."""
 import re
+from datetime import UTC
 from io import BytesIO
 from pathlib import Path
 
@@ -105,13 +106,13 @@ def test_a_translated_page_still_escapes_what_a_message_quotes(app):
 
 
 def test_dates_are_written_in_the_readers_language(client, make_meeting):
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from pact.extensions import db
     from pact.models import Stage
 
     meeting = make_meeting(stage=Stage.SCHEDULED)
-    meeting.starts_at = datetime(2027, 7, 6, 18, 0, tzinfo=timezone.utc)  # 7pm BST
+    meeting.starts_at = datetime(2027, 7, 6, 18, 0, tzinfo=UTC)  # 7pm BST
     db.session.commit()
     english = client.get(f"/beats/{meeting.beat.slug}?lang=en").get_data(as_text=True)
     assert "Tuesday 6 July 2027, 7pm" in english

@@ -3,7 +3,7 @@ and what follows a change (room, beat page, calendar, Atom, audit)."""
 import io
 import json
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import feedparser
 import icalendar
@@ -102,8 +102,8 @@ def test_signed_out_visitors_are_sent_to_sign_in(client):
 def test_scheduling_from_the_web_creates_the_meeting_and_opens_its_room(staff_client, officer):
     meeting = schedule(staff_client)
     assert meeting.stage is Stage.SCHEDULED and meeting.title == "Riverside PACT, July"
-    assert meeting.starts_at == datetime(2030, 7, 2, 18, 0, tzinfo=timezone.utc)  # read in Europe/London (BST)
-    assert meeting.ends_at == datetime(2030, 7, 2, 19, 30, tzinfo=timezone.utc)
+    assert meeting.starts_at == datetime(2030, 7, 2, 18, 0, tzinfo=UTC)  # read in Europe/London (BST)
+    assert meeting.ends_at == datetime(2030, 7, 2, 19, 30, tzinfo=UTC)
     room = staff_client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
     assert "Meeting scheduled for Tuesday 2 July 2030, 7pm" in room  # the flash
     assert "Tuesday 2 July 2030, 7pm to 8:30pm" in room and "starts in" in room
@@ -170,7 +170,7 @@ def test_editing_shows_local_times_and_rescheduling_updates_the_calendar_and_fee
     assert "Meeting rescheduled: now Tuesday 9 July 2030, 6:30pm to 8pm" in room
     event = icalendar.Calendar.from_ical(client.get(f"/beats/{beat.slug}/calendar.ics").data).walk("VEVENT")[0]
     assert str(event["uid"]) == f"meeting-{meeting.id}@127.0.0.1" and int(event["sequence"]) == 1
-    assert event.decoded("dtstart") == datetime(2030, 7, 9, 17, 30, tzinfo=timezone.utc)
+    assert event.decoded("dtstart") == datetime(2030, 7, 9, 17, 30, tzinfo=UTC)
     assert str(event["location"]) == "St Mary's Hall, Oak Road" and str(event["status"]) == "CONFIRMED"
     feed = feedparser.parse(client.get(f"/beats/{beat.slug}/feed.atom").data)
     titles = [e.title for e in feed.entries]

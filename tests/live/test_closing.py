@@ -5,25 +5,7 @@ from sqlalchemy import func, select
 from pact.extensions import db
 from pact.meetings import priorities
 from pact.models import AuditEntry, Issue, Priority, PriorityVerdict, Stage, Vote, VoteKind
-from tests.helpers import call, received, wait_for
-
-
-@pytest.fixture
-def officer_sock(connect, staff_client, meeting):
-    sock = connect(staff_client)
-    assert call(sock, "join", {"meeting_id": meeting.id})["ok"]
-    received(sock)
-    return sock
-
-
-def post(sock, text):
-    ack = call(sock, "post_issue", {"text": text})
-    assert ack["ok"], ack
-    return ack["issue"]["id"]
-
-
-def events(sock, name):
-    return [payload for event, payload in received(sock) if event == name]
+from tests.helpers import call, events, post, received, wait_for
 
 
 def test_shortlist_reaches_the_room_and_no_other_meeting(resident, officer_sock, make_meeting):

@@ -10,14 +10,6 @@ from tests.live.test_moderation import last_words, post
 
 
 @pytest.fixture
-def officer_sock(connect, staff_client, meeting):
-    sock = connect(staff_client)
-    assert call(sock, "join", {"meeting_id": meeting.id})["ok"]
-    received(sock)
-    return sock
-
-
-@pytest.fixture
 def browser(app, meeting):
     """One browser that opened the room page: `open()` gives another tab (socket) of it."""
     http = app.test_client()

@@ -11,14 +11,6 @@ from tests.helpers import call, received
 
 
 @pytest.fixture
-def officer_sock(connect, staff_client, meeting):
-    sock = connect(staff_client)
-    assert call(sock, "join", {"meeting_id": meeting.id})["ok"]
-    received(sock)
-    return sock
-
-
-@pytest.fixture
 def browser(app, connect, meeting):
     """A socket from a browser that loaded the room page (so it has its device cookie)."""
     def make():

@@ -4,25 +4,7 @@ from sqlalchemy import select
 
 from pact.extensions import db
 from pact.models import AuditEntry, Issue
-from tests.helpers import call, received
-
-
-@pytest.fixture
-def officer_sock(connect, staff_client, meeting):
-    sock = connect(staff_client)
-    assert call(sock, "join", {"meeting_id": meeting.id})["ok"]
-    received(sock)
-    return sock
-
-
-def post(sock, text):
-    ack = call(sock, "post_issue", {"text": text})
-    assert ack["ok"], ack
-    return ack["issue"]["id"]
-
-
-def events(sock, name):
-    return [payload for event, payload in received(sock) if event == name]
+from tests.helpers import call, events, post, received
 
 
 def test_the_room_counts_beside_the_online_votes_and_everyone_sees_both(resident, officer_sock, make_meeting):

@@ -44,14 +44,6 @@ def subscriber(app, beat):
     return make
 
 
-@pytest.fixture
-def officer_sock(connect, staff_client, meeting):
-    sock = connect(staff_client)
-    assert call(sock, "join", {"meeting_id": meeting.id})["ok"]
-    received(sock)
-    return sock
-
-
 def test_the_summary_goes_out_at_close_to_summary_subscribers_only(app, resident, officer_sock, meeting, smtp,
                                                                      subscriber):
     wants = subscriber("wants@example.org", summaries=True)

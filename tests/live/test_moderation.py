@@ -21,15 +21,6 @@ def audit_actions():
     return [(e.action, e.target) for e in db.session.scalars(select(AuditEntry).order_by(AuditEntry.id))]
 
 
-@pytest.fixture
-def officer_sock(connect, staff_client, meeting):
-    sock = connect(staff_client)
-    ack = call(sock, "join", {"meeting_id": meeting.id})
-    assert ack["ok"] and ack["participant"]["role"] == "officer", ack
-    received(sock)
-    return sock
-
-
 def post(sock, text, **extra):
     ack = call(sock, "post_issue", {"text": text, **extra})
     assert ack["ok"], ack

@@ -4,15 +4,7 @@ from sqlalchemy import func, select
 
 from pact.extensions import db
 from pact.models import Issue, Priority, Stage
-from tests.helpers import call, received
-
-
-@pytest.fixture
-def officer_sock(connect, staff_client, meeting):
-    sock = connect(staff_client)
-    assert call(sock, "join", {"meeting_id": meeting.id})["ok"]
-    received(sock)
-    return sock
+from tests.helpers import call
 
 
 def test_close_with_a_title_saves_it_as_the_priority_and_keeps_the_issue(resident, officer_sock, meeting):

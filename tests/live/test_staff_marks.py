@@ -4,14 +4,6 @@ import pytest
 from tests.helpers import call, received
 
 
-@pytest.fixture
-def officer_sock(connect, staff_client, meeting):
-    sock = connect(staff_client)
-    assert call(sock, "join", {"meeting_id": meeting.id})["participant"]["role"] == "officer"
-    received(sock)
-    return sock
-
-
 def test_issue_says_whether_its_author_is_staff(officer_sock, resident, meeting, client):
     alice, _ = resident("Alice")
     mine = call(alice, "post_issue", {"text": "Bins left out on Mill Lane"})["issue"]

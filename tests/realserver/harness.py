@@ -38,7 +38,7 @@ class ServerProcess:
         self.env.pop("PACT_TEST_DATABASE_URL", None)
         self.proc: subprocess.Popen | None = None
 
-    def start(self, timeout: float = 30.0) -> "ServerProcess":
+    def start(self, timeout: float = 30.0) -> ServerProcess:
         with open(self.log_path, "ab") as log:  # the child keeps its own copy of the descriptor
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "flask", "--app", "wsgi", "serve", "--port", str(self.port)],
@@ -135,7 +135,7 @@ class LiveClient:
         self.joins += 1
         self.joined.set()
 
-    def connect(self) -> "LiveClient":
+    def connect(self) -> LiveClient:
         headers = {"Cookie": self.cookie} if self.cookie else {}
         self.sio.connect(self.base_url, namespaces=["/meeting"], transports=["websocket"], headers=headers,
                          wait_timeout=10)

@@ -41,7 +41,7 @@ def test_two_tabs_voting_at_once_never_exceed_the_limit(live_server, voting_meet
             acks: list[dict] = []
             lock, start = threading.Lock(), threading.Barrier(2 * ISSUES)
 
-            def fire(tab, issue_id):
+            def fire(tab, issue_id, start=start, lock=lock, acks=acks):  # this round's, bound now
                 start.wait()
                 ack = tab.call("vote", {"issue_id": issue_id})
                 with lock:

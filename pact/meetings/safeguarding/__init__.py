@@ -15,9 +15,9 @@ from __future__ import annotations
 import logging
 import re
 import time
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Iterable, Mapping
 
 from pact.i18n import N_
 from pact.meetings.safeguarding import accusation, personal, risk

@@ -68,27 +68,27 @@ _CAPITALISED_PAIR = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-z'-]+)\s+([A-Z][a-
 _WORD = re.compile(r"[A-Za-z'-]+")
 
 WRONGDOING = re.compile(r"\b(?:" + "|".join((
-    r"deal(?:s|ing|er|ers)?\b", r"is (?:a|the) (?:\w+ )?(?:dealer|thief|paedo|pedo|nonce|burglar|pervert|groomer|"
-    r"wife beater|drunk|arsonist|fraudster|scammer|criminal|crook|druggie|junkie|abuser|predator|bully)",
+    r"deal(?:s|ing|er|ers)?\b", (r"is (?:a|the) (?:\w+ )?(?:dealer|thief|paedo|pedo|nonce|burglar|pervert|groomer|"
+    r"wife beater|drunk|arsonist|fraudster|scammer|criminal|crook|druggie|junkie|abuser|predator|bully)"),
     r"stole", r"steals?", r"stealing", r"nick(?:ed|s|ing)\b", r"robb?(?:ed|s|ing)\b", r"burgl", r"mugged",
     r"broke into", r"breaks into", r"break(?:s|ing)? in", r"set fire", r"torched", r"vandalis", r"smashed",
     r"keyed", r"slashed", r"fly[- ]?tip",
     r"sell(?:s|ing)? (?:\w+ )?(?:drugs|weed|coke|stolen|fags|vapes|booze|fake|counterfeit|cigarettes|tobacco|knives)",
     r"claim(?:s|ing) benefits", r"cash in hand", r"driv(?:es|ing) drunk", r"'n dwyn", r"'n delio", r"'n gwerthu",
     r"supply(?:ing)?", r"supplies",
-    r"grows? (?:weed|cannabis)", r"growing (?:weed|cannabis)", r"(?:beats|hits|abuses|slaps|batters) (?:his|her|their|"
-    r"the)", r"abus(?:es|ing|ed)", r"touch(?:ed|ing) (?:kids|children|girls|boys)", r"groom(?:s|ing|ed)",
+    r"grows? (?:weed|cannabis)", r"growing (?:weed|cannabis)", (r"(?:beats|hits|abuses|slaps|batters) (?:his|her|their|"
+    r"the)"), r"abus(?:es|ing|ed)", r"touch(?:ed|ing) (?:kids|children|girls|boys)", r"groom(?:s|ing|ed)",
     r"flash(?:es|ing|ed)", r"expos(?:es|ing|ed) (?:himself|herself)", r"drink ?driv", r"drives? drunk",
     r"drunk driving", r"no insurance", r"uninsured", r"no licence", r"fraud", r"on the fiddle", r"benefit cheat",
     r"carr(?:y|ies|ying) a (?:knife|blade|gun)", r"threaten(?:ed|s|ing)", r"assault(?:ed|s|ing)?", r"attack(?:ed|s)",
     r"stabbed", r"(?<!who )(?<!what )did it", r"is behind (?:it|the|all)", r"responsible for (?:the|all)",
-    r"the one (?:who|that|doing|"
-    r"behind)", r"it was (?:him|her|them)", r"got away with", r"runs? (?:a|the) (?:drug|county line|brothel|cannabis)",
+    (r"the one (?:who|that|doing|"
+    r"behind)"), r"it was (?:him|her|them)", r"got away with", r"runs? (?:a|the) (?:drug|county line|brothel|cannabis)",
     r"county lines?", r"shoplift", r"poach", r"racing (?:his|her) (?:car|bike)", r"joyrid", r"burnt out",
     r"dumps? (?:rubbish|waste)", r"(?:should|needs to) be (?:arrested|locked up|nicked)", r"guilty",
-    r"batter(?:s|ed|ing)", r"sold (?:\w+ ){0,2}(?:cannabis|weed|drugs|coke|pills|stolen)", r"hit (?:my|his|her|a|"
-    r"the) (?:son|daughter|kid|child|wife|partner|dog|neighbour|mum|dad|boy|girl)", r"broke (?:his|her|my|their) "
-    r"(?:nose|arm|jaw|leg|window|windows|door)", r"dumps? (?:asbestos|waste|rubbish|rubble|tyres)", r"chop shop",
+    r"batter(?:s|ed|ing)", r"sold (?:\w+ ){0,2}(?:cannabis|weed|drugs|coke|pills|stolen)", (r"hit (?:my|his|her|a|"
+    r"the) (?:son|daughter|kid|child|wife|partner|dog|neighbour|mum|dad|boy|girl)"), (r"broke (?:his|her|my|their) "
+    r"(?:nose|arm|jaw|leg|window|windows|door)"), r"dumps? (?:asbestos|waste|rubbish|rubble|tyres)", r"chop shop",
     r"drug addict", r"is (?:the|a) burglar", r"yn delio", r"yn dwyn", r"wedi dwyn", r"yn gwerthu cyffuriau",
 )) + r")", re.IGNORECASE)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n")

@@ -9,9 +9,9 @@ Public functions other packages call:
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
-from typing import Iterable
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
@@ -38,7 +38,7 @@ class WaitingHold:
 
 
 def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def is_overdue(issue: Issue, *, now: datetime, overdue_after: timedelta = OVERDUE_AFTER) -> bool:
@@ -82,4 +82,4 @@ def hold_counts(meeting: Meeting) -> dict[str, int]:
         select(Issue.hold_reason, func.count()).where(Issue.meeting_id == meeting.id, Issue.hold_reason.is_not(None))
         .group_by(Issue.hold_reason)
     )
-    return {code: count for code, count in rows}
+    return {str(code): int(count) for code, count in rows}

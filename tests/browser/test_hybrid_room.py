@@ -3,7 +3,7 @@ see "online" and "in the room" side by side; an issue from the floor is marked. 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import DESKTOP, PHONE, axe_check, issue_item, join_room, post_issue, shoot, sign_in
+from tests.browser.conftest import DESKTOP, PHONE, axe_check, issue_item, join_room, manage, post_issue, shoot, sign_in
 
 pytestmark = pytest.mark.browser
 RACING = "Cars racing on the bypass after midnight"
@@ -21,7 +21,7 @@ def test_officer_enters_the_room_and_residents_see_both_figures(new_page, meetin
     panel.get_by_label("People in the room").fill("35")
     panel.get_by_role("button", name="Save").click()
     expect(panel.locator("#room-size-status")).to_have_text("Saved: 35 people in the room.")
-    racing = issue_item(pc, RACING)
+    racing = manage(pc, RACING)
     racing.get_by_label("Hands in the room").fill("40")
     racing.get_by_role("button", name="Save").click()
     expect(racing.locator(".room-count [role=status]")).to_contain_text("between 0 and 35")

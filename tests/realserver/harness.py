@@ -83,8 +83,15 @@ def staff_cookie(base_url: str, email: str, password: str) -> str:
 class LiveClient:
     """A python-socketio client that rejoins with its resume token on every (re)connect, like room.js."""
 
-    def __init__(self, base_url: str, meeting_id: int, *, name: str | None = None, cookie: str | None = None) -> None:
+    def __init__(self, base_url: str, meeting_id: int, *, name: str | None = None, cookie: str | None = None,
+                 browser: bool = False) -> None:
+        """`cookie`: a staff sign-in (joins as staff). `browser`: first open the room page, as a
+        browser does, and keep its device cookie (the join limits for cookieless sockets are far lower)."""
         self.base_url, self.meeting_id, self.name, self.cookie = base_url, meeting_id, name, cookie
+        self.device_cookie: str | None = None
+        if browser:
+            page = requests.get(f"{base_url}/meetings/{meeting_id}", timeout=10)
+            self.device_cookie = "; ".join(f"{name}={value}" for name, value in page.cookies.items())
         self.sio = socketio.Client(reconnection=True, reconnection_delay=0.2, reconnection_delay_max=1)
         self.events: list[tuple[str, Any]] = []
         self.lock = threading.Lock()
@@ -136,7 +143,8 @@ class LiveClient:
         self.joined.set()
 
     def connect(self) -> LiveClient:
-        headers = {"Cookie": self.cookie} if self.cookie else {}
+        cookie = self.cookie or self.device_cookie
+        headers = {"Cookie": cookie} if cookie else {}
         self.sio.connect(self.base_url, namespaces=["/meeting"], transports=["websocket"], headers=headers,
                          wait_timeout=10)
         assert self.joined.wait(10), "join was not acknowledged"

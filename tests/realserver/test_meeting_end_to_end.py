@@ -84,9 +84,9 @@ def test_server_killed_mid_meeting_loses_nothing_acknowledged(server_factory, me
 
 def test_concurrent_duplicate_and_distinct_votes_are_counted_exactly(live_server, meeting):
     """20 simultaneous identical votes from one resident and 30 distinct voters: exactly 31 rows."""
-    author = LiveClient(live_server.url, meeting.id, name="Author").connect()
-    eager = LiveClient(live_server.url, meeting.id, name="Eager").connect()
-    others = [LiveClient(live_server.url, meeting.id, name=f"N{n}").connect() for n in range(30)]
+    author = LiveClient(live_server.url, meeting.id, name="Author", browser=True).connect()
+    eager = LiveClient(live_server.url, meeting.id, name="Eager", browser=True).connect()
+    others = [LiveClient(live_server.url, meeting.id, name=f"N{n}", browser=True).connect() for n in range(30)]
     try:
         issue_id = author.call("post_issue", {"text": "Fly-tipping behind the shops"})["issue"]["id"]
         acks: list[dict] = []

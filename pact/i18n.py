@@ -7,6 +7,8 @@ translation), extracted with `make translations`, and never looked up by hand-ma
 """
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask, Response, g, has_request_context, request
 from flask_babel import Babel
 

@@ -98,7 +98,7 @@ bench: $(VENV)/.installed-bench bench/reference/node_modules/.installed
 translations: install
 	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _l -c TRANSLATORS: --no-location --sort-output \
 	  -o pact/translations/messages.pot --project "PACT Live" --copyright-holder "PACT Live" .
-	$(BIN)/pybabel update -i pact/translations/messages.pot -d pact/translations --no-location --width 100
+	$(BIN)/pybabel update -i pact/translations/messages.pot -d pact/translations --width 100 --no-fuzzy-matching
 	$(BIN)/pybabel compile -d pact/translations
 
 # Two processes behind HAProxy for SOAK_MINUTES (default 30): 1,000 residents, churn, votes; checks

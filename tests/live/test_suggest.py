@@ -18,7 +18,8 @@ def test_a_close_public_issue_is_suggested_and_nothing_changes(resident, connect
     assert ack["issues"][0]["text"] == "Cars speeding on Mill Lane every night" and ack["issues"][0]["score"] >= 85
     assert call(bob, "suggest", {"text": "Parking on Mill Lane"}) == {"ok": True, "issues": []}
     assert call(bob, "suggest", {"text": "  "}) == {"ok": True, "issues": []}
-    assert received(alice) == []  # nothing is broadcast
+    # nothing is broadcast (presence is the ticker's own coalesced count and may arrive at any time)
+    assert [e for e in received(alice) if e[0] != "presence"] == []
     assert db.session.scalar(select(func.count(Issue.id))) == 2
     officer = connect(staff_client)
     assert call(officer, "join", {"meeting_id": meeting.id})["ok"]

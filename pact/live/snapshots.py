@@ -18,6 +18,7 @@ meeting's progress notes in `review`, or a change on another process while Redis
 """
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from collections import defaultdict
@@ -30,6 +31,7 @@ from pact.meetings.snapshot import NEWCOMER, PublicView, public_view, resident_s
 from pact.models import Meeting
 
 UNCHANGING_EVENTS = frozenset({"tallies", "presence"})  # counts travel separately; presence is not content
+_CACHES = itertools.count()  # tells one app's tokens from another's in a process that holds several (tests)
 
 
 class SnapshotCache:
@@ -37,6 +39,8 @@ class SnapshotCache:
         self.ttl = ttl
         self._lock = threading.Lock()
         self._versions: defaultdict[int, int] = defaultdict(int)
+        self._epoch = 0  # counts clear(): a meeting this process never saw an event for changes too
+        self._serial = next(_CACHES)
         self._views: dict[int, tuple[int, float, PublicView]] = {}  # meeting → (version, built at, view)
         self._building: dict[int, threading.Lock] = {}
         self._encoded: dict[tuple[int, bool], tuple[PublicView, dict | None, orjson.Fragment]] = {}
@@ -56,13 +60,21 @@ class SnapshotCache:
     def clear(self) -> None:
         """Forget every view (the message queue was down: events from other processes were lost)."""
         with self._lock:
+            self._epoch += 1
             for meeting_id in list(self._views):
                 self._versions[meeting_id] += 1
             self._views.clear()
             self._encoded.clear()
 
     def version(self, meeting_id: int) -> int:
+        """How many times the meeting's public picture has changed on this process."""
         return self._versions[meeting_id]
+
+    def public_version(self, meeting_id: int) -> tuple[int, int, int]:
+        """A token equal for as long as nothing the public can see in the meeting has changed (as far
+        as this process has been told), including lost events (`clear`): what `suggest` keys on."""
+        with self._lock:
+            return self._serial, self._epoch, self._versions[meeting_id]
 
     def view(self, meeting_id: int) -> tuple[int, PublicView]:
         """The meeting's shared view and the version it reflects (read now if none holds). One

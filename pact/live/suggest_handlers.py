@@ -7,6 +7,7 @@ from __future__ import annotations
 from pact.live import limits
 from pact.live.commands import Context, command
 from pact.live.payloads import Field
+from pact.live.services import services
 from pact.meetings import duplicates
 from pact.meetings.text import LIMITS, clean_text
 
@@ -25,5 +26,7 @@ def suggest(ctx: Context, data):
     if not text:
         return {"ok": True, "issues": []}, []
     clean_text(text, field="draft", max_length=DRAFT_LIMIT)
-    found = duplicates.similar_issues(ctx.meeting, text, exclude_id=data.get("exclude_id"))
+    # The snapshot cache sees every public event of the room: while its token holds, no query.
+    token = services().snapshots.public_version(ctx.meeting.id)
+    found = duplicates.similar_issues(ctx.meeting, text, exclude_id=data.get("exclude_id"), token=token)
     return {"ok": True, "issues": [{"id": i, "text": t, "score": s} for i, t, s in found]}, []

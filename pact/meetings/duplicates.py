@@ -3,7 +3,10 @@ twice; a text close to an issue already raised is suggested ("support this one i
 from __future__ import annotations
 
 import re
+import time
 import unicodedata
+from collections.abc import Hashable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
@@ -75,38 +78,69 @@ def similarity(a: str, b: str) -> float:
     return fuzz.token_set_ratio(topic_words(a), topic_words(b))
 
 
-# meeting id → (version of its public set, ids, topic words, texts)
-_rooms: dict[int, tuple[tuple[Any, ...], list[int], list[str], dict[int, str]]] = {}
+@dataclass
+class _Room:
+    """What a process remembers of one meeting's public issues for suggestions."""
+
+    aggregate: tuple[Any, ...]  # see _public_texts
+    token: Hashable  # the caller's version token when it was last confirmed, or None
+    checked: float  # time.monotonic() of that confirmation
+    ids: list[int]
+    choices: list[str]  # topic words, in the order of ids
+    texts: dict[int, str]
 
 
-def _public_texts(meeting: Meeting) -> tuple[list[int], list[str], dict[int, str]]:
-    """The meeting's public, unmerged issues as (ids, topic words, texts), re-read only when the set changed.
+_rooms: dict[int, _Room] = {}
+TOKEN_MAX_AGE = 2.0  # seconds a caller's token is trusted before the aggregate is checked again
 
-    The set is known by one aggregate (count, sum of ids, newest post): a post, hide, restore,
-    approve or merge changes it, so a suggestion never shows a hidden post; texts never change."""
-    public = (Issue.meeting_id == meeting.id, Issue.visibility == Visibility.PUBLIC, Issue.merged_into_id.is_(None))
-    version = tuple(db.session.execute(select(
-        func.count(Issue.id), func.coalesce(func.sum(Issue.id), 0), func.max(Issue.created_at)).where(*public)).one())
+
+def forget(meeting_id: int) -> None:
+    """Drop this process's copy of a meeting's texts (an officer has just redacted one)."""
+    _rooms.pop(meeting_id, None)
+
+
+def _public_texts(meeting: Meeting, token: Hashable = None) -> _Room:
+    """The meeting's public, unmerged issues, re-read only when the set changed.
+
+    The set is known by one aggregate (count, sum of ids, newest post, redacted posts, total
+    length): a post, hide, restore, approve or merge changes it, so a suggestion never shows a
+    hidden post; an officer's redaction changes it too (and `forget` drops this process's copy at
+    once), so it never shows the words the officer took out. Nothing else changes a text.
+    A caller that knows when the room's public picture changes (the live server's snapshot cache,
+    which sees every public event) passes a `token` that stays equal while nothing changed: then
+    the aggregate is skipped too, for at most `TOKEN_MAX_AGE` seconds, which bounds what a lost
+    event could leave stale (the same rule as the shared join view, pact/live/snapshots.py)."""
     cached = _rooms.get(meeting.id)
-    if cached is None or cached[0] != version:
+    now = time.monotonic()
+    if cached is not None and token is not None and cached.token == token and now - cached.checked < TOKEN_MAX_AGE:
+        return cached
+    public = (Issue.meeting_id == meeting.id, Issue.visibility == Visibility.PUBLIC, Issue.merged_into_id.is_(None))
+    aggregate = tuple(db.session.execute(select(
+        func.count(Issue.id), func.coalesce(func.sum(Issue.id), 0), func.max(Issue.created_at),
+        func.count(Issue.original_text), func.coalesce(func.sum(func.length(Issue.text)), 0)).where(*public)).one())
+    if cached is None or cached.aggregate != aggregate:
         rows = db.session.execute(select(Issue.id, Issue.text).where(*public)).all()
-        cached = (version, [i for i, _ in rows], [topic_words(t) for _, t in rows], dict(rows))
+        cached = _Room(aggregate, token, now, [i for i, _ in rows], [topic_words(t) for _, t in rows], dict(rows))
         if len(_rooms) > 1000:  # a long-running process forgets old meetings
             _rooms.clear()
         _rooms[meeting.id] = cached
-    return cached[1], cached[2], cached[3]
+    else:
+        cached.token, cached.checked = token, now
+    return cached
 
 
 def similar_issues(meeting: Meeting, text: str, *, limit: int = SUGGEST_LIMIT, threshold: float = SUGGEST_THRESHOLD,
-                   exclude_id: int | None = None) -> list[tuple[int, str, float]]:
+                   exclude_id: int | None = None, token: Hashable = None) -> list[tuple[int, str, float]]:
     """Public issues of the meeting that read like `text`, best first: (issue id, text, score).
 
-    One aggregate query, then rapidfuzz's C scorer over the cached texts (docs/performance.md:
-    under 5 ms at 1,000 issues). Only public, unmerged issues: a held post is never revealed."""
+    rapidfuzz's C scorer over the room's cached texts; with the live server's `token` (see
+    `_public_texts`) no query at all while the room's public issues are unchanged
+    (docs/performance.md). Only public, unmerged issues: a held post is never revealed. Raises nothing."""
     mark = topic_words(text)
     if len(mark) < SUGGEST_MIN_LENGTH:
         return []
-    ids, choices, texts = _public_texts(meeting)
+    room = _public_texts(meeting, token)
+    ids, choices, texts = room.ids, room.choices, room.texts
     found = process.extract(mark, choices, scorer=fuzz.token_set_ratio, processor=None, limit=limit + 1,
                             score_cutoff=threshold)
     return [(ids[index], texts[ids[index]], round(score, 1)) for _, score, index in found

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from pact.extensions import db
-from pact.meetings import audit
+from pact.meetings import audit, duplicates
 from pact.meetings.errors import DomainError, not_found
 from pact.meetings.issues import ISSUE_LIMIT, get_issue
 from pact.meetings.permissions import require_moderator
@@ -82,6 +82,7 @@ def _redact(meeting: Meeting, issue: Issue, raw_text: object, reason: str | None
     was_public = issue.is_public
     original = issue.original_text if issue.original_text is not None else issue.text
     issue.original_text, issue.text, issue.visibility = original, text, Visibility.PUBLIC
+    duplicates.forget(meeting.id)  # a suggestion must never show the words taken out
     issue.moderation_reason = reason
     audit.record("redact", now=now, user=user, meeting=meeting, target=f"issue:{issue.id}",
                  reason=f"original: {original}\npublished: {text}" + (f"\nreason: {reason}" if reason else ""),

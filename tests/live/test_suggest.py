@@ -39,6 +39,9 @@ def test_held_and_hidden_posts_are_never_suggested(resident, connect, staff_clie
     assert call(officer, "join", {"meeting_id": meeting.id})["ok"]
     assert call(officer, "moderate", {"issue_id": public, "action": "hide"})["ok"]
     assert call(bob, "suggest", {"text": "drug dealing outside the coop"})["issues"] == []
+    # and what an officer publishes is suggested from the next call on (the room's cache moved on)
+    assert call(officer, "moderate", {"issue_id": held["issue"]["id"], "action": "approve"})["ok"]
+    assert [i["id"] for i in call(bob, "suggest", {"text": "speeding on mill lane"})["issues"]] == [held["issue"]["id"]]
 
 
 @pytest.mark.parametrize("payload, code", [({}, "invalid_payload"), ({"text": 5}, "invalid_payload"),

@@ -52,3 +52,11 @@ def test_a_redacted_public_post_is_suggested_only_in_its_redacted_words(meeting,
     for token in (None, (-2, 0, 0)):  # this process's copy is dropped, and the set's aggregate moved
         assert [t for _, t, _ in duplicates.similar_issues(meeting, "speeding mill lane", token=token)] == [
             "Cars speeding on Mill Lane every night, the white van"]
+
+
+def test_the_aggregate_read_back_matches_the_one_computed_from_the_texts(meeting):
+    """Else every age check would re-read the room: the cache would work, but for nothing."""
+    _room(meeting, "Cars speeding on Mill Lane every night", "Litter in the park by the swings")
+    duplicates.similar_issues(meeting, "speeding mill lane")
+    public = (Issue.meeting_id == meeting.id, Issue.visibility == Visibility.PUBLIC, Issue.merged_into_id.is_(None))
+    assert duplicates._aggregate(public) == duplicates._rooms[meeting.id].aggregate

@@ -156,6 +156,8 @@ def feed_atom(feed: dict[str, Any], entries: list[dict[str, Any]]) -> bytes:
     title, link, updated, summary (plain text) and author."""
     ET.register_namespace("", ATOM)
     root = ET.Element(f"{{{ATOM}}}feed")
+    if feed.get("lang"):
+        root.set("{http://www.w3.org/XML/1998/namespace}lang", feed["lang"])
     _sub(root, "id", feed["id"])
     _sub(root, "title", feed["title"])
     _sub(root, "subtitle", feed.get("subtitle") or "")

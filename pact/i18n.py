@@ -31,17 +31,23 @@ def translate(message: str) -> str:
     return str(gettext(message)) if message else message
 
 
+# A `worded` message's values that are words of ours (marked with N_ where they are passed), not
+# what someone typed: translated with the template. Every other value is shown as written.
+TRANSLATED_PARAMS = ("field", "what", "doing", "wanted", "stage")
+
+
 def translate_error(error: Any) -> str:
     """A DomainError's message in the reader's language: its template (from `worded`) translated and
-    filled, the names of fields residents type translated too; else its fixed message translated
-    (an f-string message has no catalogue entry and stays as written)."""
+    filled, the words of ours among its values (TRANSLATED_PARAMS) translated too; else its fixed
+    message translated (a message the catalogue lacks stays as written)."""
     from flask_babel import gettext
 
     if error.template is None:
         return translate(error.message)
     params = dict(error.params)
-    if isinstance(params.get("field"), str):
-        params["field"] = str(gettext(params["field"]))
+    for name in TRANSLATED_PARAMS:
+        if isinstance(params.get(name), str):
+            params[name] = str(gettext(params[name]))
     return str(gettext(error.template)) % params
 
 

@@ -16,6 +16,7 @@
   }
   function shortlistIds() { return publicIssues().filter(function (i) { return i.shortlisted; }).map(function (i) { return i.id; }); }
 
+  // staff-only: officers' controls stay English (docs/translations.md)
   // ---- officers: per-issue shortlist and merge controls -----------------------------------------
   PACT.staffControlHooks.push(function (box, issue, send, labelledBy) {
     if (issue.status !== "open" && issue.status !== "answered") return;
@@ -187,6 +188,8 @@
       });
     });
   }
+
+  // /staff-only
 
   // ---- residents: verdicts on the last meeting's priorities -----------------------------------
   // Words from the server (pact/views/room_messages.py), in the reader's language.

@@ -336,8 +336,8 @@ def test_a_csrf_failure_and_a_rate_limit_in_welsh(app, client, beat):
 
 def test_the_subscription_pages_in_welsh(app, client, beat, observer):
     """Subscribe, confirm, manage, unsubscribe: each page in Welsh, with <html lang="cy">."""
-    from pact.models import Subscription, utcnow
     from pact.extensions import db
+    from pact.models import Subscription, utcnow
     from pact.notifications import tokens
     from tests.helpers import csrf_token
 
@@ -398,9 +398,8 @@ def test_a_forces_own_privacy_notice_is_shown_as_written(app_config, migrated):
 def test_the_atom_feed_in_welsh(client, make_meeting):
     import feedparser
 
-    from pact.models import Stage
-
     from pact.extensions import db
+    from pact.models import Stage
 
     meeting = make_meeting(stage=Stage.SCHEDULED)
     meeting.updated_at = meeting.created_at  # announced: it appears in the feed

@@ -44,7 +44,10 @@ def translate_error(error: Any) -> str:
 
     if error.template is None:
         return translate(error.message)
-    params = dict(error.params)
+    from flask_babel import format_decimal
+
+    params = {k: format_decimal(v) if isinstance(v, int) and not isinstance(v, bool) else v
+              for k, v in error.params.items()}  # numbers as the reader's locale writes them
     for name in TRANSLATED_PARAMS:
         if isinstance(params.get(name), str):
             params[name] = str(gettext(params[name]))

@@ -44,7 +44,10 @@ def worded(code: str, template: str, params: Mapping[str, Any], *, plural: str |
     each is its own catalogue entry (Welsh writes a noun after a number in the singular anyway)."""
     if plural is not None and params.get("num") != 1:
         template = plural
-    error = DomainError(code, template % params, **extra)
+    # Whole numbers read with thousands separators ("1,001"); translate_error formats them with
+    # Babel for the reader's locale instead.
+    shown = {k: f"{v:,}" if isinstance(v, int) and not isinstance(v, bool) else v for k, v in params.items()}
+    error = DomainError(code, template % shown, **extra)
     error.template, error.params = template, dict(params)
     return error
 

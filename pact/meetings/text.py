@@ -60,5 +60,5 @@ def clean_text(raw: object, *, field: str, max_length: int, multiline: bool = Tr
     if len(text) > max_length:
         raise worded("too_long",
                      N_("The %(field)s is %(length)s characters long; the limit is %(limit)s. Please shorten it."),
-                     {"field": field, "length": f"{len(text):,}", "limit": f"{max_length:,}"}, limit=max_length)
+                     {"field": field, "length": len(text), "limit": max_length}, limit=max_length)
     return text

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response, g, has_request_context, request
+from flask import Flask, Response, current_app, g, has_app_context, has_request_context, request
 from flask_babel import Babel
 
 LANGUAGES = {"en": "English", "cy": "Cymraeg"}
@@ -28,7 +28,9 @@ def translate(message: str) -> str:
     escapes it like any other text (Jinja's `_()` would mark it safe, and messages may quote input)."""
     from flask_babel import gettext
 
-    return str(gettext(message)) if message else message
+    if not message or not has_app_context() or "babel" not in current_app.extensions:
+        return message  # outside this app (a plain script, another app's context): as written
+    return str(gettext(message))
 
 
 # A `worded` message's values that are words of ours (marked with N_ where they are passed), not

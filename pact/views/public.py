@@ -5,6 +5,7 @@ import secrets
 from datetime import timedelta
 
 from flask import Blueprint, current_app, make_response, render_template, request, send_from_directory
+from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -83,7 +84,7 @@ def _outline(beat: Beat) -> str | None:
     from pact.places.outline import outline_svg
 
     area = boundary_of(beat)
-    return outline_svg(area, label=f"Outline of the area {beat.name} covers") if area is not None else None
+    return outline_svg(area, label=gettext("Outline of the area %(beat)s covers", beat=beat.name)) if area is not None else None
 
 
 @public_bp.get("/meetings/<int:meeting_id>")

@@ -49,8 +49,8 @@ def summary_page(meeting_id: int):
     """The closed meeting's public summary: reads without JavaScript and prints cleanly."""
     meeting = get_meeting_or_404(meeting_id)
     if meeting.stage is not Stage.CLOSED:
-        raise DomainError("not_found", "This meeting has not closed yet, so it has no summary. "
-                                       "Its agreed priorities appear here when it closes.")
+        raise DomainError("not_found", N_("This meeting has not closed yet, so it has no summary. "
+                                          "Its agreed priorities appear here when it closes."))
     data = summary.meeting_summary(meeting)
     referred = referral_labels([i["id"] for i in data["issues"]], partners())  # "Referred to the council"
     return render_template("public/summary.html", meeting=meeting, data=data, referred=referred,

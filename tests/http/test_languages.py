@@ -243,7 +243,8 @@ RESIDENT_MODULES = ["pact/live/commands.py", "pact/live/handlers.py", "pact/live
                     "pact/meetings/text.py", "pact/meetings/names.py", "pact/meetings/lookup.py",
                     "pact/meetings/errors.py", "pact/evidence/pulse.py", "pact/notifications/tokens.py",
                     "pact/notifications/subscriptions.py", "pact/notifications/events.py", "pact/places/__init__.py",
-                    "pact/places/postcodes.py", "pact/security.py"]
+                    "pact/places/postcodes.py", "pact/security.py", "pact/views/public.py", "pact/views/places.py",
+                    "pact/views/sharing.py", "pact/views/subscriptions.py", "pact/views/reports.py"]
 STAFF_ONLY = {  # (module, line's code or "forbidden"): only staff can be refused this way
     ("pact/live/commands.py", "forbidden"),  # a staff sign-in that ended
     ("pact/live/handlers.py", "invalid_payload"),  # set_stage
@@ -252,6 +253,7 @@ STAFF_ONLY = {  # (module, line's code or "forbidden"): only staff can be refuse
     ("pact/meetings/stages.py", "wrong_stage"), ("pact/meetings/stages.py", "invalid_payload"),
     ("pact/evidence/pulse.py", "forbidden"),  # staff answering the pulse
     ("pact/places/postcodes.py", "invalid_file"),  # the CLI's import
+    ("pact/views/reports.py", "forbidden"),  # the complete export is for staff
 }
 
 
@@ -410,6 +412,18 @@ def test_the_atom_feed_in_welsh(client, make_meeting):
     assert 'xml:lang="cy"' in feed.get_data(as_text=True)
     assert [e.title for e in parsed.entries] == [f"Cyfarfod wedi'i drefnu: {meeting.title}"]
     assert "Ymunwch o unrhyw borwr" in parsed.entries[0].summary
+
+
+def test_the_calendar_and_the_qr_code_in_welsh(client, make_meeting):
+    from pact.models import Stage
+
+    meeting = make_meeting(stage=Stage.SCHEDULED)
+    calendar = client.get(f"/meetings/{meeting.id}/calendar.ics?lang=cy").get_data(as_text=True).replace("\r\n ", "")
+    assert f"X-WR-CALNAME:Cyfarfodydd PACT: {meeting.beat.name}" in calendar
+    assert "Ymunwch ar-lein o unrhyw borwr" in calendar and "LOCATION:Ar-lein (PACT Live)" in calendar
+    assert "Join online" not in calendar
+    qr = client.get(f"/meetings/{meeting.id}/qr.svg").get_data(as_text=True)  # the cookie remembers Welsh
+    assert f"Cod QR: {meeting.title}" in qr
 
 
 def test_relative_times_in_welsh(app):

@@ -440,3 +440,18 @@ def test_relative_times_in_welsh(app):
         assert relative(start, start) == "nawr"
     with app.test_request_context("/?lang=en"):
         assert relative(start, start - timedelta(days=3)) == "in 3 days"
+
+
+def test_every_resident_page_says_lang_cy_to_a_welsh_browser(app, make_meeting, beat):
+    from pact.models import Stage
+
+    live, closed = make_meeting(), make_meeting(stage=Stage.CLOSED, title="Last month")
+    pages = ["/", "/find?postcode=nonsense", f"/beats/{beat.slug}", f"/beats/{beat.slug}/subscribe",
+             f"/meetings/{live.id}", f"/meetings/{closed.id}/summary", f"/meetings/{live.id}/poster",
+             "/moderation-policy", "/privacy", "/evidence/privacy", "/no/such/page", "/subscriptions/1.nonsense"]
+    welsh = app.test_client()
+    welsh.environ_base["HTTP_ACCEPT_LANGUAGE"] = "cy"
+    for path in pages:
+        html = welsh.get(path).get_data(as_text=True)
+        assert '<html lang="cy">' in html, path
+        assert "Cymraeg" in html and "English" in html, path  # the switch, on every page

@@ -5,6 +5,8 @@ import json
 import os
 from typing import Any
 
+from pact.i18n import N_
+
 
 class Defaults:
     """Safe development defaults. Nothing here is read at import time by the app."""
@@ -93,7 +95,7 @@ class Defaults:
     MAIL_TIMEOUT = 30.0  # seconds an SMTP connection may take to answer
     MAIL_KEEP_DAYS = 30  # days a delivery record (keyed address hash, state) is kept, then erased
     REMINDER_HOURS = "24,1"  # hours before a meeting when subscribers get a reminder; fractions allowed
-    PRIVACY_NOTICE = (  # shown at /privacy and linked from every form that takes an address; forces edit it
+    PRIVACY_NOTICE = N_(  # shown at /privacy and linked from every form that takes an address; forces edit it
         "We use your e-mail address only to send you the messages you asked for about this beat's PACT "
         "meetings: confirmation, reminders, summaries and progress updates, or one message when your issue is "
         "answered. We never show it on any page or share it.\n\n"

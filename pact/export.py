@@ -17,6 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from pact import localtime
+from pact.i18n import N_, translate
 
 CSV_COLUMNS = [
     ("beat", "Beat"), ("meeting_date", "Meeting date"), ("meeting_title", "Meeting"), ("position", "Position"),
@@ -98,7 +99,8 @@ def _utc(value: datetime) -> datetime:
 
 
 def calendar_ics(beat: dict[str, str], meetings: Iterable[dict[str, Any]], *, host: str, now: datetime) -> bytes:
-    """An iCalendar feed of a beat's upcoming meetings (RFC 5545), one VEVENT per meeting."""
+    """An iCalendar feed of a beat's upcoming meetings (RFC 5545), one VEVENT per meeting; its words in
+    the reader's language (English outside a request, as for e-mails until they are translated)."""
     import icalendar  # here, not at the top: ~3 MB that a live server process rarely needs
 
     cal = icalendar.Calendar()
@@ -106,8 +108,9 @@ def calendar_ics(beat: dict[str, str], meetings: Iterable[dict[str, Any]], *, ho
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", f"PACT meetings: {beat['name']}")
-    cal.add("x-wr-caldesc", f"Police and Communities Together meetings for {beat['name']}.")
+    names = {"beat": beat["name"]}
+    cal.add("x-wr-calname", translate(N_("PACT meetings: %(beat)s")) % names)
+    cal.add("x-wr-caldesc", translate(N_("Police and Communities Together meetings for %(beat)s.")) % names)
     for meeting in meetings:
         event = icalendar.Event()
         event.add("uid", f"meeting-{meeting['id']}@{host}")
@@ -119,12 +122,13 @@ def calendar_ics(beat: dict[str, str], meetings: Iterable[dict[str, Any]], *, ho
         event.add("summary", meeting["title"])
         lines = [meeting["description"]] if meeting.get("description") else []
         if meeting.get("cancel_reason"):
-            lines.insert(0, f"CANCELLED: {meeting['cancel_reason']}")
-        lines.append(f"PACT meeting for {beat['name']}. Join online from any browser: {meeting['url']}")
+            lines.insert(0, translate(N_("CANCELLED: %(reason)s")) % {"reason": meeting["cancel_reason"]})
+        lines.append(translate(N_("PACT meeting for %(beat)s. Join online from any browser: %(url)s"))
+                     % {**names, "url": meeting["url"]})
         if meeting.get("dial_in"):
-            lines.append(f"Dial in: {meeting['dial_in']}")
+            lines.append(translate(N_("Dial in: %(number)s")) % {"number": meeting["dial_in"]})
         event.add("description", "\n\n".join(lines))
-        event.add("location", meeting.get("venue") or "Online (PACT Live)")
+        event.add("location", meeting.get("venue") or translate(N_("Online (PACT Live)")))
         event.add("url", meeting["url"])
         event.add("status", "CANCELLED" if meeting.get("cancelled") else "CONFIRMED")
         cal.add_component(event)
@@ -156,6 +160,8 @@ def feed_atom(feed: dict[str, Any], entries: list[dict[str, Any]]) -> bytes:
     title, link, updated, summary (plain text) and author."""
     ET.register_namespace("", ATOM)
     root = ET.Element(f"{{{ATOM}}}feed")
+    if feed.get("lang"):
+        root.set("{http://www.w3.org/XML/1998/namespace}lang", feed["lang"])
     _sub(root, "id", feed["id"])
     _sub(root, "title", feed["title"])
     _sub(root, "subtitle", feed.get("subtitle") or "")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response, g, has_request_context, request
+from flask import Flask, Response, current_app, g, has_app_context, has_request_context, request
 from flask_babel import Babel
 
 LANGUAGES = {"en": "English", "cy": "Cymraeg"}
@@ -28,20 +28,31 @@ def translate(message: str) -> str:
     escapes it like any other text (Jinja's `_()` would mark it safe, and messages may quote input)."""
     from flask_babel import gettext
 
-    return str(gettext(message)) if message else message
+    if not message or not has_app_context() or "babel" not in current_app.extensions:
+        return message  # outside this app (a plain script, another app's context): as written
+    return str(gettext(message))
+
+
+# A `worded` message's values that are words of ours (marked with N_ where they are passed), not
+# what someone typed: translated with the template. Every other value is shown as written.
+TRANSLATED_PARAMS = ("field", "what", "doing", "wanted", "stage")
 
 
 def translate_error(error: Any) -> str:
     """A DomainError's message in the reader's language: its template (from `worded`) translated and
-    filled, the names of fields residents type translated too; else its fixed message translated
-    (an f-string message has no catalogue entry and stays as written)."""
+    filled, the words of ours among its values (TRANSLATED_PARAMS) translated too; else its fixed
+    message translated (a message the catalogue lacks stays as written)."""
     from flask_babel import gettext
 
     if error.template is None:
         return translate(error.message)
-    params = dict(error.params)
-    if isinstance(params.get("field"), str):
-        params["field"] = str(gettext(params["field"]))
+    from flask_babel import format_decimal
+
+    params = {k: format_decimal(v) if isinstance(v, int) and not isinstance(v, bool) else v
+              for k, v in error.params.items()}  # numbers as the reader's locale writes them
+    for name in TRANSLATED_PARAMS:
+        if isinstance(params.get(name), str):
+            params[name] = str(gettext(params[name]))
     return str(gettext(error.template)) % params
 
 

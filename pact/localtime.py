@@ -116,24 +116,35 @@ def span(start: datetime | str, end: datetime | str | None, tz: ZoneInfo | None 
     return f"{when(first, tz)} to {when(last, tz)}"
 
 
+# Babel's unit names and sizes (babel.dates.TIMEDELTA_UNITS: a month is 30 days there).
+_UNIT_SECONDS = {"month": 30 * 86400, "week": 7 * 86400, "day": 86400, "hour": 3600, "minute": 60}
+BABEL_LOCALE = {"en": "en_GB", "cy": "cy"}
+
+
 def relative(value: datetime | str, now: datetime) -> str:
-    """How far off: 'in 3 months', 'in 2 weeks', 'in 2 days', 'in 3 hours', 'in 20 minutes', 'now', '5 days ago'."""
+    """How far off, in the reader's language: 'in 3 months', 'in 2 weeks', 'in 2 days', 'in 3 hours',
+    'in 20 minutes', 'now', '5 days ago' ('ymhen deuddydd', '5 diwrnod yn ôl'). We choose the unit
+    (months past 60 days, weeks past 14, then days, hours, minutes); Babel's CLDR data writes it."""
+    from babel.dates import format_timedelta
+
     seconds = (_as_datetime(value) - now).total_seconds()
     future, seconds = seconds >= 0, abs(seconds)
     if seconds >= 60 * 86400:  # far off: months read better than "in 1309 days"
-        months = round(seconds / (30.44 * 86400))
-        words = f"{months} months"
-        return f"in {words}" if future else f"{words} ago"
-    if seconds >= 14 * 86400:
-        weeks = round(seconds / (7 * 86400))
-        words = f"{weeks} weeks"
-        return f"in {words}" if future else f"{words} ago"
-    for size, name in ((86400, "day"), (3600, "hour"), (60, "minute")):
-        if seconds >= size:
-            count = round(seconds / size) if size == 86400 else int(seconds // size)
-            words = f"{count} {name}{'' if count == 1 else 's'}"
-            return f"in {words}" if future else f"{words} ago"
-    return "now"
+        unit, count = "month", round(seconds / (30.44 * 86400))
+    elif seconds >= 14 * 86400:
+        unit, count = "week", round(seconds / (7 * 86400))
+    elif seconds >= 86400:
+        unit, count = "day", round(seconds / 86400)
+    elif seconds >= 60:
+        unit = "hour" if seconds >= 3600 else "minute"
+        count = int(seconds // _UNIT_SECONDS[unit])
+    else:
+        from pact.i18n import N_, translate
+
+        return translate(N_("now"))
+    exact = count * _UNIT_SECONDS[unit] * (1 if future else -1)
+    return format_timedelta(exact, granularity=unit, threshold=10**9, add_direction=True,
+                            locale=BABEL_LOCALE.get(reader_language(), "en_GB"))
 
 
 def iso(value: datetime | None) -> str | None:

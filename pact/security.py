@@ -10,11 +10,24 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from pact.i18n import translate
+from pact.i18n import N_, translate, translate_error
 from pact.meetings.errors import DomainError, http_status
 from pact.urls import websocket_origin
 
 log = logging.getLogger(__name__)
+
+# The error pages' messages (error.html), in the reader's language.
+CSRF_MESSAGE = N_("This form has expired or did not come from this site. Go back, reload the page and try again.")
+HTTP_MESSAGES = {
+    400: N_("The request was not one this site understands. Go back and try again."),
+    403: N_("You are not allowed to see this page."),
+    404: N_("There is no page at this address. It may have moved, or the link may be mistyped."),
+    405: N_("This page cannot be used that way. Go back and try again."),
+    413: N_("What you sent is too large."),
+    429: N_("You are doing that too often. Please wait a minute and try again."),
+    500: N_("Something went wrong on our side. Nothing you did caused it; please try again in a moment."),
+    503: N_("The service is busy or down for a moment. Please try again shortly."),
+}
 
 # `{websocket}` is the ws(s):// form of PACT_BASE_URL (pact/urls.py): the live socket may connect to
 # this app only ('self' covers it in current browsers; the explicit origin is for older ones).
@@ -84,27 +97,28 @@ def init_security(app: Flask) -> None:
         return request.path.endswith(".json") or request.accept_mimetypes.best == "application/json"
 
     def _error_page(status: int, code: str, message: str):
-        message = translate(message)  # the catalogue's words when it has them; plain text either way
+        """`message` is already in the reader's language (translated by the handler)."""
         if _wants_json():
             return jsonify({"ok": False, "error": code, "message": message}), status
         return render_template("error.html", status=status, code=code, message=message), status
 
     @app.errorhandler(DomainError)
     def _domain_error(error: DomainError):
-        return _error_page(http_status(error), error.code, error.message)
+        return _error_page(http_status(error), error.code, translate_error(error))
 
     @app.errorhandler(CSRFError)
     def _csrf_error(error: CSRFError):
-        return _error_page(400, "csrf_failed", "This form has expired or did not come from this site. "
-                                               "Go back, reload the page and try again.")
+        return _error_page(400, "csrf_failed", translate(CSRF_MESSAGE))
 
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):
         code = (error.name or "error").lower().replace(" ", "_")
-        return _error_page(error.code or 500, code, error.description or error.name)
+        status = error.code or 500
+        # Our own words for the statuses people meet; Werkzeug's description (English) for the rest.
+        message = translate(HTTP_MESSAGES[status]) if status in HTTP_MESSAGES else (error.description or error.name)
+        return _error_page(status, code, message)
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):
         log.exception("unhandled error on %s", request.path)
-        return _error_page(500, "server_error", "Something went wrong on our side. Nothing you did caused it; "
-                                                "please try again in a moment.")
+        return _error_page(500, "server_error", translate(HTTP_MESSAGES[500]))

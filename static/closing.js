@@ -16,6 +16,7 @@
   }
   function shortlistIds() { return publicIssues().filter(function (i) { return i.shortlisted; }).map(function (i) { return i.id; }); }
 
+  // staff-only: officers' controls stay English (docs/translations.md)
   // ---- officers: per-issue shortlist and merge controls -----------------------------------------
   PACT.staffControlHooks.push(function (box, issue, send, labelledBy) {
     if (issue.status !== "open" && issue.status !== "answered") return;
@@ -188,8 +189,11 @@
     });
   }
 
+  // /staff-only
+
   // ---- residents: verdicts on the last meeting's priorities -----------------------------------
-  var VERDICTS = [["dealt_with", "Dealt with"], ["not_dealt_with", "Not dealt with"]];
+  // Words from the server (pact/views/room_messages.py), in the reader's language.
+  var VERDICTS = ["dealt_with", "not_dealt_with"];
 
   function renderReview(review) {
     (review || []).forEach(function (item) {
@@ -199,18 +203,18 @@
       group.textContent = "";
       if (item.verdicts) { group.appendChild(verdictCounts(item.verdicts)); return; }
       if (!room.state.joined || isStaff() || stage() === "closed") return;
-      group.appendChild(el("span", "small", "Was it dealt with? "));
-      VERDICTS.forEach(function (pair) {
-        var button = el("button", "secondary", pair[1]); button.type = "button";
-        button.setAttribute("aria-pressed", item.my_verdict === pair[0] ? "true" : "false");
+      group.appendChild(el("span", "small", room.t("verdict_question") + " "));
+      VERDICTS.forEach(function (verdict) {
+        var button = el("button", "secondary", room.t("verdict_" + verdict)); button.type = "button";
+        button.setAttribute("aria-pressed", item.my_verdict === verdict ? "true" : "false");
         button.addEventListener("click", function () {
-          room.send("verdict", { priority_id: item.id, verdict: pair[0] }).then(function (ack) {
+          room.send("verdict", { priority_id: item.id, verdict: verdict }).then(function (ack) {
             if (!ack.ok) { room.showNotice(ack.message); return; }
             item.my_verdict = ack.verdict;
             renderReview([item]);
             var again = group.querySelector('button[aria-pressed="true"]');
             if (again) again.focus();
-            room.announce("Thanks: you said " + pair[1].toLowerCase() + ".");
+            room.announce(room.t("verdict_thanks_" + verdict));
           });
         });
         group.appendChild(button);
@@ -219,8 +223,7 @@
   }
 
   function verdictCounts(counts) {
-    return el("span", "small verdict-counts", "Residents say: " + counts.dealt_with + " dealt with, " +
-              counts.not_dealt_with + " not dealt with");
+    return el("span", "small verdict-counts", room.t("verdict_counts", counts));
   }
 
   PACT.stateHooks.push(function (state, snapshot) {

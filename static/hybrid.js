@@ -29,6 +29,7 @@
     room.render();
   });
 
+  // staff-only: officers' controls stay English (docs/translations.md)
   // Officers: one number per issue.
   PACT.staffControlHooks = PACT.staffControlHooks || [];
   PACT.staffControlHooks.push(function (box, issue, send, labelledBy) {
@@ -79,4 +80,5 @@
         });
     });
   }
+  // /staff-only
 })();

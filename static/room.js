@@ -235,6 +235,7 @@
     var s = stage();
     els.stage.textContent = STAGE_LABELS[s] || s;
     els.stage.className = "badge badge-" + s;
+    // staff-only: officers' controls stay English (docs/translations.md)
     // Officers: the current stage marked, and only the moves the meeting allows from it offered.
     Array.prototype.forEach.call(document.querySelectorAll("#stage-steps li"), function (li) {
       var now = li.dataset.step === s;
@@ -244,6 +245,7 @@
       if (now && !hint) li.appendChild(el("span", "visually-hidden", " (now)"));
       if (!now && hint) hint.remove();
     });
+    // /staff-only
     Array.prototype.forEach.call(document.querySelectorAll("#stage-moves [data-stage]"), function (button) {
       button.hidden = button.dataset.from !== s;
     });
@@ -269,6 +271,7 @@
     if (!els.name.value) els.name.value = load(nameKey) || "";
   }
 
+  // staff-only: officers' controls stay English (docs/translations.md)
   function renderMuted() {
     if (!els.mutedList) return;
     var people = Array.from(state.muted.values()).sort(function (a, b) { return a.display_name.localeCompare(b.display_name); });
@@ -288,6 +291,7 @@
       els.mutedList.appendChild(li);
     });
   }
+  // /staff-only
 
   var renderPending = false;
   function scheduleRender() {
@@ -443,6 +447,7 @@
     return li;
   }
 
+  // staff-only: officers' controls stay English (docs/translations.md)
   // Officers' per-issue controls appear on demand, not on every card: a 100-issue room stays scannable.
   function manageButton(issue, labelledBy) {
     var open = state.expanded.has(issue.id);
@@ -459,6 +464,7 @@
     });
     return b;
   }
+  // /staff-only
 
   function categoryLabel(key) {
     var option = els.category && els.category.querySelector('option[value="' + CSS.escape(key) + '"]');
@@ -509,6 +515,7 @@
     return button;
   }
 
+  // staff-only: officers' controls stay English (docs/translations.md)
   // Officers' per-issue controls; moderation.js adds more through window.PACT.staffControls.
   function staffControls(issue, labelledBy) {
     var box = el("div", "staff-controls");
@@ -534,6 +541,7 @@
     (window.PACT.staffControlHooks || []).forEach(function (hook) { hook(box, issue, send, labelledBy); });
     return box;
   }
+  // /staff-only
 
   // ---- forms ----------------------------------------------------------------------------------
   els.joinForm.addEventListener("submit", function (e) {

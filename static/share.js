@@ -7,10 +7,9 @@
     if (!input) return;
     button.hidden = false; // without script the address is still there to select and copy
     button.addEventListener("click", function () {
-      // The room's messages are in the reader's language (room.js); other pages have no copy button.
-      var said = (window.PACT && window.PACT.room && window.PACT.room.messages) || {};
+      // What it says comes from the page, in the reader's language (data-copied, data-by-hand).
       function done(ok) {
-        if (status) status.textContent = ok ? said.link_copied || "Link copied." : said.copy_by_hand || "Select the address and copy it.";
+        if (status) status.textContent = ok ? button.dataset.copied : button.dataset.byHand;
       }
       if (navigator.clipboard && window.isSecureContext) {
         navigator.clipboard.writeText(input.value).then(function () { done(true); }, function () { input.select(); done(false); });

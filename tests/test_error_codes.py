@@ -6,6 +6,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 RAISED = [
     re.compile(r'DomainError\(\s*"([a-z_]+)"'),  # raise DomainError("code", …), also across lines
+    re.compile(r'worded\(\s*"([a-z_]+)"'),  # raise worded("code", N_("… %(name)s …"), {…})
     re.compile(r'"error":\s*"([a-z_]+)"'),  # acks built by hand in the adapters
     re.compile(r'_error_page\(\s*\d+,\s*"([a-z_]+)"'),  # HTTP error pages with a fixed code
 ]

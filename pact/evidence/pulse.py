@@ -15,8 +15,9 @@ from sqlalchemy.exc import IntegrityError
 
 from pact.evidence import SMALL_NUMBER
 from pact.extensions import db
+from pact.i18n import N_
 from pact.meetings import stages
-from pact.meetings.errors import DomainError, forbidden
+from pact.meetings.errors import DomainError, forbidden, worded
 from pact.meetings.participants import require_active
 from pact.models import Meeting, Participant, PulseAnswer, Stage
 
@@ -31,7 +32,8 @@ def _score(name: str, raw: object) -> int | None:
     if raw is None:
         return None
     if isinstance(raw, bool) or not isinstance(raw, int) or raw not in SCALE:
-        raise DomainError("invalid_payload", f"'{name}' must be a whole number from 1 to 5 (or left out).", field=name)
+        raise worded("invalid_payload", N_("'%(name)s' must be a whole number from 1 to 5 (or left out)."), {"name": name},
+                     field=name)
     return raw
 
 
@@ -40,11 +42,11 @@ def record_pulse(meeting: Meeting, participant: Participant, listened: object, c
     """A resident answers (or changes their answer) while voting or after the close; either may be skipped."""
     if participant.is_staff:
         raise forbidden("The pulse questions are for residents to answer.")
-    require_active(participant, doing="answer the pulse questions")
-    stages.require_stage(meeting, Stage.VOTING, Stage.CLOSED, doing="answer the pulse questions")
+    require_active(participant, doing=N_("answer the pulse questions"))
+    stages.require_stage(meeting, Stage.VOTING, Stage.CLOSED, doing=N_("answer the pulse questions"))
     scores = {"listened": _score("listened", listened), "confidence": _score("confidence", confidence)}
     if scores["listened"] is None and scores["confidence"] is None:
-        raise DomainError("empty", "Answer at least one of the two questions (1 to 5).")
+        raise DomainError("empty", N_("Answer at least one of the two questions (1 to 5)."))
     row = db.session.scalar(select(PulseAnswer).where(PulseAnswer.participant_id == participant.id))
     if row is None:
         row = PulseAnswer(meeting_id=meeting.id, participant_id=participant.id, created_at=now, updated_at=now,
@@ -53,7 +55,7 @@ def record_pulse(meeting: Meeting, participant: Participant, listened: object, c
             with db.session.begin_nested():
                 db.session.add(row)
         except IntegrityError:  # the same resident in two tabs at once: the other answer won
-            raise DomainError("duplicate", "Your answer was already recorded; please send it again.") from None
+            raise DomainError("duplicate", N_("Your answer was already recorded; please send it again.")) from None
     else:
         row.listened, row.confidence, row.updated_at = scores["listened"], scores["confidence"], now
         db.session.flush()

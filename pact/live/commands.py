@@ -137,7 +137,7 @@ def command(event: str, fields: dict[str, Field], *, joined: bool = True, lazy: 
             payload = args[0] if args else None
             try:
                 if len(args) > 1:
-                    raise DomainError("invalid_payload", "Send one object of named fields.")
+                    raise DomainError("invalid_payload", N_("Send one object of named fields."))
                 data = parse(payload, fields)
                 if joined:
                     ctx = Context(request.sid)

@@ -20,8 +20,9 @@ from limits import RateLimitItem, RateLimitItemPerSecond
 from limits.storage import MemoryStorage, RedisStorage, Storage
 from limits.strategies import MovingWindowRateLimiter
 
+from pact.i18n import N_
 from pact.live.redis_client import redis_client
-from pact.meetings.errors import DomainError
+from pact.meetings.errors import DomainError, worded
 
 log = logging.getLogger(__name__)
 
@@ -125,9 +126,11 @@ def rules(action: str, scope: str) -> list[RateLimitItem]:
 
 def refusal(wait: float, message: str | None = None) -> DomainError:
     seconds = max(1, math.ceil(wait))
-    text = message or (f"You are doing that too often. Please wait {seconds} second{'s' if seconds != 1 else ''} "
-                       "and try again.")
-    return DomainError("rate_limited", text, retry_after=seconds)
+    if message:
+        return DomainError("rate_limited", message, retry_after=seconds)
+    return worded("rate_limited", N_("You are doing that too often. Please wait %(num)s second and try again."),
+                  {"num": seconds}, plural=N_("You are doing that too often. Please wait %(num)s seconds and try again."),
+                  retry_after=seconds)
 
 
 def enabled() -> bool:

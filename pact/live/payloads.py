@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from pact.meetings.errors import DomainError
+from pact.i18n import N_
+from pact.meetings.errors import DomainError, worded
 
 MAX_LIST = 50
 
@@ -29,9 +30,9 @@ def _check(name: str, field: Field, value: Any) -> None:
     else:  # pragma: no cover - a programming error, not bad input
         raise AssertionError(field.kind)
     if not ok:
-        wanted = {"int": "a whole number", "str": "text", "str?": "text", "int_list": "a list of whole numbers",
-                  "list": "a list"}[field.kind]
-        raise DomainError("invalid_payload", f"'{name}' must be {wanted}.", field=name)
+        wanted = {"int": N_("a whole number"), "str": N_("text"), "str?": N_("text"),
+                  "int_list": N_("a list of whole numbers"), "list": N_("a list")}[field.kind]
+        raise worded("invalid_payload", N_("'%(name)s' must be %(wanted)s."), {"name": name, "wanted": wanted}, field=name)
 
 
 def parse(payload: Any, fields: dict[str, Field]) -> dict[str, Any]:
@@ -39,15 +40,15 @@ def parse(payload: Any, fields: dict[str, Field]) -> dict[str, Any]:
     if payload is None and not any(f.required for f in fields.values()):
         payload = {}
     if not isinstance(payload, dict):
-        raise DomainError("invalid_payload", "The command's data must be an object of named fields.")
+        raise DomainError("invalid_payload", N_("The command's data must be an object of named fields."))
     extra = sorted(set(payload) - set(fields))
     if extra:
-        raise DomainError("invalid_payload", f"Unexpected field(s): {', '.join(map(str, extra))[:200]}.")
+        raise worded("invalid_payload", N_("Unexpected field(s): %(names)s."), {"names": ", ".join(map(str, extra))[:200]})
     data: dict[str, Any] = {}
     for name, field in fields.items():
         if name not in payload:
             if field.required:
-                raise DomainError("invalid_payload", f"'{name}' is missing.", field=name)
+                raise worded("invalid_payload", N_("'%(name)s' is missing."), {"name": name}, field=name)
             continue
         _check(name, field, payload[name])
         data[name] = payload[name]

@@ -4,6 +4,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from pact.i18n import N_
+
 
 class DomainError(Exception):
     """A refused command. `code` never changes meaning once released; `message` is for people."""
@@ -35,9 +37,17 @@ HTTP_STATUS = {
 }
 
 
-def worded(code: str, template: str, params: Mapping[str, Any], **extra: Any) -> DomainError:
-    """A DomainError whose message is `template % params`, keeping both for translation where shown."""
-    error = DomainError(code, template % params, **extra)
+def worded(code: str, template: str, params: Mapping[str, Any], *, plural: str | None = None,
+           **extra: Any) -> DomainError:
+    """A DomainError whose message is `template % params`, keeping both for translation where shown.
+    With `plural` (also marked with N_), `params["num"]` chooses: `template` for 1, else `plural`;
+    each is its own catalogue entry (Welsh writes a noun after a number in the singular anyway)."""
+    if plural is not None and params.get("num") != 1:
+        template = plural
+    # Whole numbers read with thousands separators ("1,001"); translate_error formats them with
+    # Babel for the reader's locale instead.
+    shown = {k: f"{v:,}" if isinstance(v, int) and not isinstance(v, bool) else v for k, v in params.items()}
+    error = DomainError(code, template % shown, **extra)
     error.template, error.params = template, dict(params)
     return error
 
@@ -47,8 +57,9 @@ def http_status(error: DomainError) -> int:
 
 
 def not_found(what: str) -> DomainError:
-    return DomainError("not_found", f"That {what} does not exist (or is no longer available).")
+    """`what` is marked with N_ where it is named (translated where shown, pact.i18n.translate_error)."""
+    return worded("not_found", N_("That %(what)s does not exist (or is no longer available)."), {"what": what})
 
 
-def forbidden(message: str = "You are not allowed to do that in this meeting.") -> DomainError:
+def forbidden(message: str = N_("You are not allowed to do that in this meeting.")) -> DomainError:
     return DomainError("forbidden", message)

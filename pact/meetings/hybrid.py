@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from pact.i18n import N_
 from pact.meetings import audit
 from pact.meetings.errors import DomainError
 from pact.meetings.issues import Posted, get_issue, post_issue
@@ -37,7 +38,7 @@ def in_room(issue: Issue, stage: Stage) -> int:
 def set_room_size(meeting: Meeting, count: object, *, user: User | None, now: datetime) -> int:
     """How many people are in the hall; refused below a show of hands already entered."""
     require_moderator(user, meeting)
-    require_stage(meeting, Stage.SCHEDULED, Stage.LIVE, Stage.VOTING, doing="count the people in the room")
+    require_stage(meeting, Stage.SCHEDULED, Stage.LIVE, Stage.VOTING, doing=N_("count the people in the room"))
     size = _whole(count, "number of people in the room", upper=MAX_ROOM_SIZE)
     counted = max([in_room(i, meeting.stage) for i in meeting.issues] or [0])
     if size < counted:
@@ -55,7 +56,7 @@ def record_room_count(meeting: Meeting, issue_id: object, count: object, *, user
                       now: datetime) -> Issue:
     """The hall's show of hands for one issue, replacing any earlier count for this stage."""
     require_moderator(user, meeting)
-    require_stage(meeting, Stage.LIVE, Stage.VOTING, doing="enter the room's show of hands")
+    require_stage(meeting, Stage.LIVE, Stage.VOTING, doing=N_("enter the room's show of hands"))
     if meeting.room_size is None:
         raise DomainError("no_room_size", "Say how many people are in the room first.")
     issue = get_issue(meeting, issue_id)

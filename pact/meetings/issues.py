@@ -9,7 +9,7 @@ from sqlalchemy import select
 from pact.extensions import db
 from pact.i18n import N_
 from pact.meetings import audit, duplicates, safeguarding, stages
-from pact.meetings.errors import DomainError, not_found
+from pact.meetings.errors import not_found, worded
 from pact.meetings.lookup import find
 from pact.meetings.participants import require_active
 from pact.meetings.permissions import require_moderator
@@ -41,15 +41,15 @@ def parse_category(raw: object) -> str:
     if raw is None or raw == "":
         return "other"
     if not isinstance(raw, str) or raw not in CATEGORIES:
-        raise DomainError("invalid_category", f"Choose a category from the list ({', '.join(CATEGORIES)}).")
+        raise worded("invalid_category", N_("Choose a category from the list (%(choices)s)."), {"choices": ", ".join(CATEGORIES)})
     return raw
 
 
 def get_issue(meeting: Meeting, issue_id: object) -> Issue:
     """An issue of this meeting; another meeting's issue is as unknown as a missing one."""
-    issue = find(Issue, issue_id, field="issue_id", what="issue")
+    issue = find(Issue, issue_id, field="issue_id", what=N_("issue"))
     if issue.meeting_id != meeting.id:
-        raise not_found("issue")
+        raise not_found(N_("issue"))
     return issue
 
 
@@ -62,9 +62,9 @@ def post_issue(
 
     `policy` carries the force's word list and wording; the same text again within
     `duplicate_window` is refused as `duplicate`."""
-    require_active(author, doing="post")
+    require_active(author, doing=N_("post"))
     if not stages.can_post(meeting):
-        stages.require_stage(meeting, Stage.SCHEDULED, Stage.LIVE, doing="post a new issue")
+        stages.require_stage(meeting, Stage.SCHEDULED, Stage.LIVE, doing=N_("post a new issue"))
     text = clean_text(raw_text, field="issue", max_length=max_length)
     category = parse_category(raw_category)
     duplicates.refuse_repeat(meeting, author, text, now=now, window=duplicate_window)
@@ -85,7 +85,7 @@ def post_issue(
 def answer_issue(meeting: Meeting, issue_id: object, raw_text: object, *, user: User, now: datetime) -> Issue:
     """An officer's written answer; answering again replaces the earlier words."""
     require_moderator(user, meeting)
-    stages.require_stage(meeting, Stage.SCHEDULED, Stage.LIVE, Stage.VOTING, doing="answer")
+    stages.require_stage(meeting, Stage.SCHEDULED, Stage.LIVE, Stage.VOTING, doing=N_("answer"))
     issue = get_issue(meeting, issue_id)
     text = clean_text(raw_text, field="answer", max_length=ANSWER_LIMIT)
     if issue.answer is None:

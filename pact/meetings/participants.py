@@ -11,7 +11,7 @@ from sqlalchemy import Table, insert, or_, select
 
 from pact.extensions import db
 from pact.i18n import N_
-from pact.meetings.errors import DomainError, forbidden
+from pact.meetings.errors import DomainError, forbidden, worded
 from pact.meetings.lookup import find
 from pact.meetings.names import check_resident_name
 from pact.meetings.permissions import can_moderate, can_see_beat
@@ -26,7 +26,7 @@ def hash_secret(secret: str) -> str:
 
 
 def get_meeting(meeting_id: object) -> Meeting:
-    return find(Meeting, meeting_id, field="meeting_id", what="meeting")
+    return find(Meeting, meeting_id, field="meeting_id", what=N_("meeting"))
 
 
 def _new_token() -> tuple[str, str]:
@@ -40,7 +40,7 @@ def _check_device(meeting: Meeting, device_hash: str | None, address_hash: str |
     moderator said so) from the same address until the ban ends."""
     banned = _banned(meeting.id, device_hash, address_hash, now)
     if banned:
-        raise forbidden("You were removed from this meeting by a moderator and cannot rejoin it.")
+        raise forbidden(N_("You were removed from this meeting by a moderator and cannot rejoin it."))
 
 
 def _banned(meeting_id: int, device_hash: str | None, address_hash: str | None, now: datetime | None) -> bool:
@@ -144,7 +144,8 @@ def join_resident(
     """Create a resident participant; returns it with its resume token (shown to the client once).
     `about` carries the optional, already checked postcode district and age band."""
     if meeting.stage is Stage.CANCELLED:
-        raise DomainError("wrong_stage", f"This meeting was cancelled: {meeting.cancel_reason}", stage="cancelled")
+        raise worded("wrong_stage", N_("This meeting was cancelled: %(reason)s"), {"reason": meeting.cancel_reason},
+                     stage="cancelled")
     if meeting.stage is Stage.CLOSED:
         raise DomainError("wrong_stage", N_("This meeting has closed. Its summary is on the beat page."),
                           stage="closed")
@@ -161,17 +162,17 @@ def join_resident(
 def resume_participant(meeting: Meeting, token: object, *, now: datetime) -> tuple[Participant, str]:
     """Restore the participant a resume token was issued for, with its votes and posts."""
     if not isinstance(token, str) or not 10 <= len(token) <= 200:
-        raise DomainError("invalid_payload", "resume_token must be the text the server gave you.")
+        raise DomainError("invalid_payload", N_("resume_token must be the text the server gave you."))
     participant = db.session.scalar(select(Participant).where(Participant.token_hash == hash_secret(token)))
     if participant is None or participant.meeting_id != meeting.id:
-        raise DomainError("invalid_token", "That resume token is not valid for this meeting. Join again with your name.")
+        raise DomainError("invalid_token", N_("That resume token is not valid for this meeting. Join again with your name."))
     if participant.user_id is not None:
         # A staff participant comes back only through its sign-in (`admit` → `join_staff`); its token
         # alone, on a socket without that sign-in, must never open the staff room (issue #11, H2).
-        raise DomainError("invalid_token", "That resume token belongs to a staff sign-in, which this connection "
-                                           "does not have. Sign in as staff, or join with a display name.")
+        raise DomainError("invalid_token", N_("That resume token belongs to a staff sign-in, which this connection "
+                                              "does not have. Sign in as staff, or join with a display name."))
     if participant.removed:
-        raise forbidden("You were removed from this meeting by a moderator and cannot rejoin it.")
+        raise forbidden(N_("You were removed from this meeting by a moderator and cannot rejoin it."))
     participant.joins += 1
     participant.last_seen_at = now
     return participant, token
@@ -217,9 +218,10 @@ def end_staff_tokens(user_id: int) -> int:
 def require_active(participant: Participant, *, doing: str) -> None:
     """Muted residents can watch but not post or vote; removed ones can do nothing."""
     if participant.removed:
-        raise forbidden("You were removed from this meeting by a moderator.")
+        raise forbidden(N_("You were removed from this meeting by a moderator."))
     if participant.muted:
-        raise DomainError("muted", f"A moderator has muted you in this meeting, so you cannot {doing}. You can still watch.")
+        raise worded("muted", N_("A moderator has muted you in this meeting, so you cannot %(doing)s. You can still watch."),
+                     {"doing": doing})
 
 
 def admit(
@@ -239,4 +241,4 @@ def admit(
                              about=about)
     if user is not None and getattr(user, "is_authenticated", False):
         raise forbidden("Your account is not assigned to this beat. Give a display name to watch as a resident.")
-    raise DomainError("invalid_payload", "To join, give a display_name (or the resume_token you were given).")
+    raise DomainError("invalid_payload", N_("To join, give a display_name (or the resume_token you were given)."))

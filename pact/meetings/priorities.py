@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import delete, select, update
 
 from pact.extensions import db
+from pact.i18n import N_
 from pact.meetings import audit, stages
 from pact.meetings.errors import DomainError
 from pact.meetings.issues import get_issue
@@ -50,7 +51,7 @@ def set_shortlist(meeting: Meeting, issue_ids: list[int], *, user: User, now: da
     While voting, an issue that already has priority votes cannot leave the shortlist (residents'
     votes would silently vanish)."""
     require_moderator(user, meeting)
-    stages.require_stage(meeting, Stage.LIVE, Stage.VOTING, doing="change the shortlist")
+    stages.require_stage(meeting, Stage.LIVE, Stage.VOTING, doing=N_("change the shortlist"))
     if len(set(issue_ids)) != len(issue_ids):
         raise DomainError("duplicate", "The shortlist names the same issue twice.")
     wanted = {_public_issue(meeting, issue_id, doing="shortlisted").id for issue_id in issue_ids}
@@ -78,7 +79,7 @@ def set_shortlist(meeting: Meeting, issue_ids: list[int], *, user: User, now: da
 def merge_issues(meeting: Meeting, issue_id: object, into_issue_id: object, *, user: User, now: datetime) -> Merged:
     """Fold a duplicate into another issue: its votes follow it, never counting one person twice."""
     require_moderator(user, meeting)
-    stages.require_stage(meeting, Stage.SCHEDULED, Stage.LIVE, Stage.VOTING, doing="merge issues")
+    stages.require_stage(meeting, Stage.SCHEDULED, Stage.LIVE, Stage.VOTING, doing=N_("merge issues"))
     source = get_issue(meeting, issue_id)
     target = _public_issue(meeting, into_issue_id, doing="merged into")
     if source.id == target.id:
@@ -163,7 +164,7 @@ def close_meeting(meeting: Meeting, raw_priorities: list[Any], *, user: User, no
     itself keeps the resident's words. Everything is checked before anything is written, so a
     refused close changes nothing."""
     require_moderator(user, meeting)
-    stages.require_stage(meeting, Stage.LIVE, Stage.VOTING, doing="close the meeting")
+    stages.require_stage(meeting, Stage.LIVE, Stage.VOTING, doing=N_("close the meeting"))
     if not raw_priorities:
         raise DomainError("empty", "Agree at least one priority before closing the meeting.")
     if len(raw_priorities) > MAX_PRIORITIES:
@@ -193,4 +194,4 @@ def close_meeting(meeting: Meeting, raw_priorities: list[Any], *, user: User, no
 
 
 def get_priority(priority_id: object) -> Priority:
-    return find(Priority, priority_id, field="priority_id", what="priority")
+    return find(Priority, priority_id, field="priority_id", what=N_("priority"))

@@ -127,16 +127,16 @@ def record_verdict(meeting: Meeting, participant: Participant, priority_id: obje
     """A resident says whether a previous priority was dealt with; saying it again changes their answer."""
     if participant.is_staff:
         raise forbidden("Verdicts on the last meeting's priorities are for residents to give.")
-    require_active(participant, doing="give a verdict")
-    stages.require_stage(meeting, Stage.SCHEDULED, Stage.LIVE, Stage.VOTING, doing="give a verdict")
+    require_active(participant, doing=N_("give a verdict"))
+    stages.require_stage(meeting, Stage.SCHEDULED, Stage.LIVE, Stage.VOTING, doing=N_("give a verdict"))
     try:
         verdict = Verdict(raw_verdict)
     except ValueError:
-        raise DomainError("invalid_payload", "verdict must be 'dealt_with' or 'not_dealt_with'.") from None
+        raise DomainError("invalid_payload", N_("verdict must be 'dealt_with' or 'not_dealt_with'.")) from None
     priority = get_priority(priority_id)
     previous = previous_meeting(meeting)
     if previous is None or priority.meeting_id != previous.id:
-        raise not_found("priority from the last meeting")
+        raise not_found(N_("priority from the last meeting"))
     # Serialise one participant's verdicts (two tabs at once), as votes do.
     db.session.execute(select(Participant.id).where(Participant.id == participant.id).with_for_update())
     row = db.session.scalar(select(PriorityVerdict).where(
@@ -147,7 +147,7 @@ def record_verdict(meeting: Meeting, participant: Participant, priority_id: obje
             with db.session.begin_nested():
                 db.session.add(row)
         except IntegrityError:
-            raise DomainError("duplicate", "Your verdict was already recorded; please try again.") from None
+            raise DomainError("duplicate", N_("Your verdict was already recorded; please try again.")) from None
     else:
         row.verdict, row.created_at = verdict, now
         db.session.flush()

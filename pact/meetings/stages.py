@@ -5,7 +5,7 @@ from datetime import datetime
 
 from pact.i18n import N_
 from pact.meetings.addresses import forget_addresses
-from pact.meetings.errors import DomainError
+from pact.meetings.errors import DomainError, worded
 from pact.models import Meeting, Stage
 
 # voting → live lets officers go back to discussion if the shortlist needs more talk.
@@ -17,6 +17,14 @@ TRANSITIONS: dict[Stage, set[Stage]] = {
     Stage.CANCELLED: set(),
 }
 
+# How a sentence says the stage a meeting is in ("the meeting is closed"); translated where shown.
+STAGE_STATES = {
+    Stage.SCHEDULED: N_("scheduled"),
+    Stage.LIVE: N_("live"),
+    Stage.VOTING: N_("voting on priorities"),
+    Stage.CLOSED: N_("closed"),
+    Stage.CANCELLED: N_("cancelled"),
+}
 STAGE_LABELS = {
     Stage.SCHEDULED: N_("Scheduled"),
     Stage.LIVE: N_("Live — raise and support issues"),
@@ -33,12 +41,8 @@ def can_post(meeting: Meeting) -> bool:
 
 def require_stage(meeting: Meeting, *allowed: Stage, doing: str) -> None:
     if meeting.stage not in allowed:
-        names = " or ".join(s.value for s in allowed)
-        raise DomainError(
-            "wrong_stage",
-            f"You cannot {doing} now: the meeting is {meeting.stage.value}, and that needs it to be {names}.",
-            stage=meeting.stage.value,
-        )
+        raise worded("wrong_stage", N_("You cannot %(doing)s now: the meeting is %(stage)s."),
+                     {"doing": doing, "stage": STAGE_STATES[meeting.stage]}, stage=meeting.stage.value)
 
 
 def parse_stage(raw: str) -> Stage:

@@ -12,6 +12,8 @@ from sqlalchemy import distinct, func, select, union
 from sqlalchemy.orm import selectinload
 
 from pact.extensions import db
+from pact.i18n import N_
+from pact.i18n import translate as _t
 from pact.localtime import iso
 from pact.meetings.issues import CATEGORIES
 from pact.meetings.progress import STATUS_LABELS, latest_update, verdict_counts
@@ -162,15 +164,18 @@ def beat_record(beat: Beat) -> list[dict[str, Any]]:
 
 
 def feed_items(beat: Beat, *, limit: int = 50) -> list[dict[str, Any]]:
-    """The beat's published summaries and progress updates, newest first, as plain data."""
+    """The beat's published summaries and progress updates, newest first, as plain data; their
+    titles and summaries in the reader's language (the feed's `?lang=` or Accept-Language)."""
     items: list[dict[str, Any]] = []
     for record in beat_record(beat):
         meeting = record["meeting"]
-        lines = [f"{p['position']}. {p['text']} — action: {p['action']}" + (f" (owner: {p['owner']})" if p["owner"] else "")
-                 for p in record["priorities"]]
-        items.append({"kind": "summary", "meeting_id": meeting["id"], "title": f"Agreed priorities: {meeting['title']}",
+        lines = [(_t(N_("%(position)s. %(text)s — action: %(action)s (owner: %(owner)s)")) if p["owner"]
+                  else _t(N_("%(position)s. %(text)s — action: %(action)s"))) % p for p in record["priorities"]]
+        items.append({"kind": "summary", "meeting_id": meeting["id"],
+                      "title": _t(N_("Agreed priorities: %(title)s")) % {"title": meeting["title"]},
                       "updated": _parse_iso(meeting["closed_at"] or meeting["starts_at"]),
-                      "summary": "The meeting agreed these priorities:\n" + "\n".join(lines), "author": None})
+                      "summary": _t(N_("The meeting agreed these priorities:")) + "\n" + "\n".join(lines),
+                      "author": None})
     updates = db.session.execute(
         select(Priority, Meeting).join(Meeting, Meeting.id == Priority.meeting_id)
         .where(Meeting.beat_id == beat.id, Meeting.stage == Stage.CLOSED)
@@ -180,9 +185,11 @@ def feed_items(beat: Beat, *, limit: int = 50) -> list[dict[str, Any]]:
         for update in priority.updates:
             items.append({"kind": "progress", "meeting_id": meeting.id, "priority_id": priority.id,
                           "update_id": update.id, "updated": update.created_at,
-                          "title": f"{STATUS_LABELS[update.status]}: {priority.text[:80]}",
-                          "summary": f"Priority: {priority.text}\nAction promised: {priority.action}\n"
-                                     f"Progress ({STATUS_LABELS[update.status]}): {update.note}",
+                          "title": f"{_t(STATUS_LABELS[update.status])}: {priority.text[:80]}",
+                          "summary": _t(N_("Priority: %(text)s\nAction promised: %(action)s\nProgress (%(status)s): "
+                                           "%(note)s")) % {"text": priority.text, "action": priority.action,
+                                                           "status": _t(STATUS_LABELS[update.status]),
+                                                           "note": update.note},
                           "author": update.by_name})
     items.sort(key=lambda i: i["updated"], reverse=True)
     return items[:limit]

@@ -8,7 +8,7 @@ import re
 import unicodedata
 
 from pact.i18n import N_
-from pact.meetings.errors import DomainError, worded
+from pact.meetings.errors import worded
 
 # Every limit on what people type, in characters: the one place they are written. Services check
 # them; pages (maxlength, "0 of 1,000 characters") and page scripts read them from the server.
@@ -49,17 +49,16 @@ def strip_invisible_hazards(text: str) -> str:
 def clean_text(raw: object, *, field: str, max_length: int, multiline: bool = True) -> str:
     """Return the text to store, or raise `empty`, `too_long`, `invalid_characters` or `invalid_payload`."""
     if not isinstance(raw, str):
-        raise DomainError("invalid_payload", f"The {field} must be text.")
+        raise worded("invalid_payload", N_("The %(field)s must be text."), {"field": field})
     text = unicodedata.normalize("NFC", strip_invisible_hazards(raw.replace("\r\n", "\n").replace("\r", "\n"))).strip()
     if _FORBIDDEN.search(text) or (not multiline and _SINGLE_LINE_FORBIDDEN.search(text)):
-        raise DomainError(
-            "invalid_characters",
-            f"The {field} contains control characters that cannot be shown. Please retype it.",
-        )
+        raise worded("invalid_characters",
+                     N_("The %(field)s contains control characters that cannot be shown. Please retype it."),
+                     {"field": field})
     if not text:
         raise worded("empty", N_("The %(field)s is empty. Please write something first."), {"field": field})
     if len(text) > max_length:
         raise worded("too_long",
                      N_("The %(field)s is %(length)s characters long; the limit is %(limit)s. Please shorten it."),
-                     {"field": field, "length": f"{len(text):,}", "limit": f"{max_length:,}"}, limit=max_length)
+                     {"field": field, "length": len(text), "limit": max_length}, limit=max_length)
     return text

@@ -14,7 +14,7 @@ from sqlalchemy.orm import aliased
 from pact.extensions import db
 from pact.i18n import N_
 from pact.meetings import stages
-from pact.meetings.errors import DomainError, not_found
+from pact.meetings.errors import DomainError, not_found, worded
 from pact.meetings.issues import get_issue
 from pact.meetings.participants import require_active
 from pact.models import Issue, Meeting, Participant, Stage, Visibility, Vote, VoteKind
@@ -27,9 +27,9 @@ def vote_kind(meeting: Meeting) -> VoteKind:
 def _votable_issue(meeting: Meeting, issue_id: object, kind: VoteKind) -> Issue:
     issue = get_issue(meeting, issue_id)
     if not issue.is_public:
-        raise not_found("issue")
+        raise not_found(N_("issue"))
     if kind is VoteKind.PRIORITY and not issue.shortlisted:
-        raise DomainError("not_shortlisted", "Only issues on the shortlist can get priority votes.")
+        raise DomainError("not_shortlisted", N_("Only issues on the shortlist can get priority votes."))
     return issue
 
 
@@ -46,8 +46,8 @@ def _lock(participant: Participant) -> None:
 
 
 def cast_vote(meeting: Meeting, voter: Participant, issue_id: object, *, now: datetime) -> None:
-    require_active(voter, doing="vote")
-    stages.require_stage(meeting, Stage.SCHEDULED, Stage.LIVE, Stage.VOTING, doing="vote")
+    require_active(voter, doing=N_("vote"))
+    stages.require_stage(meeting, Stage.SCHEDULED, Stage.LIVE, Stage.VOTING, doing=N_("vote"))
     kind = vote_kind(meeting)
     if kind is VoteKind.PRIORITY:
         _cast_priority_vote(meeting, voter, issue_id, now=now)
@@ -72,8 +72,8 @@ def _device_voted(issue_id: Any, voter: Any, kind: VoteKind) -> Any:  # ids or S
 
 def _refuse_device_vote(issue: Issue, voter: Participant, kind: VoteKind) -> None:
     if voter.device_hash is not None and db.session.scalar(select(_device_voted(issue.id, voter, kind))):
-        raise DomainError("device_voted", "Someone using this browser has already voted for this issue under "
-                                          "another name. One browser has one vote per issue.")
+        raise DomainError("device_voted", N_("Someone using this browser has already voted for this issue under "
+                                             "another name. One browser has one vote per issue."))
 
 
 def _device_votes_used(meeting: Meeting, voter: Participant) -> int:
@@ -90,7 +90,7 @@ def _device_votes_used(meeting: Meeting, voter: Participant) -> int:
 def _insert_support_vote(meeting: Meeting, voter: Participant, issue_id: object, *, now: datetime) -> bool:
     """One support vote through the same statement as a batch. Returns False when nothing was inserted."""
     if not isinstance(issue_id, int) or isinstance(issue_id, bool):
-        raise DomainError("invalid_payload", "issue_id must be a whole number.")
+        raise DomainError("invalid_payload", N_("issue_id must be a whole number."))
     return (voter.id, issue_id) in insert_support_votes([(voter.id, issue_id)], now=now)
 
 
@@ -164,12 +164,9 @@ def _cast_priority_vote(meeting: Meeting, voter: Participant, issue_id: object, 
     _refuse_device_vote(issue, voter, VoteKind.PRIORITY)
     used = _device_votes_used(meeting, voter)
     if used >= meeting.votes_per_resident:
-        raise DomainError(
-            "vote_limit_reached",
-            f"You have used all {meeting.votes_per_resident} of your priority votes. "
-            "Take one back to vote for something else.",
-            limit=meeting.votes_per_resident,
-        )
+        raise worded("vote_limit_reached",
+                     N_("You have used all %(num)s of your priority votes. Take one back to vote for something else."),
+                     {"num": meeting.votes_per_resident}, limit=meeting.votes_per_resident)
     vote = Vote(issue_id=issue.id, participant_id=voter.id, kind=VoteKind.PRIORITY, created_at=now)
     try:
         with db.session.begin_nested():
@@ -179,8 +176,8 @@ def _cast_priority_vote(meeting: Meeting, voter: Participant, issue_id: object, 
 
 
 def retract_vote(meeting: Meeting, voter: Participant, issue_id: object) -> None:
-    require_active(voter, doing="change your votes")
-    stages.require_stage(meeting, Stage.SCHEDULED, Stage.LIVE, Stage.VOTING, doing="change your votes")
+    require_active(voter, doing=N_("change your votes"))
+    stages.require_stage(meeting, Stage.SCHEDULED, Stage.LIVE, Stage.VOTING, doing=N_("change your votes"))
     kind = vote_kind(meeting)
     issue = get_issue(meeting, issue_id)
     _lock(voter)

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from pact.extensions import db
+from pact.i18n import N_
 from pact.meetings.errors import DomainError, forbidden
 from pact.models import AnswerWatch, Issue, MailEvent, MailKind, Meeting, Participant, ProgressUpdate, Stage
 from pact.notifications import tokens
@@ -75,9 +76,9 @@ def issue_answered(issue: Issue, now: datetime) -> MailEvent | None:
 def watch_answer(issue: Issue, participant: Participant, raw_email: object, *, now: datetime) -> AnswerWatch:
     """The author of an issue asks for one e-mail when it is answered, and nothing else."""
     if issue.participant_id != participant.id:
-        raise forbidden("Only the resident who raised an issue can ask to be told when it is answered.")
+        raise forbidden(N_("Only the resident who raised an issue can ask to be told when it is answered."))
     if issue.meeting.stage is Stage.CLOSED:
-        raise DomainError("wrong_stage", "This meeting has closed; its summary is on the beat's page.")
+        raise DomainError("wrong_stage", N_("This meeting has closed; its summary is on the beat's page."))
     email = tokens.normalise_email(raw_email)
     digest = tokens.address_hash(email)
     watch = db.session.scalar(select(AnswerWatch).where(AnswerWatch.issue_id == issue.id,

@@ -85,8 +85,8 @@ def pending_confirmation(token: object, *, now: datetime) -> Subscription:
         raise tokens.invalid_link()
     tokens.verify(str(token), "confirm", sub.id, sub.confirm_nonce)
     if sub.confirm_expires_at is None or sub.confirm_expires_at <= now:
-        raise DomainError("link_expired", "This confirmation link has expired (links last 48 hours). "
-                                          "Subscribe again to get a new one.")
+        raise DomainError("link_expired", N_("This confirmation link has expired (links last 48 hours). "
+                                             "Subscribe again to get a new one."))
     return sub
 
 
@@ -105,7 +105,7 @@ def find_managed(token: object) -> Subscription:
     """The subscription a manage or unsubscribe link names (the link in every e-mail)."""
     sub = db.session.get(Subscription, tokens.token_id(token))
     if sub is None:
-        raise DomainError("invalid_link", "This subscription has ended: there is nothing left to manage.")
+        raise DomainError("invalid_link", N_("This subscription has ended: there is nothing left to manage."))
     tokens.verify(str(token), "manage", sub.id, sub.manage_nonce)
     return sub
 
@@ -113,7 +113,7 @@ def find_managed(token: object) -> Subscription:
 def change_topics(sub: Subscription, chosen: list[str]) -> None:
     picked = {t for t in chosen if t in TOPICS}
     if not picked:
-        raise DomainError("no_topics", "Tick at least one kind of e-mail, or unsubscribe to stop them all.")
+        raise DomainError("no_topics", N_("Tick at least one kind of e-mail, or unsubscribe to stop them all."))
     _apply_topics(sub, picked)
     db.session.flush()
 

@@ -13,6 +13,7 @@ import secrets
 
 from flask import current_app
 
+from pact.i18n import N_
 from pact.meetings.errors import DomainError
 
 EMAIL = re.compile(r"^[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[^@\s<>\"',;]+$")
@@ -47,16 +48,16 @@ def verify(token: str, purpose: str, row_id: int, nonce: str | None) -> None:
 
 
 def invalid_link() -> DomainError:
-    return DomainError("invalid_link", "This link is not valid or has already been used. "
-                                       "Links in our e-mails work once; ask for a new one.")
+    return DomainError("invalid_link", N_("This link is not valid or has already been used. "
+                                          "Links in our e-mails work once; ask for a new one."))
 
 
 def normalise_email(raw: object) -> str:
     email = raw.strip().lower() if isinstance(raw, str) else ""
     if not email:
-        raise DomainError("empty", "Enter your e-mail address.")
+        raise DomainError("empty", N_("Enter your e-mail address."))
     if len(email) > 254 or not EMAIL.match(email):
-        raise DomainError("invalid_email", "That does not look like an e-mail address (name@example.org).")
+        raise DomainError("invalid_email", N_("That does not look like an e-mail address (name@example.org)."))
     return email
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pact.extensions import db
 from pact.i18n import N_
-from pact.meetings.errors import DomainError
+from pact.meetings.errors import DomainError, worded
 from pact.models import Beat
 from pact.places.boundaries import boundary_of, import_boundary
 from pact.places.lookup import beat_id_at
@@ -17,9 +17,13 @@ __all__ = ["boundary_of", "find_beat_at", "find_beat_by_postcode", "import_bound
            "parse_point"]
 
 
-def outside_every_beat(where: str) -> DomainError:
-    return DomainError("outside_beats", f"{where} is outside every beat that uses PACT Live here. "
-                                        "Your force's website lists every neighbourhood team.")
+def outside_every_beat(postcode: str | None = None) -> DomainError:
+    """A postcode (or, without one, the place) outside every beat."""
+    if postcode is None:
+        return DomainError("outside_beats", N_("That place is outside every beat that uses PACT Live here. "
+                                               "Your force's website lists every neighbourhood team."))
+    return worded("outside_beats", N_("%(postcode)s is outside every beat that uses PACT Live here. "
+                                      "Your force's website lists every neighbourhood team."), {"postcode": postcode})
 
 
 def parse_point(lat: str | None, lng: str | None) -> tuple[float, float]:
@@ -37,7 +41,7 @@ def find_beat_at(lat: float, lng: float) -> Beat:
     """The beat covering the point; `outside_beats` when none does."""
     beat_id = beat_id_at(lat, lng)
     if beat_id is None:
-        raise outside_every_beat("That place")
+        raise outside_every_beat()
     return db.session.get_one(Beat, beat_id)
 
 
@@ -46,8 +50,9 @@ def find_beat_by_postcode(raw: str) -> Beat:
     code = normalise_postcode(raw)
     point = point_of(code)
     if point is None:
-        raise DomainError("unknown_postcode", f"We don't know the postcode {display_postcode(code)}. "
-                                              "Check it, or use your location instead.")
+        raise worded("unknown_postcode", N_("We don't know the postcode %(postcode)s. "
+                                                "Check it, or use your location instead."),
+                     {"postcode": display_postcode(code)})
     beat_id = beat_id_at(*point)
     if beat_id is None:
         raise outside_every_beat(display_postcode(code))

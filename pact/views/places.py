@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, request, url_for
 
 from pact import places
-from pact.i18n import N_, translate
+from pact.i18n import N_, translate_error
 from pact.meetings.errors import DomainError, http_status
 
 places_bp = Blueprint("places", __name__)
@@ -26,6 +26,6 @@ def find():
             raise DomainError("invalid_postcode", N_("Enter a full postcode, like LS6 1AN, or use your location."))
     except DomainError as error:
         status = HTTP_STATUS.get(error.code) or http_status(error)
-        return render_template("public/find.html", error=error, message=translate(error.message),
+        return render_template("public/find.html", error=error, message=translate_error(error),
                                postcode=postcode), status
     return redirect(url_for("public.beat", slug=beat.slug), 302)

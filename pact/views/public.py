@@ -5,16 +5,18 @@ import secrets
 from datetime import timedelta
 
 from flask import Blueprint, current_app, make_response, render_template, request, send_from_directory
+from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy import select
 
 from pact.extensions import db
+from pact.i18n import N_, translate
 from pact.meetings import issues as issue_service
 from pact.meetings import summary, voting
 from pact.meetings.errors import not_found
 from pact.meetings.permissions import can_moderate
 from pact.meetings.progress import review_items
-from pact.meetings.safeguarding import HOLD_LABELS, policy_paragraphs
+from pact.meetings.safeguarding import HOLD_LABELS, POLICY, policy_paragraphs
 from pact.meetings.stages import STAGE_LABELS
 from pact.meetings.text import LIMITS
 from pact.models import Beat, Meeting, Stage, VoteKind, utcnow
@@ -57,14 +59,14 @@ def home():
 def get_beat(slug: str) -> Beat:
     beat = db.session.scalar(select(Beat).where(Beat.slug == slug))
     if beat is None:
-        raise not_found("beat")
+        raise not_found(N_("beat"))
     return beat
 
 
 def get_meeting_or_404(meeting_id: int) -> Meeting:
     meeting = db.session.get(Meeting, meeting_id)
     if meeting is None:
-        raise not_found("meeting")
+        raise not_found(N_("meeting"))
     return meeting
 
 
@@ -82,7 +84,7 @@ def _outline(beat: Beat) -> str | None:
     from pact.places.outline import outline_svg
 
     area = boundary_of(beat)
-    return outline_svg(area, label=f"Outline of the area {beat.name} covers") if area is not None else None
+    return outline_svg(area, label=gettext("Outline of the area %(beat)s covers", beat=beat.name)) if area is not None else None
 
 
 @public_bp.get("/meetings/<int:meeting_id>")
@@ -110,4 +112,4 @@ def room(meeting_id: int):
 def moderation_policy():
     """How posts are moderated and what is held; the force's wording from SAFEGUARDING_POLICY."""
     return render_template("public/moderation_policy.html",
-                           paragraphs=policy_paragraphs(current_app.config.get("SAFEGUARDING_POLICY")))
+                           paragraphs=policy_paragraphs(translate(current_app.config.get("SAFEGUARDING_POLICY") or POLICY)))

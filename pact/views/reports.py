@@ -6,10 +6,12 @@ are attachments that are never cached; staff downloads are recorded in the audit
 from __future__ import annotations
 
 from flask import Blueprint, Response, render_template, request
+from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from pact import export, localtime
 from pact.evidence.referrals import referral_labels
+from pact.i18n import HTML_LANG, N_, current_language, translate
 from pact.meetings import audit, reporting, summary
 from pact.meetings.errors import DomainError, forbidden
 from pact.meetings.permissions import can_moderate, can_see_beat
@@ -47,8 +49,8 @@ def summary_page(meeting_id: int):
     """The closed meeting's public summary: reads without JavaScript and prints cleanly."""
     meeting = get_meeting_or_404(meeting_id)
     if meeting.stage is not Stage.CLOSED:
-        raise DomainError("not_found", "This meeting has not closed yet, so it has no summary. "
-                                       "Its agreed priorities appear here when it closes.")
+        raise DomainError("not_found", N_("This meeting has not closed yet, so it has no summary. "
+                                          "Its agreed priorities appear here when it closes."))
     data = summary.meeting_summary(meeting)
     referred = referral_labels([i["id"] for i in data["issues"]], partners())  # "Referred to the council"
     return render_template("public/summary.html", meeting=meeting, data=data, referred=referred,
@@ -116,14 +118,16 @@ def atom(slug: str):
             entry_id = f"{beat_url}#progress-{item['update_id']}"
         entries.append({**item, "id": entry_id, "link": link})
     entries.extend(_schedule_entries(beat))
-    head = {"id": beat_url, "title": f"{beat.name}: PACT priorities and progress", "link": beat_url,
-            "self_link": absolute_url("reports.atom", slug=beat.slug), "updated": beat.created_at,
-            "author": f"{beat.name} neighbourhood team",
-            "subtitle": "What residents raised, what the meeting agreed, and what was done."}
+    head = {"id": beat_url, "title": gettext("%(beat)s: PACT priorities and progress", beat=beat.name),
+            "link": beat_url, "self_link": absolute_url("reports.atom", slug=beat.slug), "updated": beat.created_at,
+            "author": gettext("%(beat)s neighbourhood team", beat=beat.name),
+            "subtitle": gettext("What residents raised, what the meeting agreed, and what was done."),
+            "lang": HTML_LANG[current_language()]}
     return feed(export.feed_atom(head, entries), "application/atom+xml")
 
 
-ANNOUNCED = {"scheduled": "Meeting scheduled", "rescheduled": "Meeting rescheduled", "cancelled": "Meeting cancelled"}
+ANNOUNCED = {"scheduled": N_("Meeting scheduled: %(title)s"), "rescheduled": N_("Meeting rescheduled: %(title)s"),
+             "cancelled": N_("Meeting cancelled: %(title)s")}
 
 
 def _schedule_entries(beat) -> list[dict]:
@@ -133,14 +137,15 @@ def _schedule_entries(beat) -> list[dict]:
         meeting = item["meeting"]
         link = absolute_url("public.room", meeting_id=meeting.id)
         when = localtime.span(meeting.starts_at, meeting.ends_at)
-        place = meeting.venue or "online (PACT Live)"
+        values = {"title": meeting.title, "when": when, "place": meeting.venue or gettext("online (PACT Live)"),
+                  "reason": meeting.cancel_reason, "link": link}
         if item["kind"] == "cancelled":
-            text = f"{meeting.title}, planned for {when}, is cancelled. Reason: {meeting.cancel_reason}"
+            text = gettext("%(title)s, planned for %(when)s, is cancelled. Reason: %(reason)s", **values)
         elif item["kind"] == "rescheduled":
-            text = f"{meeting.title} is now {when}, {place}."
+            text = gettext("%(title)s is now %(when)s, %(place)s.", **values)
         else:
-            text = f"{meeting.title}: {when}, {place}. Join from any browser: {link}"
+            text = gettext("%(title)s: %(when)s, %(place)s. Join from any browser: %(link)s", **values)
         entries.append({"id": f"{link}#{item['kind']}-{item['sequence']}", "link": link, "updated": item["updated"],
-                        "published": item["updated"], "title": f"{ANNOUNCED[item['kind']]}: {meeting.title}",
+                        "published": item["updated"], "title": translate(ANNOUNCED[item["kind"]]) % {"title": meeting.title},
                         "summary": text, "author": None})
     return entries

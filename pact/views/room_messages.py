@@ -1,6 +1,6 @@
 """The room's page-script messages in the reader's language, rendered into `data-messages`.
 
-The scripts (static/room.js, pulse.js, notify.js, share.js, stream.js, find.js, hybrid.js) read
+The scripts (static/room.js, pulse.js, notify.js, stream.js, hybrid.js, closing.js) read
 `PACT.room.messages.KEY` and fill `%(name)s` placeholders themselves (room.js `PACT.room.t`), so
 each message is written once here, marked with `gettext` for Babel, and never copied into a script.
 Staff-only controls stay English.
@@ -72,12 +72,17 @@ def room_messages() -> dict[str, str]:
         "call_999": gettext("Call 999"),
         "samaritans": gettext("Samaritans 116 123"),
         "call_101": gettext("Call 101"),
-        # pulse.js, notify.js, share.js, hybrid.js
+        # pulse.js, notify.js, hybrid.js
         "pulse_choose": gettext("Choose an answer to at least one question."),
         "pulse_saved": gettext("Thank you: your answers are saved. You can change them."),
         "notify_saved": gettext("Thank you: we will e-mail you once, when it is answered."),
-        "link_copied": gettext("Link copied."),
-        "copy_by_hand": gettext("Select the address and copy it."),
+        # closing.js: residents' verdicts on the last meeting's priorities
+        "verdict_question": gettext("Was it dealt with?"),
+        "verdict_dealt_with": gettext("Dealt with"),
+        "verdict_not_dealt_with": gettext("Not dealt with"),
+        "verdict_thanks_dealt_with": gettext("Thanks: you said it was dealt with."),
+        "verdict_thanks_not_dealt_with": gettext("Thanks: you said it was not dealt with."),
+        "verdict_counts": gettext("Residents say: %(dealt_with)s dealt with, %(not_dealt_with)s not dealt with"),
         "raised_in_room": gettext("Raised in the room"),
         "online_and_room": gettext("Online: %(online)s · In the room: %(room)s"),
     }

@@ -9,9 +9,11 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, render_template
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 
 from pact import export, localtime
-from pact.meetings.errors import DomainError
+from pact.i18n import N_
+from pact.meetings.errors import worded
 from pact.models import Meeting, Stage, utcnow
 from pact.scheduling import queries
 from pact.scheduling.streams import recognise
@@ -55,7 +57,8 @@ def qr_svg(text: str, *, title: str) -> bytes:
 def qr(meeting_id: int) -> ResponseReturnValue:
     """Public: a QR code of the room's address, for posters, slides and newsletters."""
     meeting = get_meeting_or_404(meeting_id)
-    response = Response(qr_svg(room_url(meeting), title=f"QR code: {meeting.title}"), mimetype="image/svg+xml")
+    response = Response(qr_svg(room_url(meeting), title=gettext("QR code: %(title)s", title=meeting.title)),
+                        mimetype="image/svg+xml")
     response.headers["Cache-Control"] = "public, max-age=3600"
     return response
 
@@ -65,8 +68,8 @@ def poster(meeting_id: int) -> ResponseReturnValue:
     """Public: an A4 poster (one printed page) with title, time, place, QR code and the address."""
     meeting = get_meeting_or_404(meeting_id)
     if meeting.stage is Stage.CANCELLED:
-        raise DomainError("not_found", "This meeting was cancelled, so it has no poster. "
-                                       f"Reason given: {meeting.cancel_reason}")
+        raise worded("not_found", N_("This meeting was cancelled, so it has no poster. Reason given: %(reason)s"),
+                     {"reason": meeting.cancel_reason})
     return render_template("public/poster.html", meeting=meeting, room_url=room_url(meeting))
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField
@@ -17,7 +18,7 @@ from wtforms.validators import Length
 
 from pact.delivery import dispatch_soon
 from pact.extensions import csrf
-from pact.i18n import N_
+from pact.i18n import N_, translate, translate_error
 from pact.live import limits
 from pact.meetings.errors import DomainError, http_status
 from pact.models import utcnow
@@ -66,7 +67,7 @@ def subscribe(slug: str):
     form = SubscribeForm()
     error, status, retry_after = None, 200, None
     if not form.validate_on_submit():
-        error, status = "This form has expired or did not come from this site. Reload the page and try again.", 400
+        error, status = gettext("This form has expired or did not come from this site. Reload the page and try again."), 400
     else:
         try:
             email = tokens.normalise_email(form.email.data)
@@ -74,7 +75,7 @@ def subscribe(slug: str):
             subscriptions.request_subscription(beat, email, _chosen(form), now=utcnow())
         except DomainError as exc:
             discard()
-            error, status, retry_after = exc.message, http_status(exc), exc.extra.get("retry_after")
+            error, status, retry_after = translate_error(exc), http_status(exc), exc.extra.get("retry_after")
         else:
             after_commit(dispatch_soon)
             return render_template("subscriptions/requested.html", beat=beat)
@@ -104,7 +105,7 @@ def confirm(token: str):
         sub = subscriptions.pending_confirmation(token, now=utcnow())
     except DomainError as exc:
         discard()
-        return render_template("subscriptions/link_error.html", message=exc.message), http_status(exc)
+        return render_template("subscriptions/link_error.html", message=translate_error(exc)), http_status(exc)
     return render_template("subscriptions/confirm.html", sub=sub, beat=sub.beat, form=form)
 
 
@@ -114,7 +115,7 @@ def manage(token: str):
     try:
         sub = subscriptions.find_managed(token)
     except DomainError as exc:
-        return render_template("subscriptions/link_error.html", message=exc.message), http_status(exc)
+        return render_template("subscriptions/link_error.html", message=translate_error(exc)), http_status(exc)
     form = TopicsForm(**({} if request.method == "POST" else {t: getattr(sub, t) for t in subscriptions.TOPICS}))
     error, status = None, 200
     if form.validate_on_submit():
@@ -122,12 +123,12 @@ def manage(token: str):
             subscriptions.change_topics(sub, _chosen(form))
         except DomainError as exc:
             discard()
-            error, status = exc.message, http_status(exc)
+            error, status = translate_error(exc), http_status(exc)
         else:
-            flash("Saved: you will get the e-mails you ticked.", "success")
+            flash(gettext("Saved: you will get the e-mails you ticked."), "success")
             return redirect(url_for("subscriptions.manage", token=token))
     elif form.is_submitted():
-        error, status = "This form has expired. Reload the page and try again.", 400
+        error, status = gettext("This form has expired. Reload the page and try again."), 400
     return render_template("subscriptions/manage.html", sub=sub, beat=sub.beat, form=form, token=token,
                            unsubscribe_form=PlainForm(prefix="leave"), error=error), status
 
@@ -142,7 +143,7 @@ def unsubscribe(token: str):
     except DomainError as exc:
         if request.method == "POST" and exc.code == "invalid_link":
             return render_template("subscriptions/unsubscribed.html", beat=None)  # already gone: same result
-        return render_template("subscriptions/link_error.html", message=exc.message), http_status(exc)
+        return render_template("subscriptions/link_error.html", message=translate_error(exc)), http_status(exc)
     if request.method == "GET":
         return render_template("subscriptions/unsubscribe.html", sub=sub, beat=sub.beat, token=token)
     one_click = request.form.get("List-Unsubscribe") == "One-Click"
@@ -156,7 +157,8 @@ def unsubscribe(token: str):
 @subscriptions_bp.get("/privacy")
 def privacy():
     """The force's privacy notice for e-mail addresses (PRIVACY_NOTICE in configuration)."""
-    paragraphs = [p.strip() for p in str(current_app.config.get("PRIVACY_NOTICE") or "").split("\n\n") if p.strip()]
+    notice = translate(str(current_app.config.get("PRIVACY_NOTICE") or ""))  # the default's Welsh; a force's own as written
+    paragraphs = [p.strip() for p in notice.split("\n\n") if p.strip()]
     return render_template("subscriptions/privacy.html", paragraphs=paragraphs)
 
 

@@ -37,3 +37,53 @@ def test_a_welsh_reserved_name_refusal(app, connect, meeting):
     sock = connect(browser)
     ack = call(sock, "join", {"meeting_id": meeting.id, "display_name": "PC Smith"})
     assert ack["error"] == "reserved_name" and ack["message"].startswith("Mae enwau sy'n edrych fel teitl")
+
+
+def _welsh_resident(app, resident, meeting, name="Alys"):
+    browser = app.test_client()
+    browser.get(f"/meetings/{meeting.id}?lang=cy")
+    return resident(name, http_client=browser)
+
+
+def test_refusals_with_values_come_back_in_welsh(app, resident, meeting):
+    """Messages with values (worded templates) are translated, then filled: not_found, invalid_payload,
+    invalid_category and rate_limited, with the numbers the resident needs."""
+    alys, _ = _welsh_resident(app, resident, meeting)
+    missing = call(alys, "vote", {"issue_id": 999999})
+    assert missing["error"] == "not_found" and missing["message"] == "Nid yw'r mater yn bodoli (neu nid yw ar gael mwyach)."
+    wrong = call(alys, "vote", {"issue_id": "seven"})
+    assert wrong["error"] == "invalid_payload" and wrong["message"] == "Rhaid i 'issue_id' fod yn rhif cyfan."
+    category = call(alys, "post_issue", {"text": "Sbwriel ar y stryd", "category": "dragons"})
+    assert category["error"] == "invalid_category" and category["message"].startswith("Dewiswch gategori o'r rhestr")
+    acks = [call(alys, "post_issue", {"text": f"Problem {n} ar ein ffordd ni"}) for n in range(6)]
+    limited = acks[-1]
+    assert limited["error"] == "rate_limited" and limited["retry_after"] >= 1
+    assert limited["message"] == (f"Rydych chi'n gwneud hynny'n rhy aml. Arhoswch {limited['retry_after']} eiliad a "
+                                  "rhowch gynnig arall arni.")
+
+
+def test_a_muted_welsh_resident_is_told_in_welsh(app, resident, meeting, officer_sock):
+    alys, ack = _welsh_resident(app, resident, meeting)
+    assert call(officer_sock, "mute", {"participant_id": ack["participant"]["id"]})["ok"]
+    refused = call(alys, "post_issue", {"text": "Rwy'n dal yma"})
+    assert refused["error"] == "muted"
+    assert refused["message"] == ("Mae cymedrolwr wedi eich tawelu yn y cyfarfod hwn, felly ni allwch bostio. "
+                                  "Gallwch wylio o hyd.")
+
+
+def test_every_hold_code_tells_a_welsh_author_in_welsh(app):
+    """Each hold code's message has its own Welsh entry (not only emergency and welfare)."""
+    from pact.i18n import translate
+    from pact.meetings.safeguarding import CODES, MESSAGES
+
+    with app.test_request_context("/?lang=cy"):
+        welsh = {code: translate(MESSAGES[code]) for code in CODES}
+    assert [code for code in CODES if welsh[code] == MESSAGES[code]] == []
+    assert all("999" in welsh[code] for code in CODES)
+
+
+def test_a_welsh_author_of_a_post_with_a_phone_number_is_told_in_welsh(app, resident, meeting):
+    alys, _ = _welsh_resident(app, resident, meeting)
+    held = call(alys, "post_issue", {"text": "Ffoniwch fi ar 07700 900123 am y sbwriel"})
+    assert held["ok"] and held["hold"] == "phone_number"
+    assert held["message"].startswith("Mae eich neges yn aros am swyddog") and "rhif ffôn" in held["message"]

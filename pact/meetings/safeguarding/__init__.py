@@ -53,9 +53,7 @@ HOLD_LABELS = {
     "check_failed": "The automatic check could not finish",
 }
 
-WHERE_TO_GO = ("If someone is in danger or a crime is happening now, call 999. To report a crime that is not an "
-               "emergency, call 101 or use your force's online reporting.")
-
+# Each hold's whole message, one catalogue entry each (translated where shown: pact/live/handlers.py).
 MESSAGES: dict[str, str] = {
     "emergency": N_(
         "Your post has not been published: it reads like an emergency or a crime happening now. If someone is in "
@@ -69,24 +67,52 @@ MESSAGES: dict[str, str] = {
         "This meeting is not watched for emergencies; to report something that is not an emergency, call 101 or "
         "use your force's online reporting. An officer will read your post before anyone else can see it."
     ),
-    "accusation": ("Your post is waiting for an officer because it seems to accuse a named person. We can't publish "
-                   "accusations against people in an open meeting; please report what you know to 101 or online, "
-                   "or anonymously to Crimestoppers. "),
-    "phone_number": "Your post is waiting for an officer because it seems to contain a phone number. ",
-    "email_address": "Your post is waiting for an officer because it seems to contain an e-mail address. ",
-    "vehicle_registration": "Your post is waiting for an officer because it seems to contain a vehicle registration. ",
-    "street_address": "Your post is waiting for an officer because it seems to contain a house number and street. ",
-    "word_list": "Your post is waiting for an officer because it uses words we check before they appear publicly. ",
-    "premoderated": "Thanks — an officer will check your post before it appears to everyone. ",
-    "check_failed": "Your post is waiting for an officer: our automatic check could not finish, so an officer will "
-                    "read it before it appears. ",
+    "accusation": N_(
+        "Your post is waiting for an officer because it seems to accuse a named person. We can't publish "
+        "accusations against people in an open meeting; please report what you know to 101 or online, or "
+        "anonymously to Crimestoppers. If someone is in danger or a crime is happening now, call 999. To "
+        "report a crime that is not an emergency, call 101 or use your force's online reporting."
+    ),
+    "phone_number": N_(
+        "Your post is waiting for an officer because it seems to contain a phone number. We don't show "
+        "personal details publicly, to protect you and others; an officer will read it before anyone else can"
+        " see it. If someone is in danger or a crime is happening now, call 999. To report a crime that is "
+        "not an emergency, call 101 or use your force's online reporting."
+    ),
+    "email_address": N_(
+        "Your post is waiting for an officer because it seems to contain an e-mail address. We don't show "
+        "personal details publicly, to protect you and others; an officer will read it before anyone else can"
+        " see it. If someone is in danger or a crime is happening now, call 999. To report a crime that is "
+        "not an emergency, call 101 or use your force's online reporting."
+    ),
+    "vehicle_registration": N_(
+        "Your post is waiting for an officer because it seems to contain a vehicle registration. We don't "
+        "show personal details publicly, to protect you and others; an officer will read it before anyone "
+        "else can see it. If someone is in danger or a crime is happening now, call 999. To report a crime "
+        "that is not an emergency, call 101 or use your force's online reporting."
+    ),
+    "street_address": N_(
+        "Your post is waiting for an officer because it seems to contain a house number and street. We don't "
+        "show personal details publicly, to protect you and others; an officer will read it before anyone "
+        "else can see it. If someone is in danger or a crime is happening now, call 999. To report a crime "
+        "that is not an emergency, call 101 or use your force's online reporting."
+    ),
+    "word_list": N_(
+        "Your post is waiting for an officer because it uses words we check before they appear publicly. If "
+        "someone is in danger or a crime is happening now, call 999. To report a crime that is not an "
+        "emergency, call 101 or use your force's online reporting."
+    ),
+    "premoderated": N_(
+        "Thanks — an officer will check your post before it appears to everyone. If someone is in danger or a"
+        " crime is happening now, call 999. To report a crime that is not an emergency, call 101 or use your "
+        "force's online reporting."
+    ),
+    "check_failed": N_(
+        "Your post is waiting for an officer: our automatic check could not finish, so an officer will read "
+        "it before it appears. If someone is in danger or a crime is happening now, call 999. To report a "
+        "crime that is not an emergency, call 101 or use your force's online reporting."
+    ),
 }
-_PERSONAL = ("We don't show personal details publicly, to protect you and others; an officer will read it before "
-             "anyone else can see it. ")
-for _code in PERSONAL_DATA:
-    MESSAGES[_code] += _PERSONAL
-for _code in (*PERSONAL_DATA, "accusation", "word_list", "premoderated", "check_failed"):
-    MESSAGES[_code] += WHERE_TO_GO
 
 # Ready-made officer replies (SAFEGUARDING_REPLIES in config replaces the list).
 REPLIES: tuple[dict[str, str], ...] = (
@@ -197,7 +223,7 @@ def reply_text(replies: Iterable[Mapping[str, str]], key: object) -> str:
     return ""
 
 
-POLICY = """\
+POLICY = N_("""\
 Meetings on this site are open: anyone can read what residents post. To keep them safe for everyone, \
 an automatic check reads each post before it appears, and holds some for an officer to read first.
 
@@ -212,7 +238,7 @@ struggling, Samaritans are there day and night, free, on 116 123.
 
 An officer may publish a held post as it is, publish it with personal details taken out, answer it, or \
 hide it, and tells you why. Your original words are kept only for the officers of this beat. Every \
-moderation decision is recorded in an audit log that inspectors can check."""
+moderation decision is recorded in an audit log that inspectors can check.""")
 
 
 def policy_paragraphs(configured: str | None = None) -> list[str]:

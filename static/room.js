@@ -434,6 +434,9 @@
       answer.appendChild(el("p", null, issue.answer.text));
       li.appendChild(answer);
     }
+    (issue.referred_to || []).forEach(function (r) {  // passed to a partner agency: "Referred to the council"
+      li.appendChild(el("p", "referral small", t("referred_to", { partner: messages["partner:" + r.partner] || r.name })));
+    });
     if (isStaff() && state.expanded.has(issue.id)) {
       var controls = staffControls(issue, headingId);
       controls.id = "manage-" + issue.id;

@@ -14,10 +14,10 @@ from typing import Any
 from sqlalchemy import Select, select
 
 from pact.evidence import SMALL_NUMBER
-from pact.evidence.attendance import Attendance, meeting_attendance
+from pact.evidence.attendance import Attendance, meeting_figures
 from pact.evidence.demographics import participation_profile
 from pact.evidence.followthrough import FollowThrough, follow_through
-from pact.evidence.pulse import PulseFigures, pulse_figures
+from pact.evidence.pulse import PulseFigures
 from pact.evidence.referrals import open_by_partner, referral_row, referrals_for
 from pact.extensions import db
 from pact.meetings.reporting import Filters
@@ -28,6 +28,7 @@ CSV_COLUMNS = (
     "returning_participants", "first_time_participants", "posted", "voted", "issues_raised", "issues_answered",
     "share_answered", "median_minutes_to_answer", "holds", "hidden_posts", "priorities_agreed", "done_on_time",
     "late", "carried_over", "verdicts", "dealt_with_share", "pulse_responses", "listened_mean", "confidence_mean",
+    "in_room", "issues_raised_in_room",
 )
 
 
@@ -59,6 +60,7 @@ class HeldMeeting:
     starts_at: datetime
     stage: Stage
     peak_watching: int
+    room_size: int | None
 
 
 def held_meetings(filters: Filters) -> list[HeldMeeting]:
@@ -67,9 +69,9 @@ def held_meetings(filters: Filters) -> list[HeldMeeting]:
         return []
     beats = {b.id: b for b in filters.beats}
     query = _held(select(Meeting.id, Meeting.beat_id, Meeting.title, Meeting.starts_at, Meeting.stage,
-                         Meeting.peak_watching), filters).order_by(Meeting.starts_at, Meeting.id)
-    return [HeldMeeting(r.id, r.beat_id, beats[r.beat_id], r.title, r.starts_at, r.stage, r.peak_watching)
-            for r in db.session.execute(query)]
+                         Meeting.peak_watching, Meeting.room_size), filters).order_by(Meeting.starts_at, Meeting.id)
+    return [HeldMeeting(r.id, r.beat_id, beats[r.beat_id], r.title, r.starts_at, r.stage, r.peak_watching,
+                        r.room_size) for r in db.session.execute(query)]
 
 
 def held_scope(filters: Filters) -> Select:
@@ -110,7 +112,9 @@ def _combine(rows: list[dict[str, Any]], atts: list[Attendance], fts: list[Follo
     return {
         "meetings": len(rows), "peak_watching": max((r["peak_watching"] for r in rows), default=0),
         **{k: _sum(rows, k) for k in ("unique_watched", "participants", "first_time_participants",
-                                      "returning_participants", "posted", "voted", "hidden_posts")},
+                                      "returning_participants", "posted", "voted", "hidden_posts", "in_room",
+                                      "issues_raised_in_room")},
+        "online": _sum(rows, "participants"),
         "issues_raised": raised, "issues_answered": answered, "share_answered": answered / raised if raised else None,
         "median_minutes_to_answer": round(statistics.median(minutes), 1) if minutes else None,
         "holds": dict(sorted(holds.items())), "holds_total": sum(holds.values()),
@@ -122,8 +126,8 @@ def evidence_report(filters: Filters, *, today: date, partners: Mapping[str, str
     """Everything the evidence page, the CSV and the pack show for `filters`."""
     meetings = held_meetings(filters)
     ids, scope = [m.id for m in meetings], held_scope(filters)
-    atts = meeting_attendance(meetings, scope=scope)
-    fts, pulses = follow_through(ids, today=today, scope=scope), pulse_figures(ids, scope=scope)
+    atts, pulses = meeting_figures(meetings, scope=scope)  # stored at each close: few rows to read
+    fts = follow_through(ids, today=today, scope=scope)  # live: "overdue" depends on today
     rows = [_meeting_row(m, atts[m.id], fts[m.id], pulses[m.id]) for m in meetings]
     by_beat: dict[int, list[int]] = {}
     for n, _meeting_id in enumerate(ids):

@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
+import orjson
 from sqlalchemy import Select, distinct, func, select, union
 
 from pact.evidence.pulse import PulseFigures, lock_meeting, pulse_figures
@@ -146,7 +147,7 @@ def _stored(meeting_ids: list[int], scope: Select | None) -> tuple[dict[int, Att
     atts, pulses = {}, {}
     for meeting_id, data, pulse in rows:
         if meeting_id in wanted:
-            atts[meeting_id] = Attendance(**json.loads(data))
+            atts[meeting_id] = Attendance(**orjson.loads(data))
             if pulse is not None:
                 pulses[meeting_id] = PulseFigures.from_json(pulse)
     return atts, pulses

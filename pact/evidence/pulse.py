@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import orjson
 from sqlalchemy import Select, func, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -102,7 +103,7 @@ class PulseFigures:
 
     @classmethod
     def from_json(cls, text: str) -> PulseFigures:
-        data = json.loads(text)
+        data = orjson.loads(text)
         return cls(data["responses"], tuple(data["listened"]), tuple(data["confidence"]))
 
     @classmethod

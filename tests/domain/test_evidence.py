@@ -1,13 +1,16 @@
 """Every evidence figure against scripted meetings whose figures are known (see evidence_script.py)."""
+import json
+
 import pytest
+from sqlalchemy import delete
 
 from pact.evidence import attendance, followthrough, pulse
 from pact.evidence.demographics import participation_profile
 from pact.evidence.report import csv_rows, evidence_report
 from pact.extensions import db
-from pact.meetings import progress, stages
+from pact.meetings import issues, moderation, priorities, progress, stages
 from pact.meetings.errors import DomainError
-from pact.meetings.participants import join_resident
+from pact.meetings.participants import hash_secret, join_resident
 from pact.meetings.reporting import Filters
 from pact.models import Stage
 from tests.domain.evidence_script import TODAY, at, join, script_first, script_second
@@ -189,7 +192,6 @@ def test_closed_meetings_are_counted_once_and_kept(scripted):
 
 from sqlalchemy import select  # noqa: E402
 
-
 # --- stored at the close, kept current after it ------------------------------------------------
 
 def _kept(meeting):
@@ -203,7 +205,7 @@ def test_closing_stores_the_meetings_figures(beat, officer):
     first, _ = script_first(beat, officer)  # closed by priorities.close_meeting
     kept = _kept(first)
     assert kept is not None and kept.version == attendance.FIGURES_VERSION
-    assert attendance.Attendance(**__import__("json").loads(kept.data)).as_dict() == \
+    assert attendance.Attendance(**json.loads(kept.data)).as_dict() == \
         attendance.count_attendance([first])[first.id].as_dict()
     assert pulse.PulseFigures.from_json(kept.pulse).responses == 0
 
@@ -247,7 +249,8 @@ def test_in_room_attendance_is_counted_apart_from_online(beat, officer, make_bea
 
     first, _ = script_first(beat, officer)  # online only: nobody counted in a room
     hall = schedule_meeting(beat, "January PACT (hybrid)", at(TODAY_START, 60 * 24 * 30), stage=Stage.LIVE)
-    ann, zoe = join(hall, "Ann", "a"), join(hall, "Zoe", "z")
+    join(hall, "Ann", "a")  # back from the first meeting: a returning resident, online
+    zoe = join(hall, "Zoe", "z")
     staff, _ = join_staff(hall, officer, now=hall.starts_at)
     hybrid.set_room_size(hall, 40, user=officer, now=at(hall.starts_at, 1))
     floor = hybrid.raise_from_floor(hall, staff, "Cars parked on the pavement", user=officer,
@@ -259,6 +262,7 @@ def test_in_room_attendance_is_counted_apart_from_online(beat, officer, make_bea
     figures = attendance.meeting_attendance([first, hall])
     one = figures[hall.id].as_dict()
     assert (one["online"], one["participants"], one["in_room"], one["issues_raised_in_room"]) == (2, 2, 40, 1)
+    assert one["returning_participants"] == 1 and one["first_time_participants"] == 1
     assert one["issues_raised"] == 1 and online.id  # residents' own (online) issues; the floor's apart
     assert figures[first.id].as_dict()["in_room"] == 0
     report = evidence_report(Filters([beat], None, None), today=TODAY, partners=PARTNERS)
@@ -289,8 +293,3 @@ def test_evidence_refresh_counts_meetings_closed_before_figures_were_kept(app, b
     refused = app.test_cli_runner().invoke(args=["evidence-refresh", "--beat", "nowhere"])
     assert refused.exit_code == 1 and "not_found" in refused.output
 
-
-from sqlalchemy import delete  # noqa: E402
-
-from pact.meetings import issues, moderation, priorities  # noqa: E402
-from pact.meetings.participants import hash_secret  # noqa: E402

@@ -59,14 +59,16 @@ def redacted_issue(issue: Issue) -> dict[str, Any]:
 
 
 def referred_to(issue: Issue) -> list[dict[str, str]]:
-    """ISSUE's `referred_to`: `[{"partner": key, "name": "the council"}, …]`, the partner's words
-    from the REFERRAL_PARTNERS setting (the room translates them with "Referred to …")."""
+    """ISSUE's `referred_to`: `[{"partner": key, "name": "the council", "status": "open"}, …]`, the
+    partner's words from the REFERRAL_PARTNERS setting (the room shows "Referred to the council") and
+    the referral's status as the officer last set it. Never the officer's note."""
     if not issue.referrals:
         return []
     from flask import current_app
 
     partners = current_app.config.get("REFERRAL_PARTNERS") or {}
-    return [{"partner": r.partner, "name": partners.get(r.partner, r.partner)} for r in issue.referrals]
+    return [{"partner": r.partner, "name": partners.get(r.partner, r.partner), "status": r.status.value}
+            for r in issue.referrals]
 
 
 def stream_data(meeting: Meeting) -> dict[str, str | None] | None:

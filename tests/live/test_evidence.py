@@ -102,15 +102,16 @@ def test_a_referral_reaches_residents_in_the_room(resident, connect, officer_soc
                                              "csrf_token": csrf_token(staff_client, path)})
     assert response.status_code == 302
     updates = [data for name, data in received(alice) if name == "issue_updated"]
-    assert [u["referred_to"] for u in updates] == [[{"partner": "council", "name": "the council"}]]
+    assert [u["referred_to"] for u in updates] == [[{"partner": "council", "name": "the council", "status": "open"}]]
     assert updates[0]["text"] == "Fly-tipping behind the shops" and "note" not in str(updates[0])  # the note is not for residents
     referral = db.session.scalar(select(Referral))
     response = staff_client.post(f"/referrals/{referral.id}/status", data={
         "status": "resolved", "csrf_token": csrf_token(staff_client, path)})
     assert response.status_code == 302
-    assert [name for name, _ in received(alice)].count("issue_updated") == 1  # the room hears of the update
+    updates = [data for name, data in received(alice) if name == "issue_updated"]  # the room hears of the update
+    assert [u["referred_to"][0]["status"] for u in updates] == ["resolved"]
     bob = connect()
     assert call(bob, "join", {"meeting_id": meeting.id, "display_name": "Bob"})["ok"]
     (state,) = [data for name, data in received(bob) if name == "state"]
     shared = {i["id"]: i for i in state["issues"]}
-    assert shared[issue["id"]]["referred_to"] == [{"partner": "council", "name": "the council"}]
+    assert shared[issue["id"]]["referred_to"] == [{"partner": "council", "name": "the council", "status": "resolved"}]

@@ -391,7 +391,8 @@
     return [issue.votes, issue.support, issue.my_vote, issue.status, issue.shortlisted, issue.answer ? issue.answer.text : "",
             issue.moderation_reason || "", stage(), state.me ? state.me.muted : "", issue.mine ? 1 : 0,
             state.expanded.has(issue.id) ? 1 : 0, issue.author_id && state.muted.has(issue.author_id) ? 1 : 0,
-            state.joined ? 1 : 0, issue.in_room, state.meeting ? state.meeting.room_size : ""].join("|");  // in_room: hybrid.js
+            state.joined ? 1 : 0, issue.in_room, state.meeting ? state.meeting.room_size : "",  // in_room: hybrid.js
+            (issue.referred_to || []).map(function (r) { return r.partner + ":" + r.status; }).join(",")].join("|");
   }
 
   function renderVotesLeft() {

@@ -173,7 +173,26 @@ def population_import(file) -> None:
         click.echo(f"Imported {n} age bands for beat {slug}.")
 
 
+@click.command("evidence-refresh")
+@click.option("--beat", "slug", default=None, help="Only this beat's meetings.")
+@click.option("--all", "every", is_flag=True, help="Count every closed meeting again, not only those missing.")
+def evidence_refresh_command(slug: str | None, every: bool) -> None:
+    """Count closed meetings' evidence figures into meeting_figures (docs/evidence.md, "At scale").
+
+    Closing a meeting stores its figures; run this once after upgrading, for meetings closed before,
+    and after a change to how figures are counted (FIGURES_VERSION). Commits every round."""
+    from pact.evidence.attendance import closed_to_count, store_figures
+
+    beat_id = _run(lambda: find_beat(slug).id) if slug else None
+    done = 0
+    for chunk in closed_to_count(beat_id=beat_id, every=every):
+        _run(lambda chunk=chunk: store_figures(chunk))
+        done += len(chunk)
+        click.echo(f"Counted {done} meetings…")
+    click.echo(f"Evidence figures stored for {done} closed meeting{'s' if done != 1 else ''}.")
+
+
 def init_cli(app: Flask) -> None:
     for group in (beats_cli, users_cli, meetings_cli, postcodes_cli, population_cli, seed_demo_command,
-                  serve_command):
+                  serve_command, evidence_refresh_command):
         app.cli.add_command(group)

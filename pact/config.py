@@ -61,9 +61,10 @@ class Defaults:
     SAFEGUARDING_POLICY = ""  # the moderation policy page's text (paragraphs split by blank lines); "" → the default
     DUPLICATE_WINDOW = 600  # seconds in which the same text is refused as `duplicate`
     RATE_LIMIT_OVERRIDES: dict[str, list] = {}  # e.g. {"post:participant": [5, 60]} (see pact/live/limits.py)
-    # Partner agencies an officer can refer an issue to: key → the words residents read after "Referred to".
-    REFERRAL_PARTNERS: dict[str, str] = {"council": "the council", "housing": "the housing provider",
-                                         "highways": "highways", "fire": "the fire and rescue service"}
+    # Partner agencies an officer can refer an issue to: key → the words residents read after "Referred to"
+    # (these defaults have Welsh translations; a force's own wording is shown as written).
+    REFERRAL_PARTNERS: dict[str, str] = {"council": N_("the council"), "housing": N_("the housing provider"),
+                                         "highways": N_("highways"), "fire": N_("the fire and rescue service")}
     NODE_ID: str | None = None  # this process's name behind HAProxy (n1, n2…): starts every Engine.IO session id
     PROXY_FIX = 0  # how many trusted proxies set X-Forwarded-For/-Proto/-Host (then cookies are Secure over HTTPS)
     # Database connection pool. A live meeting runs many short events at once; SQLAlchemy's default

@@ -395,7 +395,8 @@
     return [issue.votes, issue.support, issue.my_vote, issue.status, issue.shortlisted, issue.answer ? issue.answer.text : "",
             issue.moderation_reason || "", stage(), state.me ? state.me.muted : "", issue.mine ? 1 : 0,
             state.expanded.has(issue.id) ? 1 : 0, issue.author_id && state.muted.has(issue.author_id) ? 1 : 0,
-            state.joined ? 1 : 0, issue.in_room, state.meeting ? state.meeting.room_size : ""].join("|");  // in_room: hybrid.js
+            state.joined ? 1 : 0, issue.in_room, state.meeting ? state.meeting.room_size : "",  // in_room: hybrid.js
+            (issue.referred_to || []).map(function (r) { return r.partner + ":" + r.status; }).join(",")].join("|");
   }
 
   function renderVotesLeft() {
@@ -438,6 +439,9 @@
       answer.appendChild(el("p", null, issue.answer.text));
       li.appendChild(answer);
     }
+    (issue.referred_to || []).forEach(function (r) {  // passed to a partner agency (the referred_to message names it)
+      li.appendChild(el("p", "referral small", t("referred_to", { partner: messages["partner:" + r.partner] || r.name })));
+    });
     if (isStaff() && state.expanded.has(issue.id)) {
       var controls = staffControls(issue, headingId);
       controls.id = "manage-" + issue.id;

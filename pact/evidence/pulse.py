@@ -5,12 +5,14 @@ aggregates only, and a figure built from fewer than SMALL_NUMBER answers is with
 """
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, select
+import orjson
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from pact.evidence import SMALL_NUMBER
@@ -19,7 +21,7 @@ from pact.i18n import N_
 from pact.meetings import stages
 from pact.meetings.errors import DomainError, forbidden, worded
 from pact.meetings.participants import require_active
-from pact.models import Meeting, Participant, PulseAnswer, Stage
+from pact.models import Meeting, MeetingFigures, Participant, PulseAnswer, Stage
 
 QUESTIONS = {
     "listened": "Did you feel listened to?",
@@ -43,6 +45,7 @@ def record_pulse(meeting: Meeting, participant: Participant, listened: object, c
     if participant.is_staff:
         raise forbidden("The pulse questions are for residents to answer.")
     require_active(participant, doing=N_("answer the pulse questions"))
+    lock_meeting(meeting)  # the stage as committed now: a close in flight finishes first (see keep_pulse)
     stages.require_stage(meeting, Stage.VOTING, Stage.CLOSED, doing=N_("answer the pulse questions"))
     scores = {"listened": _score("listened", listened), "confidence": _score("confidence", confidence)}
     if scores["listened"] is None and scores["confidence"] is None:
@@ -59,7 +62,28 @@ def record_pulse(meeting: Meeting, participant: Participant, listened: object, c
     else:
         row.listened, row.confidence, row.updated_at = scores["listened"], scores["confidence"], now
         db.session.flush()
+    if meeting.stage is Stage.CLOSED:
+        keep_pulse(meeting.id)
     return row
+
+
+def lock_meeting(meeting: Meeting) -> None:
+    """Read the meeting's stage again under a row lock held to the end of the transaction.
+
+    Closing (which writes the stored figures), and every change to a closed meeting's stored
+    figures, take this lock first, so they happen one after another and each counts what the ones
+    before it committed. FOR NO KEY UPDATE: it does not block inserts that merely refer to the
+    meeting (joins, posts, votes). SQLite writes one transaction at a time anyway."""
+    db.session.flush()  # a refresh would otherwise drop a change to the meeting not yet written
+    db.session.refresh(meeting, ["stage"], with_for_update={"key_share": True})
+
+
+def keep_pulse(meeting_id: int) -> None:
+    """Count a closed meeting's pulse answers again into its stored figures (after a late answer).
+    The caller holds `lock_meeting`; a meeting without stored figures is counted when they are made."""
+    counted = pulse_figures([meeting_id])[meeting_id]
+    db.session.execute(update(MeetingFigures).where(MeetingFigures.meeting_id == meeting_id)
+                       .values(pulse=counted.to_json()))
 
 
 @dataclass
@@ -74,6 +98,15 @@ class PulseFigures:
         return PulseFigures(self.responses + other.responses,
                             tuple(a + b for a, b in zip(self.listened, other.listened, strict=False)),
                             tuple(a + b for a, b in zip(self.confidence, other.confidence, strict=False)))
+
+    def to_json(self) -> str:
+        return json.dumps({"responses": self.responses, "listened": list(self.listened),
+                           "confidence": list(self.confidence)})
+
+    @classmethod
+    def from_json(cls, text: str) -> PulseFigures:
+        data = orjson.loads(text)
+        return cls(data["responses"], tuple(data["listened"]), tuple(data["confidence"]))
 
     @classmethod
     def total(cls, many: Iterable[PulseFigures]) -> PulseFigures:

@@ -13,7 +13,9 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
+from pact.config import Defaults
 from pact.extensions import db
+from pact.i18n import N_
 from pact.meetings import audit
 from pact.meetings.errors import DomainError, forbidden, not_found
 from pact.meetings.issues import get_issue
@@ -23,10 +25,10 @@ from pact.meetings.text import LIMITS, clean_text
 from pact.models import Issue, Meeting, Referral, ReferralStatus, User
 
 NOTE_LIMIT = LIMITS["note"]
-DEFAULT_PARTNERS = {"council": "the council", "housing": "the housing provider", "highways": "highways",
-                    "fire": "the fire and rescue service"}
+DEFAULT_PARTNERS = Defaults.REFERRAL_PARTNERS
 STATUS_LABELS = {ReferralStatus.OPEN: "Open", ReferralStatus.ACCEPTED: "Accepted by the partner",
                  ReferralStatus.RESOLVED: "Resolved", ReferralStatus.DECLINED: "Declined by the partner"}
+REFERRED_TO = N_("Referred to %(partner)s")  # what residents read on a referred issue (room and summary)
 OPEN_STATUSES = (ReferralStatus.OPEN, ReferralStatus.ACCEPTED)
 
 
@@ -80,13 +82,14 @@ def update_referral(referral: Referral, raw_status: object, *, user: User | None
 
 
 def referral_labels(issue_ids: list[int], partners: Mapping[str, str]) -> dict[int, list[str]]:
-    """What residents read on each issue: ["Referred to the council", …]."""
+    """The partners each issue was referred to, in the setting's words: ["the council", …]; residents
+    read them as REFERRED_TO ("Referred to the council"), translated where shown."""
     labels: dict[int, list[str]] = {}
     if not issue_ids:
         return labels
     for issue_id, partner in db.session.execute(
             select(Referral.issue_id, Referral.partner).where(Referral.issue_id.in_(issue_ids)).order_by(Referral.id)):
-        labels.setdefault(issue_id, []).append(f"Referred to {partner_name(partners, partner)}")
+        labels.setdefault(issue_id, []).append(partner_name(partners, partner))
     return labels
 
 

@@ -236,7 +236,7 @@ def watch(data):
     limits.check("join", address=_address())
     meeting = get_meeting(data["meeting_id"])
     if DEVICE_COOKIE in request.cookies:  # unique people who watched (pact/evidence/attendance.py)
-        record_viewer(meeting.id, hash_secret(request.cookies[DEVICE_COOKIE]), now=utcnow())
+        record_viewer(meeting, hash_secret(request.cookies[DEVICE_COOKIE]), now=utcnow())
     presence, sid = ticker().presence, request.sid
     person = person_key(_device(), sid=sid)  # without a device cookie, one anonymous person per socket
     finish_state = _state_on_entry(meeting, None)

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm.attributes import set_committed_value
 
 from pact.extensions import db
 from pact.i18n import N_
@@ -76,6 +77,7 @@ def post_issue(
         issue.visibility, issue.hold_reason = Visibility.HELD, hold.code
     db.session.add(issue)
     db.session.flush()
+    set_committed_value(issue, "referrals", [])  # a new issue has none: no query when its ISSUE is built
     if hold is not None:
         audit.record("hold", now=now, participant=author, meeting=meeting, target=f"issue:{issue.id}",
                      reason=hold.code, hold=hold.code)

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
+from pact.evidence.attendance import refresh_figures
 from pact.extensions import db
 from pact.meetings import audit, duplicates
 from pact.meetings.errors import DomainError, not_found
@@ -18,7 +19,7 @@ from pact.meetings.issues import ISSUE_LIMIT, get_issue
 from pact.meetings.permissions import require_moderator
 from pact.meetings.safeguarding.queue import queue_order
 from pact.meetings.text import LIMITS, clean_text
-from pact.models import Issue, Meeting, ModerationMode, Participant, User, Visibility
+from pact.models import Issue, Meeting, ModerationMode, Participant, Stage, User, Visibility
 
 REASON_LIMIT = LIMITS["reason"]
 ACTIONS = ("hide", "restore", "approve", "redact")
@@ -48,7 +49,9 @@ def moderate_issue(meeting: Meeting, issue_id: object, action: object, raw_reaso
     reason = _reason(raw_reason)
     was_public = issue.is_public
     if action == "redact":
-        return _redact(meeting, issue, raw_text, reason, user=user, now=now)
+        redacted = _redact(meeting, issue, raw_text, reason, user=user, now=now)
+        _recount_if_closed(meeting)
+        return redacted
     if raw_text is not None:
         raise DomainError("invalid_payload", "Only 'redact' takes a text.", field="text")
     if action == "hide":
@@ -67,7 +70,14 @@ def moderate_issue(meeting: Meeting, issue_id: object, action: object, raw_reaso
                  reason=reason or (f"held: {issue.hold_reason}" if action == "approve" and issue.hold_reason else None),
                  hold=issue.hold_reason)
     db.session.flush()
+    _recount_if_closed(meeting)
     return Moderated(issue, was_public)
+
+
+def _recount_if_closed(meeting: Meeting) -> None:
+    """After the close, a hide, restore or approval changes the issues raised: count its evidence again."""
+    if meeting.stage is Stage.CLOSED:
+        refresh_figures(meeting)
 
 
 def _redact(meeting: Meeting, issue: Issue, raw_text: object, reason: str | None, *, user: User | None,

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import delete, select, update
 
+from pact.evidence.attendance import store_figures
 from pact.extensions import db
 from pact.i18n import N_
 from pact.meetings import audit, stages
@@ -189,7 +190,8 @@ def close_meeting(meeting: Meeting, raw_priorities: list[Any], *, user: User, no
         created.append(priority)
     stages.change_stage(meeting, Stage.CLOSED, now=now)
     audit.record("close", now=now, user=user, meeting=meeting, target=f"{len(created)} priorities")
-    db.session.flush()
+    db.session.flush()  # the meeting's row is now locked to the commit: late pulse answers wait for it
+    store_figures([meeting])  # the evidence figures, counted once (pact/evidence/attendance.py)
     return created
 
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Select, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from pact.extensions import db
 from pact.localtime import iso
@@ -31,6 +31,7 @@ def issue_data(issue: Issue, votes: int, *, support: int | None = None, my_vote:
         "shortlisted": issue.shortlisted,
         "in_room": in_room(issue, issue.meeting.stage),  # hybrid meetings: the hall's show of hands
         "raised_in_room": issue.raised_in_room,
+        "referred_to": referred_to(issue),  # partners it was passed to: "Referred to the council"
         "created_at": iso(issue.created_at),
         "answer": (
             {"text": issue.answer.text, "by": issue.answer.by_name, "at": iso(issue.answer.updated_at)}
@@ -54,7 +55,20 @@ def redacted_issue(issue: Issue) -> dict[str, Any]:
     """What residents learn when an issue leaves public view: only that it went, never its words."""
     return {"id": issue.id, "text": "", "category": issue.category, "author": "", "staff": False, "votes": 0,
             "support": 0, "status": issue.status, "shortlisted": False, "in_room": 0, "raised_in_room": False,
-            "created_at": iso(issue.created_at), "answer": None}
+            "referred_to": [], "created_at": iso(issue.created_at), "answer": None}
+
+
+def referred_to(issue: Issue) -> list[dict[str, str]]:
+    """ISSUE's `referred_to`: `[{"partner": key, "name": "the council", "status": "open"}, …]`, the
+    partner's words from the REFERRAL_PARTNERS setting (the room shows "Referred to the council") and
+    the referral's status as the officer last set it. Never the officer's note."""
+    if not issue.referrals:
+        return []
+    from flask import current_app
+
+    partners = current_app.config.get("REFERRAL_PARTNERS") or {}
+    return [{"partner": r.partner, "name": partners.get(r.partner, r.partner), "status": r.status.value}
+            for r in issue.referrals]
 
 
 def stream_data(meeting: Meeting) -> dict[str, str | None] | None:
@@ -117,7 +131,8 @@ def _issues_in_order(meeting: Meeting) -> Select[Issue]:
     return (
         select(Issue)
         .where(Issue.meeting_id == meeting.id)
-        .options(joinedload(Issue.author), joinedload(Issue.answer))  # one query: a join storm is costly
+        .options(joinedload(Issue.author), joinedload(Issue.answer),  # one query: a join storm is costly
+                 selectinload(Issue.referrals))  # and one more for the (few) referrals
         .order_by(Issue.created_at, Issue.id)
     )
 

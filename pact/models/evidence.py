@@ -77,12 +77,14 @@ class BeatPopulation(Base):
 
 
 class MeetingFigures(Base):
-    """A closed meeting's attendance figures, computed once (pact/evidence/attendance.py): the evidence
-    page reads 2,500 of these instead of re-counting 500,000 participants on every view."""
+    """A closed meeting's attendance and pulse figures, written at the close (pact/evidence/attendance.py
+    `store_figures`): the evidence page reads 2,500 of these instead of re-counting 500,000 participants
+    and 50,000 pulse answers on every view."""
 
     __tablename__ = "meeting_figures"
 
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True)
     version: Mapped[int]  # FIGURES_VERSION when computed: a change in how figures are counted recomputes them
     data: Mapped[str] = mapped_column(Text)  # JSON of attendance.Attendance
+    pulse: Mapped[str | None] = mapped_column(Text)  # JSON of pulse.PulseFigures; kept current after the close
     computed_at: Mapped[datetime] = mapped_column(default=utcnow)

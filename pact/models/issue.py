@@ -11,6 +11,7 @@ from pact.models.base import Base, str_enum, utcnow
 from pact.models.enums import Visibility, VoteKind
 
 if TYPE_CHECKING:
+    from pact.models.evidence import Referral
     from pact.models.meeting import Meeting, Participant
     from pact.models.user import User
 
@@ -39,6 +40,8 @@ class Issue(Base):
     meeting: Mapped[Meeting] = relationship(back_populates="issues")
     author: Mapped[Participant] = relationship()
     answer: Mapped[Answer | None] = relationship(back_populates="issue", cascade="all, delete-orphan", uselist=False)
+    # Partners it was referred to (pact/evidence/referrals.py): ISSUE's `referred_to`. Read-only here.
+    referrals: Mapped[list[Referral]] = relationship(viewonly=True, order_by="Referral.id")
 
     @property
     def is_public(self) -> bool:

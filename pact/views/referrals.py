@@ -5,13 +5,16 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from pact.evidence import referrals
+from pact.extensions import db
+from pact.live import broadcast
+from pact.meetings import voting
 from pact.meetings.errors import DomainError, forbidden, http_status
 from pact.meetings.issues import public_issues
 from pact.meetings.permissions import can_moderate, can_see_beat
-from pact.models import ReferralStatus, utcnow
+from pact.models import Issue, Meeting, ReferralStatus, VoteKind, utcnow
 from pact.views.evidence import partners
 from pact.views.public import get_meeting_or_404
-from pact.views.unit_of_work import discard
+from pact.views.unit_of_work import after_commit, discard
 
 referrals_bp = Blueprint("referrals", __name__)
 
@@ -22,6 +25,15 @@ def _page(meeting, error: str | None = None, status: int = 200):
                            partners=partners(),
                            statuses=[(s.value, referrals.STATUS_LABELS[s]) for s in ReferralStatus],
                            can_refer=can_moderate(current_user, meeting), error=error), status
+
+
+def _announce(issue: Issue, meeting: Meeting) -> None:
+    """The room's copy of the issue gains (or updates) its `referred_to`, once this request commits."""
+    db.session.expire(issue, ["referrals"])
+    kind = voting.vote_kind(meeting)
+    votes = voting.issue_votes(issue, kind)
+    support = voting.issue_votes(issue, VoteKind.SUPPORT) if kind is not VoteKind.SUPPORT else votes
+    after_commit(broadcast.issue_updated(issue, votes, support))
 
 
 @referrals_bp.get("/meetings/<int:meeting_id>/referrals")
@@ -40,14 +52,16 @@ def refer(meeting_id: int):
     """Officer of the beat: fields `issue_id`, `partner`, `note`, `csrf_token`."""
     meeting = get_meeting_or_404(meeting_id)
     try:
-        referrals.refer_issue(meeting, request.form.get("issue_id", type=int), request.form.get("partner"),
-                              request.form.get("note"), user=current_user, partners=partners(), now=utcnow())
+        referral = referrals.refer_issue(meeting, request.form.get("issue_id", type=int), request.form.get("partner"),
+                                         request.form.get("note"), user=current_user, partners=partners(),
+                                         now=utcnow())
     except DomainError as exc:
         discard()
         if exc.code == "forbidden":
             raise
         return _page(meeting, exc.message, http_status(exc))
-    flash("Referred. Residents now see this on the issue in the meeting's summary.", "success")
+    _announce(referral.issue, meeting)
+    flash("Referred. Residents now see this on the issue, in the room and in the meeting's summary.", "success")
     return redirect(url_for("referrals.meeting_referrals", meeting_id=meeting.id))
 
 
@@ -64,5 +78,6 @@ def update_status(referral_id: int):
         if exc.code == "forbidden":
             raise
         return _page(meeting, exc.message, http_status(exc))
+    _announce(referral.issue, meeting)
     flash("Referral status saved.", "success")
     return redirect(url_for("referrals.meeting_referrals", meeting_id=meeting.id))

@@ -7,6 +7,7 @@ Staff-only controls stay English.
 """
 from __future__ import annotations
 
+from flask import current_app
 from flask_babel import gettext
 
 
@@ -85,5 +86,9 @@ def room_messages() -> dict[str, str]:
         "verdict_counts": gettext("Residents say: %(dealt_with)s dealt with, %(not_dealt_with)s not dealt with"),
         "raised_in_room": gettext("Raised in the room"),
         "online_and_room": gettext("Online: %(online)s · In the room: %(room)s"),
+        # an issue passed to a partner agency (ISSUE `referred_to`); %(partner)s is "the council"…
+        "referred_to": gettext("Referred to %(partner)s"),
     }
+    for key, name in (current_app.config.get("REFERRAL_PARTNERS") or {}).items():
+        messages["partner:" + key] = gettext(name)  # the setting's words, in Welsh where the catalogue has them
     return {key: str(text) for key, text in messages.items()}

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from pact.evidence import pulse
 from pact.evidence.demographics import import_population
 from pact.extensions import db
-from pact.meetings import stages
+from pact.meetings import hybrid, issues, stages
 from pact.models import Participant, PulseAnswer, Stage
 from tests.browser.conftest import DESKTOP, PHONE, axe_check, no_horizontal_scroll, shoot, sign_in
 from tests.domain.evidence_script import SECOND, at, join, script_first, script_second
@@ -21,6 +21,7 @@ def test_evidence_page_reads_and_passes_axe(new_page, beat, officer):
     first, _ = script_first(beat, officer)
     second, people = script_second(beat)
     stages.change_stage(second, Stage.VOTING, now=at(SECOND, 30))
+    hybrid.set_room_size(second, 30, user=officer, now=at(SECOND, 31))  # a hybrid meeting: 30 in the hall
     people += [join(second, f"R{n}", f"r{n}") for n in range(3)]
     for n, person in enumerate(people):
         person.age_band = "65-74" if n < 5 else "25-34"
@@ -37,11 +38,14 @@ def test_evidence_page_reads_and_passes_axe(new_page, beat, officer):
     expect(page.get_by_role("heading", name="Evidence of engagement and follow-through")).to_be_visible()
     expect(page.get_by_role("img", name="Residents who joined, per meeting")).to_be_visible()
     expect(page.locator("dd", has_text="average").first).to_be_visible()  # the pulse, from 6 answers
+    in_room = page.locator(".facts > div", has_text="People in the room").locator("dd")
+    expect(in_room).to_have_text("30")  # counted apart from the 9 who joined online
+    page.evaluate("window.scrollTo(0, 0)")  # the README's picture: the headline figures, from the top
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    shutil.copy(shoot(page, "evidence-desktop", full_page=False), SCREENSHOTS / "evidence-desktop.png")
     page.get_by_text("Data table: Residents who joined, per meeting").click()
     expect(page.get_by_role("table").filter(has_text="2026-12-01").first).to_be_visible()
     axe_check(page, "evidence page, desktop")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    shutil.copy(shoot(page, "evidence-desktop", full_page=False), SCREENSHOTS / "evidence-desktop.png")
 
     phone = new_page(viewport=PHONE)
     sign_in(phone, officer.email)
@@ -81,3 +85,31 @@ def test_resident_skips_about_you_and_answers_the_pulse(new_page, make_meeting):
     assert (bob.postcode_district, bob.age_band) == (None, None)
 
 
+
+
+def test_residents_see_a_referral_in_the_room_as_it_happens(new_page, make_meeting, officer):
+    """An officer refers an issue on the referrals page; the resident's open room shows
+    "Referred to the council" on it without reloading (issue_updated with `referred_to`)."""
+    meeting = make_meeting(stage=Stage.LIVE)
+    alice = join(meeting, "Alice", "alice")
+    issues.post_issue(meeting, alice, "Fly-tipping behind the shops", now=meeting.starts_at)
+    db.session.commit()
+    room = new_page(viewport=PHONE)
+    room.goto(f"/meetings/{meeting.id}")
+    card = room.locator("li[data-issue-id]", has_text="Fly-tipping behind the shops")
+    expect(card).to_be_visible()
+    expect(card.get_by_text("Referred to", exact=False)).to_have_count(0)
+
+    desk = new_page(viewport=DESKTOP)
+    sign_in(desk, officer.email)
+    desk.goto(f"/meetings/{meeting.id}/referrals")
+    desk.get_by_label("Partner", exact=True).select_option("council")
+    desk.get_by_label("Note to the partner (residents do not see it)").fill("Ref 1234, photos sent")
+    desk.get_by_role("button", name="Refer").click()
+    expect(desk.get_by_text("Referred. Residents now see this")).to_be_visible()
+
+    expect(card.get_by_text("Referred to the council")).to_be_visible()  # live, no reload
+    expect(room.get_by_text("Ref 1234")).to_have_count(0)
+    axe_check(room, "room with a referred issue, phone")
+    room.reload()
+    expect(room.locator("li[data-issue-id]", has_text="Fly-tipping").get_by_text("Referred to the council")).to_be_visible()

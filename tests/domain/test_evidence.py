@@ -1,13 +1,16 @@
 """Every evidence figure against scripted meetings whose figures are known (see evidence_script.py)."""
+import json
+
 import pytest
+from sqlalchemy import delete
 
 from pact.evidence import attendance, followthrough, pulse
 from pact.evidence.demographics import participation_profile
 from pact.evidence.report import csv_rows, evidence_report
 from pact.extensions import db
-from pact.meetings import progress, stages
+from pact.meetings import issues, moderation, priorities, progress, stages
 from pact.meetings.errors import DomainError
-from pact.meetings.participants import join_resident
+from pact.meetings.participants import hash_secret, join_resident
 from pact.meetings.reporting import Filters
 from pact.models import Stage
 from tests.domain.evidence_script import TODAY, at, join, script_first, script_second
@@ -188,3 +191,105 @@ def test_closed_meetings_are_counted_once_and_kept(scripted):
 
 
 from sqlalchemy import select  # noqa: E402
+
+# --- stored at the close, kept current after it ------------------------------------------------
+
+def _kept(meeting):
+    from pact.models import MeetingFigures
+
+    db.session.expire_all()
+    return db.session.get(MeetingFigures, meeting.id)
+
+
+def test_closing_stores_the_meetings_figures(beat, officer):
+    first, _ = script_first(beat, officer)  # closed by priorities.close_meeting
+    kept = _kept(first)
+    assert kept is not None and kept.version == attendance.FIGURES_VERSION
+    assert attendance.Attendance(**json.loads(kept.data)).as_dict() == \
+        attendance.count_attendance([first])[first.id].as_dict()
+    assert pulse.PulseFigures.from_json(kept.pulse).responses == 0
+
+
+def test_a_pulse_answer_after_the_close_updates_the_stored_figures(scripted, beat, officer):
+    _, second, things, people = scripted
+    people += [join(second, f"R{n}", f"r{n}") for n in range(3)]
+    issue = issues.post_issue(second, people[0], "Parking on the verge", now=at(second.starts_at, 5)).issue
+    stages.change_stage(second, Stage.VOTING, now=at(second.starts_at, 30))
+    for person in people[:3]:
+        pulse.record_pulse(second, person, 4, 4, now=at(second.starts_at, 31))
+    priorities.close_meeting(second, [{"issue_id": issue.id, "action": "Letters"}], user=officer,
+                             now=at(second.starts_at, 40))
+    assert pulse.PulseFigures.from_json(_kept(second).pulse).responses == 3
+    for person in people[3:5]:
+        pulse.record_pulse(second, person, 5, 2, now=at(second.starts_at, 45))  # after the close
+    kept = pulse.PulseFigures.from_json(_kept(second).pulse)
+    assert kept.responses == 5 and kept.listened == (0, 0, 0, 3, 2)
+    report = evidence_report(Filters([beat], None, None), today=TODAY, partners=PARTNERS)
+    assert report["meetings"][1]["listened_mean"] == pytest.approx(4.4)  # read from the stored figures
+
+
+def test_hiding_a_post_after_the_close_counts_the_meeting_again(beat, officer):
+    first, things = script_first(beat, officer)
+    assert _kept(first) and '"issues_raised": 3' in _kept(first).data
+    moderation.moderate_issue(first, things["bins"].id, "hide", "Duplicate", user=officer, now=at(first.starts_at, 90))
+    assert '"issues_raised": 2' in _kept(first).data and '"hidden_posts": 2' in _kept(first).data
+
+
+def test_watching_a_closed_meeting_is_not_counted(beat, officer):
+    first, _ = script_first(beat, officer)
+    attendance.record_viewer(first, hash_secret("late"), now=at(first.starts_at, 600))
+    assert attendance.count_attendance([first])[first.id].unique_watched == 4  # as at the close
+
+
+def test_in_room_attendance_is_counted_apart_from_online(beat, officer, make_beat):
+    """A scripted hybrid meeting: 2 residents online, 40 people in the hall, 1 issue from the floor."""
+    from pact.meetings import hybrid
+    from pact.meetings.directory import schedule_meeting
+    from pact.meetings.participants import join_staff
+
+    first, _ = script_first(beat, officer)  # online only: nobody counted in a room
+    hall = schedule_meeting(beat, "January PACT (hybrid)", at(TODAY_START, 60 * 24 * 30), stage=Stage.LIVE)
+    join(hall, "Ann", "a")  # back from the first meeting: a returning resident, online
+    zoe = join(hall, "Zoe", "z")
+    staff, _ = join_staff(hall, officer, now=hall.starts_at)
+    hybrid.set_room_size(hall, 40, user=officer, now=at(hall.starts_at, 1))
+    floor = hybrid.raise_from_floor(hall, staff, "Cars parked on the pavement", user=officer,
+                                    now=at(hall.starts_at, 5)).issue
+    online = issues.post_issue(hall, zoe, "Street lights out", now=at(hall.starts_at, 6)).issue
+    hybrid.record_room_count(hall, floor.id, 25, user=officer, now=at(hall.starts_at, 7))
+    priorities.close_meeting(hall, [{"issue_id": floor.id, "action": "Enforcement"}], user=officer,
+                             now=at(hall.starts_at, 60))
+    figures = attendance.meeting_attendance([first, hall])
+    one = figures[hall.id].as_dict()
+    assert (one["online"], one["participants"], one["in_room"], one["issues_raised_in_room"]) == (2, 2, 40, 1)
+    assert one["returning_participants"] == 1 and one["first_time_participants"] == 1
+    assert one["issues_raised"] == 1 and online.id  # residents' own (online) issues; the floor's apart
+    assert figures[first.id].as_dict()["in_room"] == 0
+    report = evidence_report(Filters([beat], None, None), today=TODAY, partners=PARTNERS)
+    (mine,) = report["beats"]
+    assert (mine["participants"], mine["in_room"], mine["issues_raised_in_room"]) == (5, 40, 1)
+    assert report["total"]["in_room"] == 40
+    other = make_beat("hillside", "Hillside")
+    across = evidence_report(Filters([beat, other], None, None), today=TODAY, partners=PARTNERS)
+    assert [b["in_room"] for b in across["beats"]] == [40, 0] and across["total"]["in_room"] == 40
+    rows = {r["meeting_id"]: r for r in csv_rows(report)}
+    assert rows[hall.id]["in_room"] == 40 and rows[first.id]["in_room"] == 0
+    assert rows[hall.id]["issues_raised_in_room"] == 1
+
+
+def test_evidence_refresh_counts_meetings_closed_before_figures_were_kept(app, beat, officer):
+    from pact.models import MeetingFigures
+
+    first, _ = script_first(beat, officer)
+    db.session.execute(delete(MeetingFigures))
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["evidence-refresh"])
+    assert result.exit_code == 0 and "Evidence figures stored for 1 closed meeting." in result.output
+    assert _kept(first) is not None
+    again = app.test_cli_runner().invoke(args=["evidence-refresh"])
+    assert "stored for 0 closed meetings" in again.output  # nothing missing
+    every = app.test_cli_runner().invoke(args=["evidence-refresh", "--all", "--beat", beat.slug])
+    assert "stored for 1 closed meeting." in every.output
+    refused = app.test_cli_runner().invoke(args=["evidence-refresh", "--beat", "nowhere"])
+    assert refused.exit_code == 1 and "not_found" in refused.output
+

@@ -1,7 +1,10 @@
 """The evidence page, packs, CSVs and referrals over HTTP: who may see what, and what the files hold.
 Renderers (SVG, CSV) are tested without HTTP first."""
 import csv
+import html
 import io
+import json
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -146,6 +149,11 @@ def test_officer_refers_an_issue_and_residents_see_it(app, world, staff_client, 
     assert bad.status_code == 400
     summary = client.get(f"/meetings/{first.id}/summary").get_data(as_text=True)
     assert "Referred to the council" in summary
+    welsh = client.get(f"/meetings/{first.id}/summary?lang=cy").get_data(as_text=True)
+    assert "Wedi&#39;i gyfeirio at y cyngor" in welsh or "Wedi'i gyfeirio at y cyngor" in welsh
+    room = client.get(f"/meetings/{first.id}?lang=cy").get_data(as_text=True)  # the room's script's words
+    messages = json.loads(html.unescape(re.search(r'data-messages="([^"]*)"', room).group(1)))
+    assert (messages["referred_to"], messages["partner:council"]) == ("Wedi'i gyfeirio at %(partner)s", "y cyngor")
     referral = db.session.scalar(select(Referral))
     page = staff_client.get("/inspector/evidence?beat=riverside").get_data(as_text=True)
     assert "the council</th><td>1</td>" in page

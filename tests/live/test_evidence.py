@@ -6,8 +6,8 @@ from sqlalchemy import func, select
 from pact.evidence.attendance import meeting_attendance
 from pact.evidence.pulse import pulse_figures
 from pact.extensions import db
-from pact.models import Meeting, Participant, PulseAnswer
-from tests.helpers import call, received
+from pact.models import Meeting, MeetingFigures, Participant, PulseAnswer, Referral
+from tests.helpers import call, csrf_token, received
 
 
 @pytest.fixture
@@ -56,6 +56,8 @@ def test_scripted_meeting_gives_known_figures(browser, officer_sock, meeting):
     assert pulse["responses"] == 6
     assert pulse["listened"] == {"answers": 5, "mean": 3.0, "agree_share": pytest.approx(2 / 5)}
     assert pulse["confidence"]["mean"] == pytest.approx((4 + 2 + 5 + 3 + 4) / 5)
+    kept = db.session.get(MeetingFigures, meeting.id)  # written by the close, kept current by the late answer
+    assert kept is not None and '"responses": 6' in kept.pulse and '"participants": 6' in kept.data
     ann = db.session.scalar(select(Participant).where(Participant.display_name == "Ann"))
     ben = db.session.scalar(select(Participant).where(Participant.display_name == "Ben"))
     assert (ann.postcode_district, ann.age_band) == ("LS6", "65-74")
@@ -86,3 +88,30 @@ def test_pulse_refusals_change_nothing(resident, officer_sock, meeting):
     assert db.session.scalar(select(func.count(PulseAnswer.id))) == 0
     assert call(alice, "pulse", {"listened": 3}) == {"ok": True}
     assert [name for name, _ in received(alice) if name != "tallies" and name != "presence"] == []  # nothing broadcast
+
+
+def test_a_referral_reaches_residents_in_the_room(resident, connect, officer_sock, staff_client, meeting):
+    """An officer refers an issue (HTTP); every resident's room gets the issue with `referred_to`,
+    and so does a resident who joins afterwards (SNAPSHOT)."""
+    alice, _ = resident("Alice")
+    issue = call(alice, "post_issue", {"text": "Fly-tipping behind the shops"})["issue"]
+    assert issue["referred_to"] == []
+    received(alice)
+    path = f"/meetings/{meeting.id}/referrals"
+    response = staff_client.post(path, data={"issue_id": issue["id"], "partner": "council", "note": "Ref 12",
+                                             "csrf_token": csrf_token(staff_client, path)})
+    assert response.status_code == 302
+    updates = [data for name, data in received(alice) if name == "issue_updated"]
+    assert [u["referred_to"] for u in updates] == [[{"partner": "council", "name": "the council", "status": "open"}]]
+    assert updates[0]["text"] == "Fly-tipping behind the shops" and "note" not in str(updates[0])  # the note is not for residents
+    referral = db.session.scalar(select(Referral))
+    response = staff_client.post(f"/referrals/{referral.id}/status", data={
+        "status": "resolved", "csrf_token": csrf_token(staff_client, path)})
+    assert response.status_code == 302
+    updates = [data for name, data in received(alice) if name == "issue_updated"]  # the room hears of the update
+    assert [u["referred_to"][0]["status"] for u in updates] == ["resolved"]
+    bob = connect()
+    assert call(bob, "join", {"meeting_id": meeting.id, "display_name": "Bob"})["ok"]
+    (state,) = [data for name, data in received(bob) if name == "state"]
+    shared = {i["id"]: i for i in state["issues"]}
+    assert shared[issue["id"]]["referred_to"] == [{"partner": "council", "name": "the council", "status": "resolved"}]

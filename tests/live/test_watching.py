@@ -12,7 +12,8 @@ def test_watcher_gets_state_and_live_events_but_cannot_take_part(connect, reside
     assert all("my_vote" not in i for i in ack["state"]["issues"])
     received(viewer)
     posted = call(alice, "post_issue", {"text": "Cars parked on the zebra crossing"})
-    assert ("issue_posted", posted["issue"]["text"]) in [(n, p["text"]) for n, p in received(viewer)]
+    # (a coalesced presence count may come too, at any time: only the post matters here)
+    assert posted["issue"]["text"] in [p["text"] for n, p in received(viewer) if n == "issue_posted"]
     assert call(viewer, "post_issue", {"text": "Let me in"})["error"] == "not_joined"
     assert call(viewer, "vote", {"issue_id": posted["issue"]["id"]})["error"] == "not_joined"
 

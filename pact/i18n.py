@@ -3,7 +3,8 @@
 The language is chosen by `?lang=cy` (or `en`), which is remembered in a cookie for a year; without
 a choice, the browser's `Accept-Language` decides; English otherwise. Strings are marked where they
 are written (`_()` in templates and Python, `N_()` for messages a domain module defines for later
-translation), extracted with `make translations`, and never looked up by hand-made keys.
+translation, defined in the transport-free `pact/wording.py` and re-exported here), extracted
+with `make translations`, and never looked up by hand-made keys.
 """
 from __future__ import annotations
 
@@ -12,15 +13,12 @@ from typing import Any
 from flask import Flask, Response, g, has_request_context, request
 from flask_babel import Babel
 
+from pact.wording import N_ as N_  # re-exported: adapters take their marker with their languages
+
 LANGUAGES = {"en": "English", "cy": "Cymraeg"}
 HTML_LANG = {"en": "en-GB", "cy": "cy"}  # <html lang>: British English, Welsh
 COOKIE = "pact_lang"
 babel = Babel()
-
-
-def N_(message: str) -> str:
-    """Mark a message for the catalogue without translating it now (it is translated where shown)."""
-    return message
 
 
 def translate(message: str) -> str:

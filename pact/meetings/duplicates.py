@@ -12,9 +12,9 @@ from rapidfuzz import fuzz, process
 from sqlalchemy import func, or_, select
 
 from pact.extensions import db
-from pact.i18n import N_
 from pact.meetings.errors import DomainError
 from pact.models import Issue, Meeting, Participant, Visibility
+from pact.wording import N_
 
 WINDOW = timedelta(minutes=10)
 _NOISE = re.compile(r"[\W_]+", re.UNICODE)

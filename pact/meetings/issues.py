@@ -7,7 +7,6 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from pact.extensions import db
-from pact.i18n import N_
 from pact.meetings import audit, duplicates, safeguarding, stages
 from pact.meetings.errors import DomainError, not_found
 from pact.meetings.lookup import find
@@ -15,6 +14,7 @@ from pact.meetings.participants import require_active
 from pact.meetings.permissions import require_moderator
 from pact.meetings.text import LIMITS, clean_text
 from pact.models import Answer, Issue, Meeting, ModerationMode, Participant, Stage, User, Visibility
+from pact.wording import N_
 
 ISSUE_LIMIT = LIMITS["issue"]
 ANSWER_LIMIT = LIMITS["answer"]

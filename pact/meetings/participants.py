@@ -10,13 +10,13 @@ from datetime import datetime
 from sqlalchemy import Table, insert, or_, select
 
 from pact.extensions import db
-from pact.i18n import N_
 from pact.meetings.errors import DomainError, forbidden
 from pact.meetings.lookup import find
 from pact.meetings.names import check_resident_name
 from pact.meetings.permissions import can_moderate, can_see_beat
 from pact.meetings.text import LIMITS, clean_text
 from pact.models import Meeting, Participant, ParticipantRole, Role, Stage, User
+from pact.wording import N_
 
 NAME_LIMIT = LIMITS["name"]
 

@@ -8,7 +8,6 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from pact.extensions import db
-from pact.i18n import N_
 from pact.localtime import iso
 from pact.meetings import audit, stages
 from pact.meetings.errors import DomainError, forbidden, not_found
@@ -27,6 +26,7 @@ from pact.models import (
     User,
     Verdict,
 )
+from pact.wording import N_
 
 NOTE_LIMIT = LIMITS["note"]
 

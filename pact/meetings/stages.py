@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pact.i18n import N_
 from pact.meetings.addresses import forget_addresses
 from pact.meetings.errors import DomainError
 from pact.models import Meeting, Stage
+from pact.wording import N_
 
 # voting → live lets officers go back to discussion if the shortlist needs more talk.
 TRANSITIONS: dict[Stage, set[Stage]] = {

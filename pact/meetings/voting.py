@@ -12,12 +12,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
 from pact.extensions import db
-from pact.i18n import N_
 from pact.meetings import stages
 from pact.meetings.errors import DomainError, not_found
 from pact.meetings.issues import get_issue
 from pact.meetings.participants import require_active
 from pact.models import Issue, Meeting, Participant, Stage, Visibility, Vote, VoteKind
+from pact.wording import N_
 
 
 def vote_kind(meeting: Meeting) -> VoteKind:

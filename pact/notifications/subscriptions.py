@@ -11,7 +11,6 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select, update
 
 from pact.extensions import db
-from pact.i18n import N_
 from pact.meetings.errors import DomainError
 from pact.models import (
     Beat,
@@ -24,6 +23,7 @@ from pact.models import (
 )
 from pact.notifications import tokens
 from pact.notifications.events import add_event
+from pact.wording import N_
 
 TOPICS = ("reminders", "summaries", "progress")
 TOPIC_LABELS = {

@@ -6,12 +6,12 @@ Public functions (other packages and the adapters call these, never the models):
 from __future__ import annotations
 
 from pact.extensions import db
-from pact.i18n import N_
 from pact.meetings.errors import DomainError
 from pact.models import Beat
 from pact.places.boundaries import boundary_of, import_boundary
 from pact.places.lookup import beat_id_at
 from pact.places.postcodes import display_postcode, import_postcodes, normalise_postcode, point_of
+from pact.wording import N_
 
 __all__ = ["boundary_of", "find_beat_at", "find_beat_by_postcode", "import_boundary", "import_postcodes",
            "parse_point"]

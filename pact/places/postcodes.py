@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from sqlalchemy import delete, insert
 
 from pact.extensions import db
-from pact.i18n import N_
 from pact.meetings.errors import DomainError
 from pact.models import Postcode
+from pact.wording import N_
 
 # The UK postcode shape: outward code (area, district) then inward code (sector digit, unit).
 POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9][A-Z]{2})$")

@@ -19,9 +19,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from pact.i18n import N_
 from pact.meetings.safeguarding import accusation, personal, risk
 from pact.meetings.safeguarding.normalise import fold, normalise
+from pact.wording import N_
 
 log = logging.getLogger(__name__)
 

@@ -84,9 +84,9 @@ def add_subscribers(url: str, count: int, secret: str) -> None:
     os.environ.update({"PACT_DATABASE_URL": url, "PACT_SECRET_KEY": secret})
     from pact import create_app
     from pact.extensions import db
-    from pact.live.services import services
     from pact.models import Beat, Subscription, SubscriptionState, utcnow
     from pact.notifications import tokens
+    from pact.services import services
 
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": secret})
     with app.app_context():
@@ -107,8 +107,8 @@ def announce_live(url: str, meeting_id: int, secret: str) -> None:
     """What an officer opening the meeting does: record the "live now" event (the worker's sweep finds it)."""
     from pact import create_app, notifications
     from pact.extensions import db
-    from pact.live.services import services
     from pact.models import Meeting, utcnow
+    from pact.services import services
 
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": secret})
     with app.app_context():

@@ -18,7 +18,7 @@ import sys
 from flask import Flask
 
 from pact.extensions import socketio
-from pact.live.services import installed
+from pact.services import installed
 
 log = logging.getLogger(__name__)
 

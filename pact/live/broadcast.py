@@ -12,9 +12,9 @@ from typing import Any
 
 from pact.extensions import socketio
 from pact.live import NAMESPACE, rooms
-from pact.live.services import services
 from pact.meetings.snapshot import issue_data, redacted_issue
 from pact.models import Issue, Meeting, Participant, Visibility
+from pact.services import services
 
 log = logging.getLogger(__name__)
 

@@ -22,11 +22,11 @@ from pact.extensions import db, socketio
 from pact.i18n import N_, translate_error
 from pact.live import NAMESPACE
 from pact.live.payloads import Field, parse
-from pact.live.services import services
 from pact.meetings import audit
 from pact.meetings.errors import DomainError
 from pact.meetings.permissions import can_moderate, can_see_beat
 from pact.models import Meeting, Participant, utcnow
+from pact.services import services
 
 log = logging.getLogger(__name__)
 

@@ -22,7 +22,6 @@ from pact.live import NAMESPACE, broadcast, limits, rooms
 from pact.live.commands import SESSION_MEETING, SESSION_PARTICIPANT, SESSION_RESIDENT, Context, command, ticker
 from pact.live.payloads import Field
 from pact.live.presence import person_key
-from pact.live.services import services
 from pact.meetings import audit, issues, safeguarding, stages, voting
 from pact.meetings.addresses import day_scope, hash_address, meeting_scope
 from pact.meetings.errors import DomainError
@@ -39,6 +38,7 @@ from pact.meetings.snapshot import (
     with_counts,
 )
 from pact.models import Meeting, Participant, ParticipantRole, Stage, utcnow
+from pact.services import services
 
 DEVICE_COOKIE = "pact_device"
 SESSION_STAFF_USER = "staff_user_id"

@@ -14,14 +14,18 @@ import logging
 import math
 import time
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from flask import Flask, current_app
+from flask import current_app
 from limits import RateLimitItem, RateLimitItemPerSecond
 from limits.storage import MemoryStorage, RedisStorage, Storage
 from limits.strategies import MovingWindowRateLimiter
 
-from pact.live.redis_client import redis_client
 from pact.meetings.errors import DomainError
+from pact.services import services
+
+if TYPE_CHECKING:
+    from redis import Redis
 
 log = logging.getLogger(__name__)
 
@@ -96,18 +100,13 @@ class Limiter:
         self._run("clear", item, key)
 
 
-def limiter_for(app: Flask) -> Limiter:
-    """The app's limiter, made on first use (Redis storage on the process's shared client)."""
-    limiter = app.extensions.get("pact_limits")
-    if limiter is None:
-        client = redis_client(app)
-        if client is not None:
-            storage: Storage = RedisStorage("redis://", connection_pool=client.connection_pool,
-                                            key_prefix="pact:limits")
-        else:
-            storage = MemoryStorage()
-        limiter = app.extensions["pact_limits"] = Limiter(storage, shared=client is not None)
-    return limiter
+def new_limiter(client: Redis | None) -> Limiter:
+    """A limiter on the process's shared Redis client (its pool), or in memory without one."""
+    if client is not None:
+        storage: Storage = RedisStorage("redis://", connection_pool=client.connection_pool, key_prefix="pact:limits")
+    else:
+        storage = MemoryStorage()
+    return Limiter(storage, shared=client is not None)
 
 
 def rule(name: str, allowed: int, per: float) -> RateLimitItem:
@@ -144,7 +143,7 @@ def check(action: str, *, record: bool = True, local: bool = False, **keys: obje
     (docs/performance.md, "Rate limits")."""
     if not enabled():
         return
-    limiter = limiter_for(current_app)
+    limiter = services().limits
     for scope, value in keys.items():
         if value is None:
             continue
@@ -166,7 +165,7 @@ def reset(action: str, **keys: object) -> None:
     """Forget the counts of these keys (a sign-in that succeeded clears its own slow-down)."""
     if not enabled():
         return
-    limiter = limiter_for(current_app)
+    limiter = services().limits
     for scope, value in keys.items():
         if value is not None:
             for item in rules(action, scope):

@@ -116,7 +116,7 @@ class SharedCounts:
     def __init__(self, client, ttl: float) -> None:
         self.ttl = ttl
         self.process = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
-        self.redis = client  # the process's shared client (pact/live/redis_client.py): short timeouts
+        self.redis = client  # the process's shared client (pact/redis_client.py): short timeouts
         self._union = client.register_script(UNION_COUNT)
         self._published: dict[int, set[str]] = {}  # this process's sets as last written to Redis
 

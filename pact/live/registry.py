@@ -18,7 +18,7 @@ TTL_SECONDS = 24 * 3600  # a process that crashed leaves stale ids; disconnectin
 
 class RoomRegistry:
     def __init__(self, client=None) -> None:
-        """`client`: the process's shared Redis client (pact/live/redis_client.py), or None."""
+        """`client`: the process's shared Redis client (pact/redis_client.py), or None."""
         self.redis = client
 
     def add(self, room: str, sid: str) -> None:

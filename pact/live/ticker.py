@@ -22,15 +22,18 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from typing import TYPE_CHECKING
 
 from flask import Flask
 
 from pact.extensions import db, socketio
 from pact.live.memory import Trimmer
 from pact.live.presence import Presence, SharedCounts
-from pact.live.redis_client import redis_client
-from pact.live.services import services
 from pact.patches.socketio_listener import reconnect_queue_listener
+from pact.services import services
+
+if TYPE_CHECKING:
+    from redis import Redis
 
 log = logging.getLogger(__name__)
 IDLE_STOP_SECONDS = 5.0
@@ -39,7 +42,7 @@ RECOUNT_SECONDS = 5.0  # with several processes: recount every watched room this
 
 
 class Ticker:
-    def __init__(self, app: Flask) -> None:
+    def __init__(self, app: Flask, client: Redis | None = None) -> None:
         cfg = app.config
         self.app = app
         self.interval: float = max(0.01, cfg["TALLY_INTERVAL"])
@@ -48,7 +51,6 @@ class Ticker:
         self.presence_interval: float = cfg.get("PRESENCE_INTERVAL", 1.0)
         self.presence = Presence()
         self.memory = Trimmer(cfg.get("MEMORY_TRIM_INTERVAL", 1.0))
-        client = redis_client(app)
         self.shared = SharedCounts(client, cfg.get("PRESENCE_TTL", 15)) if client is not None else None
         self.queue_ok = True  # last known state of the shared Redis (health check reads it)
         self._lock = threading.Lock()

@@ -13,7 +13,7 @@ from flask import Blueprint, current_app, jsonify, request
 from sqlalchemy import text
 
 from pact.extensions import db, socketio
-from pact.live.services import installed
+from pact.services import installed
 
 health_bp = Blueprint("health", __name__)
 

@@ -66,6 +66,9 @@ def stream_data(meeting: Meeting) -> dict[str, str | None] | None:
 
 
 def meeting_data(meeting: Meeting) -> dict[str, Any]:
+    """The one meeting shape: SNAPSHOT's `meeting` (CONTRACT.md: `beat` is the beat's name), also
+    the `meeting` of the summary, the beat's record, the feeds and the staff export. Times are
+    ISO 8601 with an offset, or None when that has not happened (yet)."""
     return {
         "id": meeting.id,
         "title": meeting.title,
@@ -74,6 +77,9 @@ def meeting_data(meeting: Meeting) -> dict[str, Any]:
         "stage": meeting.stage.value,
         "starts_at": iso(meeting.starts_at),
         "ends_at": iso(meeting.ends_at),
+        "opened_at": iso(meeting.opened_at),
+        "voting_at": iso(meeting.voting_at),
+        "closed_at": iso(meeting.closed_at),
         "stream": stream_data(meeting),
         "venue": meeting.venue,
         "dial_in": meeting.dial_in,

@@ -15,6 +15,7 @@ from pact.extensions import db
 from pact.localtime import iso
 from pact.meetings.issues import CATEGORIES
 from pact.meetings.progress import STATUS_LABELS, latest_update, verdict_counts
+from pact.meetings.snapshot import meeting_data
 from pact.models import (
     Beat,
     Issue,
@@ -30,7 +31,7 @@ from pact.models import (
 )
 
 EXPORT_FORMAT = "pact-live-meeting"
-EXPORT_VERSION = 1
+EXPORT_VERSION = 2  # 2: `meeting` is the one meeting shape (SNAPSHOT's): `beat` the name, `beat_slug`
 
 
 def _counts(meeting_id: int, kind: VoteKind) -> dict[int, int]:
@@ -75,15 +76,6 @@ def priority_data(priority: Priority, *, verdicts: dict[str, int] | None = None)
 def progress_data(update: ProgressUpdate) -> dict[str, Any]:
     return {"id": update.id, "status": update.status.value, "status_label": STATUS_LABELS[update.status],
             "note": update.note, "by": update.by_name, "at": iso(update.created_at)}
-
-
-def meeting_data(meeting: Meeting) -> dict[str, Any]:
-    return {
-        "id": meeting.id, "title": meeting.title, "beat": {"slug": meeting.beat.slug, "name": meeting.beat.name},
-        "stage": meeting.stage.value, "starts_at": iso(meeting.starts_at), "opened_at": iso(meeting.opened_at),
-        "closed_at": iso(meeting.closed_at), "votes_per_resident": meeting.votes_per_resident,
-        "ends_at": iso(meeting.ends_at), "venue": meeting.venue,
-    }
 
 
 def _issues(meeting: Meeting, *, public_only: bool) -> list[Issue]:
@@ -143,7 +135,7 @@ def meeting_export(meeting: Meeting) -> dict[str, Any]:
     summary = meeting_summary(meeting)
     return {
         "format": EXPORT_FORMAT, "version": EXPORT_VERSION,
-        "meeting": {**summary["meeting"], "moderation": meeting.moderation.value, "voting_at": iso(meeting.voting_at)},
+        "meeting": summary["meeting"],
         "attendance": summary["attendance"], "figures": summary["figures"], "issues": issues,
         "priorities": [{**priority_data(p, verdicts=counts[p.id]), "updates": [progress_data(u) for u in p.updates]}
                        for p in meeting.priorities],

@@ -11,8 +11,8 @@ from typing import Any
 from sqlalchemy import delete, select
 
 from pact.extensions import db
+from pact.localtime import iso
 from pact.meetings import accounts, audit
-from pact.meetings.summary import iso
 from pact.models import AnswerWatch, Beat, MailDelivery, MailEvent, Subscription, User
 from pact.notifications import tokens
 

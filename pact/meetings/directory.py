@@ -17,6 +17,7 @@ MIN_PASSWORD = 10
 
 
 def find_beat(slug: str) -> Beat:
+    """The beat with this slug; raises `not_found`."""
     beat = db.session.scalar(select(Beat).where(Beat.slug == slug))
     if beat is None:
         raise not_found("beat")
@@ -24,6 +25,10 @@ def find_beat(slug: str) -> Beat:
 
 
 def create_beat(slug: str, name: str, *, is_demo: bool = False) -> Beat:
+    """A new beat (the command line and `accounts.create_beat`).
+
+    Raises `invalid_slug` (not lower-case letters, digits and single hyphens, or over 64), `empty` /
+    `too_long` / `invalid_characters` for the name (120 at most), `duplicate` (the slug is taken)."""
     slug = slug.strip().lower()
     if not SLUG.match(slug) or len(slug) > 64:
         raise DomainError("invalid_slug",
@@ -39,6 +44,10 @@ def create_beat(slug: str, name: str, *, is_demo: bool = False) -> Beat:
 
 def create_user(email: str, *, role: str, password: str, display_name: str | None = None,
                 beat_slugs: list[str] | tuple[str, ...] = ()) -> User:
+    """A new staff account with a hashed password, on the beats named by slug.
+
+    Raises `invalid_email`, `invalid_role` (not officer, inspector or admin), `weak_password` (too
+    short), `duplicate` (the e-mail is taken), `not_found` (an unknown beat slug)."""
     email = email.strip().lower()
     if not EMAIL.match(email) or len(email) > 254:
         raise DomainError("invalid_email", f"'{email}' is not an email address.")
@@ -63,7 +72,8 @@ def update_user(email: str, *, now: datetime, role: str | None = None, beat_slug
                 display_name: str | None = None) -> list[str]:
     """The command line's account change (no admin account needed): role, exact beats, name.
 
-    Returns what changed; each change is in the audit log as done from the command line."""
+    Returns what changed; each change is in the audit log as done from the command line. Raises
+    `not_found` (no such account, or an unknown beat slug), `invalid_role`."""
     from pact.meetings import audit
 
     user = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
@@ -97,6 +107,10 @@ def update_user(email: str, *, now: datetime, role: str | None = None, beat_slug
 
 def schedule_meeting(beat: Beat, title: str, starts_at: datetime, *, stage: Stage = Stage.SCHEDULED,
                      moderation: ModerationMode = ModerationMode.OPEN, votes_per_resident: int = 3) -> Meeting:
+    """A meeting of `beat` at `starts_at` (the demo data and tests; the web uses scheduling.operations).
+
+    Raises `invalid_date` (a naive `starts_at`), `empty`/`too_long` for the title (200 at most),
+    `invalid_votes` (priority votes per resident outside 1–10)."""
     if starts_at.tzinfo is None:
         raise DomainError("invalid_date", "The start time needs a time zone.")
     title = clean_text(title, field="title", max_length=200, multiline=False)

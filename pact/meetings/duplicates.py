@@ -30,8 +30,8 @@ def refuse_repeat(meeting: Meeting, author: Participant, text: str, *, now: date
                   window: timedelta = WINDOW) -> None:
     """Refuse a post whose text the author posted, or anyone posted publicly, within `window`.
 
-    Only public posts of others count: matching someone else's held post would tell the author
-    what that post said."""
+    Only public posts of others count: matching someone else's held post would tell the author what
+    that post said. Raises `duplicate`, worded for "you" or "someone"."""
     if window <= timedelta(0):
         return
     mark = fingerprint(text)

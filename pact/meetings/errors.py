@@ -21,6 +21,8 @@ class DomainError(Exception):
         self.extra = extra
 
     def as_ack(self) -> dict[str, Any]:
+        """The refusal as a Socket.IO ack: `{"ok": false, "error", "message", …extra}` (extra: `retry_after`,
+        `index`…)."""
         return {"ok": False, "error": self.code, "message": self.message, **self.extra}
 
 
@@ -43,12 +45,15 @@ def worded(code: str, template: str, params: Mapping[str, Any], **extra: Any) ->
 
 
 def http_status(error: DomainError) -> int:
+    """The HTTP status an adapter answers this refusal with (400 unless HTTP_STATUS names the code)."""
     return HTTP_STATUS.get(error.code, 400)
 
 
 def not_found(what: str) -> DomainError:
+    """A `not_found` DomainError for a missing (or no longer available) `what`."""
     return DomainError("not_found", f"That {what} does not exist (or is no longer available).")
 
 
 def forbidden(message: str = "You are not allowed to do that in this meeting.") -> DomainError:
+    """A `forbidden` DomainError with `message` (the default says it is about this meeting)."""
     return DomainError("forbidden", message)

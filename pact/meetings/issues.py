@@ -32,12 +32,14 @@ CATEGORIES: dict[str, str] = {
 
 @dataclass(frozen=True)
 class Posted:
+    """What `post_issue` made: the issue, and when it was held, why (the code) and what its author is told."""
     issue: Issue
     hold_message: str | None  # what the author is told when the post is held
     hold: str | None = None  # the hold code (safeguarding.CODES) when held
 
 
 def parse_category(raw: object) -> str:
+    """The category a post chose (`other` when none); raises `invalid_category` for one not in CATEGORIES."""
     if raw is None or raw == "":
         return "other"
     if not isinstance(raw, str) or raw not in CATEGORIES:
@@ -46,7 +48,9 @@ def parse_category(raw: object) -> str:
 
 
 def get_issue(meeting: Meeting, issue_id: object) -> Issue:
-    """An issue of this meeting; another meeting's issue is as unknown as a missing one."""
+    """An issue of this meeting; another meeting's issue is as unknown as a missing one.
+
+    Raises `invalid_payload` (the id is not a whole number) or `not_found`."""
     issue = find(Issue, issue_id, field="issue_id", what="issue")
     if issue.meeting_id != meeting.id:
         raise not_found("issue")
@@ -61,7 +65,9 @@ def post_issue(
     """Record a resident's issue; it is held for an officer when safeguarding or pre-moderation says so.
 
     `policy` carries the force's word list and wording; the same text again within
-    `duplicate_window` is refused as `duplicate`."""
+    `duplicate_window` is refused as `duplicate`. Raises `muted` / `forbidden` (removed) for the
+    author, `wrong_stage` (not scheduled or live), `empty` / `too_long` / `invalid_characters` for the
+    text, `invalid_category`, `duplicate`. A held post is not a refusal: `Posted.hold` says why."""
     require_active(author, doing="post")
     if not stages.can_post(meeting):
         stages.require_stage(meeting, Stage.SCHEDULED, Stage.LIVE, doing="post a new issue")
@@ -83,7 +89,10 @@ def post_issue(
 
 
 def answer_issue(meeting: Meeting, issue_id: object, raw_text: object, *, user: User, now: datetime) -> Issue:
-    """An officer's written answer; answering again replaces the earlier words."""
+    """An officer's written answer; answering again replaces the earlier words.
+
+    Raises `forbidden` (not an officer of the beat), `wrong_stage` (closed or cancelled),
+    `invalid_payload` / `not_found` for the issue, `empty` / `too_long` / `invalid_characters` for the answer."""
     require_moderator(user, meeting)
     stages.require_stage(meeting, Stage.SCHEDULED, Stage.LIVE, Stage.VOTING, doing="answer")
     issue = get_issue(meeting, issue_id)
@@ -99,6 +108,7 @@ def answer_issue(meeting: Meeting, issue_id: object, raw_text: object, *, user: 
 
 
 def public_issues(meeting: Meeting) -> list[Issue]:
+    """The meeting's public issues that are not merged away, oldest first."""
     return list(
         db.session.scalars(
             select(Issue).where(

@@ -22,10 +22,12 @@ NAME_LIMIT = LIMITS["name"]
 
 
 def hash_secret(secret: str) -> str:
+    """SHA-256 hex of a token (resume tokens, staff sessions, device cookies): only hashes are stored."""
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
 def get_meeting(meeting_id: object) -> Meeting:
+    """The meeting `meeting_id` names; raises `invalid_payload` (not a whole number) or `not_found`."""
     return find(Meeting, meeting_id, field="meeting_id", what="meeting")
 
 
@@ -142,7 +144,10 @@ def join_resident(
     address_hash: str | None = None, about: dict[str, str | None] | None = None,
 ) -> tuple[Participant, str]:
     """Create a resident participant; returns it with its resume token (shown to the client once).
-    `about` carries the optional, already checked postcode district and age band."""
+
+    `about` carries the optional, already checked postcode district and age band. Raises
+    `wrong_stage` (closed or cancelled), `forbidden` (this browser or address was removed), and for
+    the name `empty`, `too_long`, `invalid_characters`, `reserved_name`."""
     if meeting.stage is Stage.CANCELLED:
         raise DomainError("wrong_stage", f"This meeting was cancelled: {meeting.cancel_reason}", stage="cancelled")
     if meeting.stage is Stage.CLOSED:
@@ -159,7 +164,10 @@ def join_resident(
 
 
 def resume_participant(meeting: Meeting, token: object, *, now: datetime) -> tuple[Participant, str]:
-    """Restore the participant a resume token was issued for, with its votes and posts."""
+    """Restore the participant a resume token was issued for, with its votes and posts.
+
+    Raises `invalid_payload` (not text), `invalid_token` (unknown here, or a staff participant's token
+    without that sign-in), `forbidden` (removed by a moderator)."""
     if not isinstance(token, str) or not 10 <= len(token) <= 200:
         raise DomainError("invalid_payload", "resume_token must be the text the server gave you.")
     participant = db.session.scalar(select(Participant).where(Participant.token_hash == hash_secret(token)))
@@ -178,7 +186,8 @@ def resume_participant(meeting: Meeting, token: object, *, now: datetime) -> tup
 
 
 def join_staff(meeting: Meeting, user: User, *, now: datetime) -> tuple[Participant, str]:
-    """The staff member's one participant in this meeting (created on first join)."""
+    """The staff member's one participant in this meeting (created on first join); raises `forbidden` (not on this
+    beat)."""
     if not (can_moderate(user, meeting) or can_see_beat(user, meeting.beat)):
         raise forbidden("Your account is not assigned to this beat.")
     role = {
@@ -215,7 +224,9 @@ def end_staff_tokens(user_id: int) -> int:
 
 
 def require_active(participant: Participant, *, doing: str) -> None:
-    """Muted residents can watch but not post or vote; removed ones can do nothing."""
+    """Muted residents can watch but not post or vote; removed ones can do nothing.
+
+    Raises `forbidden` (removed) or `muted` (the message names what they tried: `doing`)."""
     if participant.removed:
         raise forbidden("You were removed from this meeting by a moderator.")
     if participant.muted:
@@ -227,7 +238,10 @@ def admit(
     now: datetime, device_hash: str | None = None, address_hash: str | None = None,
     about: dict[str, str | None] | None = None,
 ) -> tuple[Participant, str]:
-    """Decide who is joining: staff of this beat by their sign-in, else a resident by token or name."""
+    """Decide who is joining: staff of this beat by their sign-in, else a resident by token or name.
+
+    Raises `invalid_payload` (neither a name nor a token), `forbidden` (staff of another beat without
+    a name), and whatever `resume_participant` or `join_resident` raise."""
     if user is not None and getattr(user, "is_authenticated", False) and (
         can_moderate(user, meeting) or can_see_beat(user, meeting.beat)
     ):

@@ -25,6 +25,7 @@ KIND = {TokenPurpose.INVITE: MailKind.STAFF_INVITE, TokenPurpose.RESET: MailKind
 
 
 def check_new_password(new: object, confirm: object) -> str:
+    """The new password when it will do; raises `weak_password` (too short), `too_long`, `password_mismatch`."""
     if not isinstance(new, str) or len(new) < MIN_LENGTH:
         raise DomainError("weak_password", f"Choose a password of at least {MIN_LENGTH} characters "
                                            "(a few unrelated words are easy to remember).")
@@ -50,11 +51,14 @@ def issue_token(user: User, purpose: TokenPurpose, *, now: datetime) -> tuple[Ac
 
 
 def token_link(token: AccountToken) -> str:
+    """The signed link token for an account token row (set-password or reset link)."""
     return tokens.sign(f"account-{token.purpose.value}", token.id, token.nonce)
 
 
 def find_token(raw: object, *, now: datetime) -> AccountToken:
-    """The account link named by `raw`, if it is still good."""
+    """The account link named by `raw`, if it is still good.
+
+    Raises `invalid_link` (malformed, unknown, wrong signature, or used) or `link_expired`."""
     token = db.session.get(AccountToken, tokens.token_id(raw))
     if token is None:
         raise tokens.invalid_link()
@@ -90,7 +94,9 @@ def set_password_with_link(raw: object, new: object, confirm: object, *, now: da
 
 def change_password(user: User, current: object, new: object, confirm: object, *, now: datetime,
                     keep_session_hash: str | None) -> None:
-    """A signed-in member of staff changes their own password; their other sign-ins end."""
+    """A signed-in member of staff changes their own password; their other sign-ins end.
+
+    Raises `wrong_password` (the current one), `same_password`, and as `check_new_password`."""
     if not isinstance(current, str) or not user.check_password(current):
         raise DomainError("wrong_password", "Your current password is not right.")
     password = check_new_password(new, confirm)
@@ -113,7 +119,9 @@ def request_reset(raw_email: object, *, now: datetime) -> MailEvent | None:
 
 
 def admin_reset_link(admin: User, target: User, *, now: datetime) -> AccountToken:
-    """An admin issues a reset link for an account: shown once to the admin and e-mailed."""
+    """An admin issues a reset link for an account: shown once to the admin and e-mailed.
+
+    Raises `forbidden` (not an admin), `invalid_target` (a deactivated account)."""
     accounts.require_admin(admin)
     if not target.active:
         raise DomainError("invalid_target", "Reactivate the account before resetting its password.")

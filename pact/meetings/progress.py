@@ -39,6 +39,7 @@ STATUS_LABELS = {
 
 
 def parse_status(raw: object) -> ProgressStatus:
+    """A progress status by its value; raises `invalid_status` naming the choices."""
     try:
         return ProgressStatus(raw)
     except ValueError:
@@ -47,7 +48,9 @@ def parse_status(raw: object) -> ProgressStatus:
 
 
 def post_progress(priority: Priority, raw_status: object, raw_note: object, *, user: User, now: datetime) -> ProgressUpdate:
-    """An officer of the beat (or an admin) reports progress; the priority takes the new status."""
+    """An officer of the beat (or an admin) reports progress; the priority takes the new status.
+
+    Raises `forbidden`, `invalid_status`, `empty` / `too_long` / `invalid_characters` for the note."""
     if not can_moderate(user, priority.meeting):
         raise forbidden("Only an officer of this beat can post progress on its priorities.")
     status = parse_status(raw_status)
@@ -85,6 +88,7 @@ def my_verdicts(viewer: Participant) -> dict[int, str]:
 
 
 def verdict_counts(priority_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Residents' verdicts per priority: `{priority_id: {"dealt_with": n, "not_dealt_with": n}}`, zeros included."""
     counts = {pid: {v.value: 0 for v in Verdict} for pid in priority_ids}
     if not priority_ids:
         return counts
@@ -124,7 +128,11 @@ def review_items(meeting: Meeting, viewer: Participant | None) -> list[dict[str,
 
 def record_verdict(meeting: Meeting, participant: Participant, priority_id: object, raw_verdict: object,
                    *, now: datetime) -> PriorityVerdict:
-    """A resident says whether a previous priority was dealt with; saying it again changes their answer."""
+    """A resident says whether a previous priority was dealt with; saying it again changes their answer.
+
+    Raises `wrong_stage` (this meeting closed or cancelled), `muted` / `forbidden` (removed, or staff),
+    `not_found` (not a priority of the beat's previous meeting), `invalid_payload` (another verdict),
+    `duplicate` (a concurrent first answer won; sending again works)."""
     if participant.is_staff:
         raise forbidden("Verdicts on the last meeting's priorities are for residents to give.")
     require_active(participant, doing="give a verdict")

@@ -21,6 +21,7 @@ QUIET_MONTHS = 3
 
 @dataclass(frozen=True)
 class Filters:
+    """Which beats and days a report covers, as checked by `parse_filters`."""
     beats: list[Beat]
     date_from: date | None
     date_to: date | None
@@ -45,6 +46,7 @@ def visible_beats(user: User | None) -> list[Beat]:
 
 
 def parse_day(raw: str | None, *, label: str) -> date | None:
+    """A YYYY-MM-DD day from a filter form (None when blank); raises `invalid_date` naming `label`."""
     if raw is None or raw.strip() == "":
         return None
     raw = raw.strip()
@@ -57,7 +59,10 @@ def parse_day(raw: str | None, *, label: str) -> date | None:
 
 
 def parse_filters(user: User | None, slugs: Iterable[str], raw_from: str | None, raw_to: str | None) -> Filters:
-    """Beats asked for (all visible ones when none), checked against what `user` may see."""
+    """Beats asked for (all visible ones when none), checked against what `user` may see.
+
+    Raises `not_signed_in`, `unknown_beat`, `forbidden` (a beat the account may not see),
+    `invalid_date` (a bad day, or `from` after `to`)."""
     if not is_staff_user(user):
         raise DomainError("not_signed_in", "Sign in as staff to export priorities.")
     allowed = {b.slug: b for b in visible_beats(user)}
@@ -118,6 +123,7 @@ def priority_row(priority: Priority) -> dict[str, Any]:
 
 
 def months_before(day: date, months: int) -> date:
+    """The same day `months` months earlier, or the month's last day when it has fewer days."""
     month = day.month - months
     year = day.year + (month - 1) // 12
     month = (month - 1) % 12 + 1

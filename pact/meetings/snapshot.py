@@ -129,6 +129,7 @@ def _issues_in_order(meeting: Meeting) -> Select[Issue]:
 
 
 def public_view(meeting: Meeting) -> PublicView:
+    """What every resident's SNAPSHOT shares, read now: public issues with the counts of the current stage."""
     counts = tallies_by_kind(meeting.id)
     support = counts[VoteKind.SUPPORT]
     current = support if meeting.stage is not Stage.VOTING else counts[VoteKind.PRIORITY]
@@ -141,6 +142,7 @@ def public_view(meeting: Meeting) -> PublicView:
 
 
 def viewer_part(meeting: Meeting, viewer: Participant) -> ViewerPart:
+    """What only this resident's SNAPSHOT carries: their votes, their own posts in any state, their verdicts."""
     own = db.session.scalars(_issues_in_order(meeting).where(  # public, held or hidden; not merged away
         Issue.participant_id == viewer.id,
         (Issue.merged_into_id.is_(None)) | (Issue.visibility != Visibility.PUBLIC)))
@@ -208,6 +210,7 @@ def snapshot(meeting: Meeting, viewer: Participant | None, *, watching: int) -> 
 
 
 def participant_data(participant: Participant) -> dict[str, Any]:
+    """A participant as staff see it in `muted` and `participant_updated`: id, display name, role, muted."""
     return {
         "id": participant.id,
         "display_name": participant.display_name,

@@ -32,6 +32,8 @@ def can_post(meeting: Meeting) -> bool:
 
 
 def require_stage(meeting: Meeting, *allowed: Stage, doing: str) -> None:
+    """Refuse unless the meeting is in one of `allowed`: raises `wrong_stage` (with `stage`), naming what it was
+    `doing`."""
     if meeting.stage not in allowed:
         names = " or ".join(s.value for s in allowed)
         raise DomainError(
@@ -42,6 +44,7 @@ def require_stage(meeting: Meeting, *allowed: Stage, doing: str) -> None:
 
 
 def parse_stage(raw: str) -> Stage:
+    """A stage by its value; raises `invalid_payload` for an unknown one."""
     try:
         return Stage(raw)
     except ValueError:
@@ -49,7 +52,9 @@ def parse_stage(raw: str) -> Stage:
 
 
 def change_stage(meeting: Meeting, target: Stage, *, now: datetime) -> bool:
-    """Move the meeting to `target`; returns False when it is already there (nothing to announce)."""
+    """Move the meeting to `target`; returns False when it is already there (nothing to announce).
+
+    Raises `wrong_stage` for a move the stage machine does not allow (STAGE_MOVES)."""
     if meeting.stage is target:
         return False
     if target not in TRANSITIONS[meeting.stage]:

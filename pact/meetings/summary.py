@@ -59,6 +59,7 @@ def attendance(meeting: Meeting) -> dict[str, int]:
 
 
 def priority_data(priority: Priority, *, verdicts: dict[str, int] | None = None) -> dict[str, Any]:
+    """An agreed priority as the summary, beat record and exports show it, with its latest progress."""
     latest = latest_update(priority)
     data = {
         "id": priority.id, "position": priority.position, "issue_id": priority.issue_id, "text": priority.text,
@@ -74,6 +75,7 @@ def priority_data(priority: Priority, *, verdicts: dict[str, int] | None = None)
 
 
 def progress_data(update: ProgressUpdate) -> dict[str, Any]:
+    """One progress update: status (and its label), note, who and when."""
     return {"id": update.id, "status": update.status.value, "status_label": STATUS_LABELS[update.status],
             "note": update.note, "by": update.by_name, "at": iso(update.created_at)}
 

@@ -73,7 +73,10 @@ def issue_answered(issue: Issue, now: datetime) -> MailEvent | None:
 
 
 def watch_answer(issue: Issue, participant: Participant, raw_email: object, *, now: datetime) -> AnswerWatch:
-    """The author of an issue asks for one e-mail when it is answered, and nothing else."""
+    """The author of an issue asks for one e-mail when it is answered, and nothing else.
+
+    Raises `forbidden` (not the issue's author), `wrong_stage` (the meeting closed), `empty` /
+    `invalid_email` for the address. Asking again with the same address changes nothing."""
     if issue.participant_id != participant.id:
         raise forbidden("Only the resident who raised an issue can ask to be told when it is answered.")
     if issue.meeting.stage is Stage.CLOSED:

@@ -71,15 +71,20 @@ def request_subscription(beat: Beat, raw_email: object, chosen: list[str], *, no
 
 
 def confirm_link(sub: Subscription) -> str:
+    """The token of the subscription's confirmation link (ends when the subscription is confirmed)."""
     return tokens.sign("confirm", sub.id, sub.confirm_nonce or "")
 
 
 def manage_link(sub: Subscription) -> str:
+    """The token of the manage/unsubscribe link every e-mail carries."""
     return tokens.sign("manage", sub.id, sub.manage_nonce)
 
 
 def pending_confirmation(token: object, *, now: datetime) -> Subscription:
-    """The subscription a confirmation link names, while the link is still good."""
+    """The subscription a confirmation link names, while the link is still good.
+
+    Raises `invalid_link` (malformed, unknown, wrong signature, already confirmed) or `link_expired` (after 48
+    hours)."""
     sub = db.session.get(Subscription, tokens.token_id(token))
     if sub is None:
         raise tokens.invalid_link()
@@ -102,7 +107,8 @@ def confirm_subscription(token: object, *, now: datetime) -> Subscription:
 
 
 def find_managed(token: object) -> Subscription:
-    """The subscription a manage or unsubscribe link names (the link in every e-mail)."""
+    """The subscription a manage or unsubscribe link names (the link in every e-mail); raises `invalid_link` (bad,
+    or ended)."""
     sub = db.session.get(Subscription, tokens.token_id(token))
     if sub is None:
         raise DomainError("invalid_link", "This subscription has ended: there is nothing left to manage.")
@@ -111,6 +117,8 @@ def find_managed(token: object) -> Subscription:
 
 
 def change_topics(sub: Subscription, chosen: list[str]) -> None:
+    """Keep exactly the chosen kinds of e-mail (reminders, summaries, progress); raises `no_topics` when none is
+    ticked."""
     picked = {t for t in chosen if t in TOPICS}
     if not picked:
         raise DomainError("no_topics", "Tick at least one kind of e-mail, or unsubscribe to stop them all.")

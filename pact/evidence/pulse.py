@@ -37,7 +37,10 @@ def _score(name: str, raw: object) -> int | None:
 
 def record_pulse(meeting: Meeting, participant: Participant, listened: object, confidence: object, *,
                  now: datetime) -> PulseAnswer:
-    """A resident answers (or changes their answer) while voting or after the close; either may be skipped."""
+    """A resident answers (or changes their answer) while voting or after the close; either may be skipped.
+
+    Raises `wrong_stage` (not voting or closed), `muted` / `forbidden` (removed, or staff),
+    `invalid_payload` (not 1–5), `empty` (neither answered), `duplicate` (a concurrent first answer won)."""
     if participant.is_staff:
         raise forbidden("The pulse questions are for residents to answer.")
     require_active(participant, doing="answer the pulse questions")
@@ -69,6 +72,7 @@ class PulseFigures:
     confidence: tuple[int, ...] = (0, 0, 0, 0, 0)
 
     def add(self, other: PulseFigures) -> PulseFigures:
+        """The two meetings' answers together."""
         return PulseFigures(self.responses + other.responses,
                             tuple(a + b for a, b in zip(self.listened, other.listened, strict=False)),
                             tuple(a + b for a, b in zip(self.confidence, other.confidence, strict=False)))

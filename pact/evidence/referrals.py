@@ -31,12 +31,17 @@ OPEN_STATUSES = (ReferralStatus.OPEN, ReferralStatus.ACCEPTED)
 
 
 def partner_name(partners: Mapping[str, str], key: str) -> str:
+    """A partner's name as the pages say it, or its key when the force no longer lists it."""
     return partners.get(key, key)
 
 
 def refer_issue(meeting: Meeting, issue_id: object, raw_partner: object, raw_note: object, *, user: User | None,
                 partners: Mapping[str, str], now: datetime) -> Referral:
-    """An officer of the beat refers a public issue to a partner, with a note (any stage)."""
+    """An officer of the beat refers a public issue to a partner, with a note (any stage).
+
+    Raises `forbidden` (not an officer of the beat), `invalid_payload` / `not_found` for the issue,
+    `wrong_state` (not public), `unknown_partner`, `duplicate` (already referred there), `too_long` for the
+    note."""
     if not can_moderate(user, meeting):
         raise forbidden("Only an officer of this beat can refer an issue to a partner.")
     issue = get_issue(meeting, issue_id)
@@ -57,11 +62,14 @@ def refer_issue(meeting: Meeting, issue_id: object, raw_partner: object, raw_not
 
 
 def get_referral(referral_id: object) -> Referral:
+    """The referral `referral_id` names; raises `invalid_payload` (not a whole number) or `not_found`."""
     return find(Referral, referral_id, field="referral_id", what="referral")
 
 
 def update_referral(referral: Referral, raw_status: object, *, user: User | None, now: datetime) -> Referral:
-    """An officer of the beat records what the partner did (open, accepted, resolved, declined)."""
+    """An officer of the beat records what the partner did (open, accepted, resolved, declined).
+
+    Raises `not_found` (its meeting is gone), `forbidden` (not an officer of the beat), `invalid_status`."""
     meeting = db.session.get(Meeting, referral.meeting_id)
     if meeting is None:
         raise not_found("referral")
@@ -91,6 +99,8 @@ def referral_labels(issue_ids: list[int], partners: Mapping[str, str]) -> dict[i
 
 
 def referrals_for(meeting_ids: list[int], *, scope: Select | None = None) -> list[Referral]:
+    """The referrals of these meetings (or of the meetings `scope` selects), oldest first, with issue, meeting and
+    beat loaded."""
     if not meeting_ids:
         return []
     return list(db.session.scalars(

@@ -18,6 +18,7 @@ __all__ = ["boundary_of", "find_beat_at", "find_beat_by_postcode", "import_bound
 
 
 def outside_every_beat(where: str) -> DomainError:
+    """The `outside_beats` refusal for a place no beat here covers (`where`: the postcode or "That point")."""
     return DomainError("outside_beats", f"{where} is outside every beat that uses PACT Live here. "
                                         "Your force's website lists every neighbourhood team.")
 

@@ -21,6 +21,7 @@ KML_NS = "{http://www.opengis.net/kml/2.2}"
 
 
 def invalid(message: str) -> DomainError:
+    """An `invalid_boundary` refusal saying what is wrong with the uploaded file."""
     return DomainError("invalid_boundary", message)
 
 
@@ -155,10 +156,12 @@ def import_boundary(beat: Beat, name: str, text: str, *, now: datetime) -> BeatB
 
 
 def boundary_of(beat: Beat) -> MultiPolygon | None:
+    """The beat's stored outline, or None when it has none."""
     row = db.session.get(BeatBoundary, beat.id)
     return shape(json.loads(row.geojson)) if row else None
 
 
 def all_boundaries() -> list[tuple[int, MultiPolygon]]:
+    """Every beat's outline with its id (to build the point-in-beat index)."""
     rows = db.session.execute(select(BeatBoundary.beat_id, BeatBoundary.geojson)).all()
     return [(beat_id, shape(json.loads(text))) for beat_id, text in rows]

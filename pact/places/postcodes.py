@@ -34,11 +34,13 @@ def normalise_postcode(raw: str) -> str:
 
 
 def display_postcode(compact: str) -> str:
+    """A compact postcode ("LS61AN") as people write it ("LS6 1AN")."""
     return f"{compact[:-3]} {compact[-3:]}"
 
 
 @dataclass
 class ImportResult:
+    """What an ONSPD import did: rows imported, and rows skipped by reason."""
     imported: int = 0
     skipped_no_location: int = 0
     skipped_terminated: int = 0
@@ -46,7 +48,10 @@ class ImportResult:
 
 
 def import_postcodes(lines: Iterable[str]) -> ImportResult:
-    """Load (or replace) postcodes from CSV lines in the ONSPD layout, in batches."""
+    """Load (or replace) postcodes from CSV lines in the ONSPD layout, in batches.
+
+    Raises `invalid_file` when a required column is missing; bad rows are counted in `ImportResult`, not
+    refused."""
     reader = csv.DictReader(lines)
     header = [h.strip().lower() for h in reader.fieldnames or []]
     missing = [c for c in REQUIRED if c not in header]

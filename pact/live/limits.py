@@ -97,6 +97,7 @@ class Limiter:
         return max(1.0, stats.reset_time - time.time())
 
     def clear(self, item: RateLimitItem, key: str) -> None:
+        """Forget the count of `key` under `item` (a sign-in that succeeded)."""
         self._run("clear", item, key)
 
 
@@ -110,6 +111,7 @@ def new_limiter(client: Redis | None) -> Limiter:
 
 
 def rule(name: str, allowed: int, per: float) -> RateLimitItem:
+    """One moving-window limit: `allowed` events per `per` seconds, named `name` (its key prefix)."""
     return RateLimitItemPerSecond(allowed, max(1, int(per)), namespace=name)
 
 
@@ -123,6 +125,7 @@ def rules(action: str, scope: str) -> list[RateLimitItem]:
 
 
 def refusal(wait: float, message: str | None = None) -> DomainError:
+    """The `rate_limited` refusal, with `retry_after` in whole seconds (and a message saying how long)."""
     seconds = max(1, math.ceil(wait))
     text = message or (f"You are doing that too often. Please wait {seconds} second{'s' if seconds != 1 else ''} "
                        "and try again.")
@@ -130,6 +133,7 @@ def refusal(wait: float, message: str | None = None) -> DomainError:
 
 
 def enabled() -> bool:
+    """Whether rate limits apply (`PACT_RATE_LIMITS=off` switches them off for load tests)."""
     return bool(current_app.config.get("RATE_LIMITS", True))
 
 

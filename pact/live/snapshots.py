@@ -33,6 +33,7 @@ UNCHANGING_EVENTS = frozenset({"tallies", "presence"})  # counts travel separate
 
 
 class SnapshotCache:
+    """Per meeting, the shared `PublicView` and its version, plus the encoded issue lists built from it."""
     def __init__(self, ttl: float = 2.0) -> None:
         self.ttl = ttl
         self._lock = threading.Lock()
@@ -62,6 +63,8 @@ class SnapshotCache:
             self._encoded.clear()
 
     def version(self, meeting_id: int) -> int:
+        """How many public events this process has delivered to the meeting's room (a view is good for one
+        version)."""
         return self._versions[meeting_id]
 
     def view(self, meeting_id: int) -> tuple[int, PublicView]:

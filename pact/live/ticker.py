@@ -42,6 +42,7 @@ RECOUNT_SECONDS = 5.0  # with several processes: recount every watched room this
 
 
 class Ticker:
+    """The background task that sends coalesced `tallies` and `presence` per meeting (see the module's docstring)."""
     def __init__(self, app: Flask, client: Redis | None = None) -> None:
         cfg = app.config
         self.app = app
@@ -72,6 +73,7 @@ class Ticker:
 
     # --- called by handlers after commit -------------------------------------------------------
     def mark_tallies(self, meeting_id: int) -> None:
+        """The meeting's counts changed: recount on the next tick (at once when coalescing is off)."""
         with self._lock:
             self._dirty.add(meeting_id)
             self._bumped.add(meeting_id)
@@ -97,6 +99,7 @@ class Ticker:
         return self._last_sent.get(meeting_id)
 
     def ensure_running(self) -> None:
+        """Start the background task unless it runs already (or was stopped for good)."""
         with self._lock:
             if self._running or self._stopped:
                 return

@@ -18,9 +18,9 @@ from pact.evidence.demographics import AGE_BANDS
 from pact.evidence.pulse import QUESTIONS
 from pact.meetings import audit, reporting
 from pact.meetings.errors import DomainError, forbidden, http_status
+from pact.meetings.participants import get_meeting
 from pact.meetings.permissions import can_see_beat
 from pact.models import utcnow
-from pact.views.public import get_meeting_or_404
 from pact.views.reports import download
 
 evidence_bp = Blueprint("evidence", __name__)
@@ -28,12 +28,14 @@ MEETING_TABLE_LIMIT = 200  # longer selections list meetings in the CSV, not on 
 
 
 def partners() -> dict[str, str]:
+    """The configured partner agencies (REFERRAL_PARTNERS), else the defaults."""
     from pact.evidence.referrals import DEFAULT_PARTNERS
 
     return current_app.config.get("REFERRAL_PARTNERS") or DEFAULT_PARTNERS
 
 
 def trend_charts(trends: dict[str, Any]) -> list[charts.Chart]:
+    """The evidence page's trend charts (per meeting or per month), as SVG bar charts."""
     series = evidence.trend_series(trends)
     per, unit = ("per meeting", "meeting") if trends["by"] == "meeting" else ("per month", "month")
     return [
@@ -104,7 +106,7 @@ def beat_pack():
 @login_required
 def meeting_pack(meeting_id: int):
     """Staff of the meeting's beat: the one meeting's evidence, printable."""
-    meeting = get_meeting_or_404(meeting_id)
+    meeting = get_meeting(meeting_id)
     if not can_see_beat(current_user, meeting.beat):
         raise forbidden("Only staff of this beat can see this meeting's evidence.")
     day = meeting.starts_at.date()

@@ -7,10 +7,10 @@ from flask_login import current_user, login_required
 from pact.evidence import referrals
 from pact.meetings.errors import DomainError, forbidden, http_status
 from pact.meetings.issues import public_issues
+from pact.meetings.participants import get_meeting
 from pact.meetings.permissions import can_moderate, can_see_beat
 from pact.models import ReferralStatus, utcnow
 from pact.views.evidence import partners
-from pact.views.public import get_meeting_or_404
 from pact.views.unit_of_work import discard
 
 referrals_bp = Blueprint("referrals", __name__)
@@ -28,7 +28,7 @@ def _page(meeting, error: str | None = None, status: int = 200):
 @login_required
 def meeting_referrals(meeting_id: int):
     """Staff of the beat: the meeting's referrals; officers also get the forms to refer and update."""
-    meeting = get_meeting_or_404(meeting_id)
+    meeting = get_meeting(meeting_id)
     if not can_see_beat(current_user, meeting.beat):
         raise forbidden("Only staff of this beat can see its referrals.")
     return _page(meeting)
@@ -38,7 +38,7 @@ def meeting_referrals(meeting_id: int):
 @login_required
 def refer(meeting_id: int):
     """Officer of the beat: fields `issue_id`, `partner`, `note`, `csrf_token`."""
-    meeting = get_meeting_or_404(meeting_id)
+    meeting = get_meeting(meeting_id)
     try:
         referrals.refer_issue(meeting, request.form.get("issue_id", type=int), request.form.get("partner"),
                               request.form.get("note"), user=current_user, partners=partners(), now=utcnow())
@@ -56,7 +56,7 @@ def refer(meeting_id: int):
 def update_status(referral_id: int):
     """Officer of the beat: field `status` (open, accepted, resolved, declined), `csrf_token`."""
     referral = referrals.get_referral(referral_id)
-    meeting = get_meeting_or_404(referral.meeting_id)
+    meeting = get_meeting(referral.meeting_id)
     try:
         referrals.update_referral(referral, request.form.get("status"), user=current_user, now=utcnow())
     except DomainError as exc:

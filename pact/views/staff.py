@@ -10,9 +10,9 @@ from flask_login import current_user, login_required
 from pact import export
 from pact.meetings import audit
 from pact.meetings.errors import forbidden
+from pact.meetings.participants import get_meeting
 from pact.meetings.permissions import can_see_beat
 from pact.models import Meeting, utcnow
-from pact.views.public import get_meeting_or_404
 
 staff_bp = Blueprint("staff", __name__)
 
@@ -25,7 +25,7 @@ def _ready_replies():
     return {"ready_replies": replies}
 
 def _readable_meeting(meeting_id: int) -> Meeting:
-    meeting = get_meeting_or_404(meeting_id)
+    meeting = get_meeting(meeting_id)
     if not can_see_beat(current_user, meeting.beat):
         raise forbidden("Only staff of this meeting's beat can read its audit log.")
     return meeting

@@ -41,6 +41,7 @@ def local_time(value: datetime | None) -> str:
 
 
 def local_date(value: str | date | None) -> str:
+    """A date (or ISO date text) as e-mails write it: "Tuesday 1 December 2026"; "" for none."""
     if not value:
         return ""
     day = date.fromisoformat(value) if isinstance(value, str) else value

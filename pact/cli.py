@@ -37,6 +37,7 @@ def _run(fn):
 @click.argument("slug")
 @click.option("--name", required=True, help="The beat's name as residents know it.")
 def beats_create(slug: str, name: str) -> None:
+    """`flask beats create SLUG --name NAME`: add a beat (refusals print their message and exit 1)."""
     beat = _run(lambda: create_beat(slug, name))
     click.echo(f"Created beat {beat.slug} ({beat.name}).")
 
@@ -48,6 +49,8 @@ def beats_create(slug: str, name: str) -> None:
 @click.option("--name", "display_name", default=None, help="Name shown to residents.")
 @click.option("--password", default=None, help="Else $PACT_PASSWORD, else a prompt.")
 def users_create(email: str, role: str, beats: tuple[str, ...], display_name: str | None, password: str | None) -> None:
+    """`flask users create EMAIL --role … --beat …`: add a staff account; the password from --password,
+    $PACT_PASSWORD or a prompt."""
     password = password or os.environ.get("PACT_PASSWORD")
     if not password:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
@@ -174,6 +177,7 @@ def population_import(file) -> None:
 
 
 def init_cli(app: Flask) -> None:
+    """Add the `beats`, `users`, `meetings`, `postcodes`, `population`, `seed-demo` and `serve` commands to `app`."""
     for group in (beats_cli, users_cli, meetings_cli, postcodes_cli, population_cli, seed_demo_command,
                   serve_command):
         app.cli.add_command(group)

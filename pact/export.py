@@ -137,6 +137,7 @@ _NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
 
 
 def xml_text(value: str) -> str:
+    """Text without the characters XML 1.0 forbids (control characters), for Atom feeds."""
     return _NOT_XML.sub("", value)
 
 

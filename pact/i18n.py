@@ -58,6 +58,7 @@ def chosen_language() -> str:
 
 
 def current_language() -> str:
+    """The language of this request's pages (`en` or `cy`), as Flask-Babel chose it."""
     from flask_babel import get_locale
 
     locale = get_locale()
@@ -74,6 +75,8 @@ def _remember(response: Response) -> Response:
 
 
 def init_i18n(app: Flask) -> None:
+    """Flask-Babel with `chosen_language`, the cookie that remembers a choice, and `current_lang`, `html_lang`,
+    `languages` in templates."""
     babel.init_app(app, locale_selector=chosen_language, default_translation_directories="translations",
                    default_domain="messages")
     app.after_request(_remember)

@@ -32,6 +32,7 @@ class SessionInterface(SecureCookieSessionInterface):
     PROXY_FIX trusted proxies), and always when SESSION_COOKIE_SECURE is set."""
 
     def get_cookie_secure(self, app: Flask) -> bool:
+        """Secure cookies over HTTPS (as the proxy reports it) and whenever SESSION_COOKIE_SECURE is set."""
         return bool(app.config["SESSION_COOKIE_SECURE"] or (has_request_context() and request.is_secure))
 
 
@@ -57,6 +58,8 @@ def _is_staff_response() -> bool:
 
 
 def init_security(app: Flask) -> None:
+    """The session interface, security headers (a CSP framing only the configured stream players; no-store on staff
+    pages) and the error pages."""
     from pact.scheduling.streams import frame_sources
 
     app.session_interface = SessionInterface()

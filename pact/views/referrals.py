@@ -5,12 +5,13 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from pact.evidence import referrals
-from pact.meetings.errors import DomainError, forbidden, http_status
+from pact.meetings.errors import DomainError, http_status
 from pact.meetings.issues import public_issues
 from pact.meetings.participants import get_meeting
-from pact.meetings.permissions import can_moderate, can_see_beat
+from pact.meetings.permissions import can_moderate
 from pact.models import ReferralStatus, utcnow
 from pact.views.evidence import partners
+from pact.views.staff import meeting_for_staff
 from pact.views.unit_of_work import discard
 
 referrals_bp = Blueprint("referrals", __name__)
@@ -28,9 +29,7 @@ def _page(meeting, error: str | None = None, status: int = 200):
 @login_required
 def meeting_referrals(meeting_id: int):
     """Staff of the beat: the meeting's referrals; officers also get the forms to refer and update."""
-    meeting = get_meeting(meeting_id)
-    if not can_see_beat(current_user, meeting.beat):
-        raise forbidden("Only staff of this beat can see its referrals.")
+    meeting = meeting_for_staff(meeting_id, "Only staff of this beat can see its referrals.")
     return _page(meeting)
 
 

@@ -12,13 +12,14 @@ from pact import export, localtime
 from pact.evidence.referrals import referral_labels
 from pact.meetings import audit, reporting, summary
 from pact.meetings.directory import find_beat
-from pact.meetings.errors import DomainError, forbidden
+from pact.meetings.errors import DomainError
 from pact.meetings.participants import get_meeting
 from pact.meetings.permissions import can_moderate, can_see_beat
 from pact.models import Stage, utcnow
 from pact.scheduling import queries
 from pact.urls import absolute_url, uid_domain
 from pact.views.sharing import calendar_event
+from pact.views.staff import meeting_for_staff
 
 reports_bp = Blueprint("reports", __name__)
 
@@ -36,6 +37,27 @@ def download(body: str | bytes, mimetype: str, filename: str) -> Response:
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "no-store, max-age=0"
     return response
+
+
+def requested_filters() -> reporting.Filters:
+    """The report filters this request asks for (`beat`, several; `from`, `to`), checked against
+    what the signed-in account may see (`reporting.parse_filters` says what it refuses)."""
+    args = request.args
+    return reporting.parse_filters(current_user, args.getlist("beat"), args.get("from"), args.get("to"))
+
+
+def download_name(filters: reporting.Filters, what: str) -> str:
+    """`<beat>-<what>-<today>.csv` for one beat, `beats-<what>-<today>.csv` for several."""
+    name = filters.beats[0].slug if len(filters.beats) == 1 else "beats"
+    return f"{name}-{what}-{utcnow():%Y-%m-%d}.csv"
+
+
+def audit_export(action: str, filters: reporting.Filters, rows: int) -> None:
+    """Record a staff export in the audit log: who, which beats and dates, how many rows."""
+    audit.record(action, now=utcnow(), user=current_user,
+                 beat_id=filters.beats[0].id if len(filters.beats) == 1 else None,
+                 target=("beats " + ",".join(b.slug for b in filters.beats))[:120],
+                 reason=f"{rows} rows, from {filters.date_from or 'start'} to {filters.date_to or 'now'}")
 
 
 def feed(body: str | bytes, mimetype: str) -> Response:
@@ -72,23 +94,17 @@ def priorities_json(slug: str):
 @login_required
 def priorities_csv():
     """Staff: one row per agreed priority on the beats they may see, optionally within dates."""
-    filters = reporting.parse_filters(current_user, request.args.getlist("beat"), request.args.get("from"),
-                                      request.args.get("to"))
+    filters = requested_filters()
     rows = [reporting.priority_row(p) for p in reporting.agreed_priorities(filters)]
-    audit.record("export_csv", now=utcnow(), user=current_user, beat_id=filters.beats[0].id if len(filters.beats) == 1 else None,
-                 target=("beats " + ",".join(b.slug for b in filters.beats))[:120],
-                 reason=f"{len(rows)} rows, from {filters.date_from or 'start'} to {filters.date_to or 'now'}")
-    name = filters.beats[0].slug if len(filters.beats) == 1 else "beats"
-    return download(export.priorities_csv(rows), "text/csv", f"{name}-priorities-{utcnow():%Y-%m-%d}.csv")
+    audit_export("export_csv", filters, len(rows))
+    return download(export.priorities_csv(rows), "text/csv", download_name(filters, "priorities"))
 
 
 @reports_bp.get("/meetings/<int:meeting_id>/export.json")
 @login_required
 def meeting_json(meeting_id: int):
     """Staff of the beat: the complete meeting (all issues, moderation, priorities, progress, verdicts)."""
-    meeting = get_meeting(meeting_id)
-    if not can_see_beat(current_user, meeting.beat):
-        raise forbidden("Only staff of this beat can export the complete meeting.")
+    meeting = meeting_for_staff(meeting_id, "Only staff of this beat can export the complete meeting.")
     data = summary.meeting_export(meeting)
     audit.record("export_meeting", now=utcnow(), user=current_user, meeting=meeting, target=f"meeting {meeting.id}")
     return download(export.json_text(data), "application/json", f"meeting-{meeting.id}.json")

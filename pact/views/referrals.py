@@ -25,6 +25,20 @@ def _page(meeting, error: str | None = None, status: int = 200):
                            can_refer=can_moderate(current_user, meeting), error=error), status
 
 
+def _apply(meeting, change, done: str):
+    """Run one officer's change: on success say `done` and go back to the referrals page; a refusal
+    shows the page again with its message (`forbidden` as the error page: not theirs to see)."""
+    try:
+        change()
+    except DomainError as exc:
+        discard()
+        if exc.code == "forbidden":
+            raise
+        return _page(meeting, exc.message, http_status(exc))
+    flash(done, "success")
+    return redirect(url_for("referrals.meeting_referrals", meeting_id=meeting.id))
+
+
 @referrals_bp.get("/meetings/<int:meeting_id>/referrals")
 @login_required
 def meeting_referrals(meeting_id: int):
@@ -38,16 +52,10 @@ def meeting_referrals(meeting_id: int):
 def refer(meeting_id: int):
     """Officer of the beat: fields `issue_id`, `partner`, `note`, `csrf_token`."""
     meeting = get_meeting(meeting_id)
-    try:
-        referrals.refer_issue(meeting, request.form.get("issue_id", type=int), request.form.get("partner"),
-                              request.form.get("note"), user=current_user, partners=partners(), now=utcnow())
-    except DomainError as exc:
-        discard()
-        if exc.code == "forbidden":
-            raise
-        return _page(meeting, exc.message, http_status(exc))
-    flash("Referred. Residents now see this on the issue in the meeting's summary.", "success")
-    return redirect(url_for("referrals.meeting_referrals", meeting_id=meeting.id))
+    return _apply(meeting, lambda: referrals.refer_issue(
+        meeting, request.form.get("issue_id", type=int), request.form.get("partner"), request.form.get("note"),
+        user=current_user, partners=partners(), now=utcnow()),
+        "Referred. Residents now see this on the issue in the meeting's summary.")
 
 
 @referrals_bp.post("/referrals/<int:referral_id>/status")
@@ -56,12 +64,5 @@ def update_status(referral_id: int):
     """Officer of the beat: field `status` (open, accepted, resolved, declined), `csrf_token`."""
     referral = referrals.get_referral(referral_id)
     meeting = get_meeting(referral.meeting_id)
-    try:
-        referrals.update_referral(referral, request.form.get("status"), user=current_user, now=utcnow())
-    except DomainError as exc:
-        discard()
-        if exc.code == "forbidden":
-            raise
-        return _page(meeting, exc.message, http_status(exc))
-    flash("Referral status saved.", "success")
-    return redirect(url_for("referrals.meeting_referrals", meeting_id=meeting.id))
+    return _apply(meeting, lambda: referrals.update_referral(referral, request.form.get("status"), user=current_user,
+                                                             now=utcnow()), "Referral status saved.")

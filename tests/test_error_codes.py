@@ -8,6 +8,7 @@ RAISED = [
     re.compile(r'DomainError\(\s*"([a-z_]+)"'),  # raise DomainError("code", …), also across lines
     re.compile(r'"error":\s*"([a-z_]+)"'),  # acks built by hand in the adapters
     re.compile(r'_error_page\(\s*\d+,\s*"([a-z_]+)"'),  # HTTP error pages with a fixed code
+    re.compile(r'\bmember\([^)]*?\bcode="([a-z_]+)"'),  # lookup.member(Kind, raw, code="…"): a value not among the choices
 ]
 
 

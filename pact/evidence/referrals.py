@@ -17,7 +17,7 @@ from pact.extensions import db
 from pact.meetings import audit
 from pact.meetings.errors import DomainError, forbidden, not_found
 from pact.meetings.issues import get_issue
-from pact.meetings.lookup import find
+from pact.meetings.lookup import find, parse_status
 from pact.meetings.permissions import can_moderate
 from pact.meetings.text import LIMITS, clean_text
 from pact.models import Issue, Meeting, Referral, ReferralStatus, User
@@ -75,11 +75,7 @@ def update_referral(referral: Referral, raw_status: object, *, user: User | None
         raise not_found("referral")
     if not can_moderate(user, meeting):
         raise forbidden("Only an officer of this beat can update its referrals.")
-    try:
-        status = ReferralStatus(raw_status)
-    except ValueError:
-        names = ", ".join(s.value for s in ReferralStatus)
-        raise DomainError("invalid_status", f"Choose a status: {names}.") from None
+    status = parse_status(ReferralStatus, raw_status)
     referral.status, referral.updated_at = status, now
     audit.record("referral_status", now=now, user=user, meeting=meeting, target=f"referral:{referral.id}",
                  reason=status.value)

@@ -65,10 +65,7 @@ def change_role(admin: User, target: User, raw_role: str, *, now: datetime) -> b
 
     Raises `forbidden` (not an admin), `invalid_target` (their own account), `invalid_role`."""
     require_admin(admin)
-    try:
-        role = Role(raw_role)
-    except ValueError:
-        raise DomainError("invalid_role", "The role must be officer, inspector or admin.") from None
+    role = directory.parse_role(raw_role)
     if target.role is role:
         return False
     _not_self(admin, target, "change the role of")

@@ -8,12 +8,18 @@ from sqlalchemy import func, select
 
 from pact.extensions import db
 from pact.meetings.errors import DomainError, not_found
+from pact.meetings.lookup import member
 from pact.meetings.text import clean_text
 from pact.models import Beat, Meeting, ModerationMode, Role, Stage, User
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD = 10
+
+
+def parse_role(raw: object) -> Role:
+    """A staff role by its value; raises `invalid_role`."""
+    return member(Role, raw, code="invalid_role", message="The role must be officer, inspector or admin.")
 
 
 def find_beat(slug: str) -> Beat:
@@ -51,10 +57,7 @@ def create_user(email: str, *, role: str, password: str, display_name: str | Non
     email = email.strip().lower()
     if not EMAIL.match(email) or len(email) > 254:
         raise DomainError("invalid_email", f"'{email}' is not an email address.")
-    try:
-        role_value = Role(role)
-    except ValueError:
-        raise DomainError("invalid_role", "The role must be officer, inspector or admin.") from None
+    role_value = parse_role(role)
     if len(password) < MIN_PASSWORD:
         raise DomainError("weak_password", f"The password must be at least {MIN_PASSWORD} characters long.")
     if db.session.scalar(select(User.id).where(func.lower(User.email) == email)) is not None:
@@ -81,10 +84,7 @@ def update_user(email: str, *, now: datetime, role: str | None = None, beat_slug
         raise DomainError("not_found", f"There is no staff account {email.strip().lower()}.")
     changes: list[str] = []
     if role is not None:
-        try:
-            new_role = Role(role)
-        except ValueError:
-            raise DomainError("invalid_role", "The role must be officer, inspector or admin.") from None
+        new_role = parse_role(role)
         if new_role is not user.role:
             changes.append(f"role {user.role.value} → {new_role.value}")
             user.role = new_role

@@ -15,6 +15,7 @@ from pact.extensions import db
 from pact.meetings import audit
 from pact.meetings.errors import DomainError, not_found
 from pact.meetings.issues import ISSUE_LIMIT, get_issue
+from pact.meetings.lookup import member
 from pact.meetings.permissions import require_moderator
 from pact.meetings.safeguarding.queue import queue_order
 from pact.meetings.text import LIMITS, clean_text
@@ -108,10 +109,8 @@ def set_moderation(meeting: Meeting, raw_mode: object, *, user: User | None, now
     Posts already waiting stay waiting when a meeting goes back to open: an officer decides each.
     Raises `forbidden` (not an officer of the beat), `invalid_payload` (another mode)."""
     require_moderator(user, meeting)
-    try:
-        mode = ModerationMode(raw_mode)
-    except ValueError:
-        raise DomainError("invalid_payload", "mode must be 'open' or 'premoderated'.", field="mode") from None
+    mode = member(ModerationMode, raw_mode, code="invalid_payload", message="mode must be 'open' or 'premoderated'.",
+                  field="mode")
     if meeting.moderation is mode:
         return False
     meeting.moderation = mode

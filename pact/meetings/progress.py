@@ -11,6 +11,7 @@ from pact.extensions import db
 from pact.localtime import iso
 from pact.meetings import audit, stages
 from pact.meetings.errors import DomainError, forbidden, not_found
+from pact.meetings.lookup import member, parse_status
 from pact.meetings.participants import require_active
 from pact.meetings.permissions import can_moderate
 from pact.meetings.priorities import get_priority
@@ -38,22 +39,13 @@ STATUS_LABELS = {
 }
 
 
-def parse_status(raw: object) -> ProgressStatus:
-    """A progress status by its value; raises `invalid_status` naming the choices."""
-    try:
-        return ProgressStatus(raw)
-    except ValueError:
-        names = ", ".join(s.value for s in ProgressStatus)
-        raise DomainError("invalid_status", f"Choose a status: {names}.") from None
-
-
 def post_progress(priority: Priority, raw_status: object, raw_note: object, *, user: User, now: datetime) -> ProgressUpdate:
     """An officer of the beat (or an admin) reports progress; the priority takes the new status.
 
     Raises `forbidden`, `invalid_status`, `empty` / `too_long` / `invalid_characters` for the note."""
     if not can_moderate(user, priority.meeting):
         raise forbidden("Only an officer of this beat can post progress on its priorities.")
-    status = parse_status(raw_status)
+    status = parse_status(ProgressStatus, raw_status)
     note = clean_text(raw_note, field="progress note", max_length=NOTE_LIMIT)
     update = ProgressUpdate(priority=priority, user_id=user.id, by_name=user.display_name, status=status,
                             note=note, created_at=now)
@@ -137,10 +129,8 @@ def record_verdict(meeting: Meeting, participant: Participant, priority_id: obje
         raise forbidden("Verdicts on the last meeting's priorities are for residents to give.")
     require_active(participant, doing="give a verdict")
     stages.require_stage(meeting, Stage.SCHEDULED, Stage.LIVE, Stage.VOTING, doing="give a verdict")
-    try:
-        verdict = Verdict(raw_verdict)
-    except ValueError:
-        raise DomainError("invalid_payload", "verdict must be 'dealt_with' or 'not_dealt_with'.") from None
+    verdict = member(Verdict, raw_verdict, code="invalid_payload",
+                     message="verdict must be 'dealt_with' or 'not_dealt_with'.")
     priority = get_priority(priority_id)
     previous = previous_meeting(meeting)
     if previous is None or priority.meeting_id != previous.id:

@@ -5,6 +5,7 @@ from datetime import datetime
 
 from pact.meetings.addresses import forget_addresses
 from pact.meetings.errors import DomainError
+from pact.meetings.lookup import member
 from pact.models import Meeting, Stage
 from pact.wording import N_
 
@@ -45,10 +46,7 @@ def require_stage(meeting: Meeting, *allowed: Stage, doing: str) -> None:
 
 def parse_stage(raw: str) -> Stage:
     """A stage by its value; raises `invalid_payload` for an unknown one."""
-    try:
-        return Stage(raw)
-    except ValueError:
-        raise DomainError("invalid_payload", f"Unknown stage {raw!r}.") from None
+    return member(Stage, raw, code="invalid_payload", message=f"Unknown stage {raw!r}.")
 
 
 def change_stage(meeting: Meeting, target: Stage, *, now: datetime) -> bool:

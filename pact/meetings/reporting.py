@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
 from pact.extensions import db
@@ -88,6 +88,15 @@ def _day_start(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=zone()).astimezone(UTC)
 
 
+def within_days(query: Select, filters: Filters) -> Select:
+    """`query` narrowed to meetings starting on the filter's local days (`from` and `to` inclusive)."""
+    if filters.date_from:
+        query = query.where(Meeting.starts_at >= _day_start(filters.date_from))
+    if filters.date_to:
+        query = query.where(Meeting.starts_at < _day_start(filters.date_to + timedelta(days=1)))
+    return query
+
+
 def agreed_priorities(filters: Filters) -> list[Priority]:
     """Agreed priorities of closed meetings on the filtered beats, meeting dates within the range."""
     if not filters.beats:
@@ -98,11 +107,7 @@ def agreed_priorities(filters: Filters) -> list[Priority]:
         .options(selectinload(Priority.updates), selectinload(Priority.meeting).selectinload(Meeting.beat))
         .order_by(Meeting.starts_at, Meeting.id, Priority.position)
     )
-    if filters.date_from:
-        query = query.where(Meeting.starts_at >= _day_start(filters.date_from))
-    if filters.date_to:
-        query = query.where(Meeting.starts_at < _day_start(filters.date_to + timedelta(days=1)))
-    return list(db.session.scalars(query))
+    return list(db.session.scalars(within_days(query, filters)))
 
 
 def priority_row(priority: Priority) -> dict[str, Any]:

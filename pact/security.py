@@ -24,6 +24,9 @@ CSP = (
     "form-action 'self'; frame-ancestors 'none'"
 )
 # Pages only staff see, besides anything answered to a signed-in staff member (see `_headers`).
+# The room page gives each browser a random key (httponly, a year) and the socket handlers read it: one
+# browser's names share limits, a vote, and count once as a viewer. Named once, here.
+DEVICE_COOKIE = "pact_device"
 STAFF_PATHS = ("/officer", "/admin", "/inspector", "/login", "/export/")
 
 

@@ -38,9 +38,9 @@ from pact.meetings.snapshot import (
     with_counts,
 )
 from pact.models import Meeting, Participant, ParticipantRole, Stage, utcnow
+from pact.security import DEVICE_COOKIE
 from pact.services import services
 
-DEVICE_COOKIE = "pact_device"
 SESSION_STAFF_USER = "staff_user_id"
 
 
@@ -77,7 +77,9 @@ def _address(meeting_id: int | None = None) -> str:
 
 
 def _device() -> str | None:
-    """The hashed device cookie of this socket's handshake (the room page sets it), or None."""
+    """The hashed device cookie of this socket's handshake (the room page sets it), or None.
+
+    `in` first: a missing key makes Werkzeug build an HTTP exception (80 µs, every join of a storm)."""
     device = request.cookies[DEVICE_COOKIE] if DEVICE_COOKIE in request.cookies else None
     return hash_secret(device) if device else None
 
@@ -203,9 +205,7 @@ def join(data):
     `invalid_token`, `empty`, `too_long`, `invalid_characters`, `reserved_name` (the name).
     Receives: the sender the ack `{"ok": true, "participant", "resume_token", "state": SNAPSHOT}` and a
     `state`; the room a `presence` (coalesced)."""
-    # `in` first: a missing key makes Werkzeug build an HTTP exception (80 µs, every join of a storm).
-    device = request.cookies[DEVICE_COOKIE] if DEVICE_COOKIE in request.cookies else None
-    device_hash, address_hash = (hash_secret(device) if device else None), _address()
+    device_hash, address_hash = _device(), _address()
     limits.check("join", address=address_hash, device=device_hash,
                  bare_address=address_hash if device_hash is None else None)
     address_hash = _address(data["meeting_id"])  # what the participant keeps (and a bar on the address matches)

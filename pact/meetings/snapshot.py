@@ -12,7 +12,7 @@ from pact.localtime import iso
 from pact.meetings.hybrid import in_room
 from pact.meetings.progress import my_verdicts, review_items
 from pact.meetings.voting import my_votes, tallies, tallies_by_kind, vote_kind
-from pact.models import Issue, Meeting, Participant, Stage, Visibility, VoteKind
+from pact.models import Answer, Issue, Meeting, Participant, Stage, Visibility, VoteKind
 from pact.scheduling.streams import recognise
 
 
@@ -32,10 +32,7 @@ def issue_data(issue: Issue, votes: int, *, support: int | None = None, my_vote:
         "in_room": in_room(issue, issue.meeting.stage),  # hybrid meetings: the hall's show of hands
         "raised_in_room": issue.raised_in_room,
         "created_at": iso(issue.created_at),
-        "answer": (
-            {"text": issue.answer.text, "by": issue.answer.by_name, "at": iso(issue.answer.updated_at)}
-            if issue.answer else None
-        ),
+        "answer": answer_data(issue.answer),
     }
     if for_staff or for_author:
         data["hold_reason"] = issue.hold_reason
@@ -48,6 +45,11 @@ def issue_data(issue: Issue, votes: int, *, support: int | None = None, my_vote:
     if my_vote is not None:
         data["my_vote"] = my_vote
     return data
+
+
+def answer_data(answer: Answer | None) -> dict[str, Any] | None:
+    """ISSUE's `answer`: `{"text", "by", "at"}`, or None while unanswered (also the summary's)."""
+    return {"text": answer.text, "by": answer.by_name, "at": iso(answer.updated_at)} if answer else None
 
 
 def redacted_issue(issue: Issue) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from pact.extensions import db
 from pact.localtime import iso
 from pact.meetings.issues import CATEGORIES
 from pact.meetings.progress import STATUS_LABELS, latest_update, verdict_counts
-from pact.meetings.snapshot import meeting_data
+from pact.meetings.snapshot import answer_data, meeting_data
 from pact.models import (
     Beat,
     Issue,
@@ -94,8 +94,7 @@ def _issue_data(issue: Issue, support: dict[int, int], priority: dict[int, int],
         "category_label": CATEGORIES.get(issue.category, issue.category), "author": issue.author.display_name,
         "support": support.get(issue.id, 0), "priority_votes": priority.get(issue.id, 0),
         "shortlisted": issue.shortlisted, "duplicates_merged": merged.get(issue.id, 0), "created_at": iso(issue.created_at),
-        "answer": {"text": issue.answer.text, "by": issue.answer.by_name, "at": iso(issue.answer.updated_at)}
-        if issue.answer else None,
+        "answer": answer_data(issue.answer),
     }
 
 

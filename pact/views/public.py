@@ -19,12 +19,10 @@ from pact.meetings.safeguarding import HOLD_LABELS, policy_paragraphs
 from pact.meetings.stages import STAGE_LABELS
 from pact.meetings.text import LIMITS
 from pact.models import Beat, Meeting, Stage, VoteKind, utcnow
+from pact.security import DEVICE_COOKIE
 from pact.views.room_messages import room_messages
 
 public_bp = Blueprint("public", __name__)
-
-DEVICE_COOKIE = "pact_device"
-
 
 @public_bp.app_context_processor
 def _labels():

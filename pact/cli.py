@@ -12,7 +12,7 @@ from pact import localtime
 from pact.extensions import db
 from pact.meetings.directory import create_beat, create_user, find_beat, update_user
 from pact.meetings.errors import DomainError
-from pact.models import ModerationMode, utcnow
+from pact.models import ModerationMode, Role, utcnow
 from pact.scheduling.operations import MeetingDetails, create_meeting
 
 beats_cli = AppGroup("beats", help="Manage beats.")
@@ -44,7 +44,7 @@ def beats_create(slug: str, name: str) -> None:
 
 @users_cli.command("create")
 @click.argument("email")
-@click.option("--role", type=click.Choice(["officer", "inspector", "admin"]), required=True)
+@click.option("--role", type=click.Choice([role.value for role in Role]), required=True)
 @click.option("--beat", "beats", multiple=True, help="Beat slug this user works on (repeatable).")
 @click.option("--name", "display_name", default=None, help="Name shown to residents.")
 @click.option("--password", default=None, help="Else $PACT_PASSWORD, else a prompt.")
@@ -60,7 +60,7 @@ def users_create(email: str, role: str, beats: tuple[str, ...], display_name: st
 
 @users_cli.command("update")
 @click.argument("email")
-@click.option("--role", type=click.Choice(["officer", "inspector", "admin"]), default=None)
+@click.option("--role", type=click.Choice([role.value for role in Role]), default=None)
 @click.option("--beat", "beats", multiple=True, help="Beat slug (repeatable): the account's beats become these.")
 @click.option("--no-beats", is_flag=True, help="Take the account off every beat.")
 @click.option("--name", "display_name", default=None, help="Name shown to residents.")

@@ -52,7 +52,7 @@ def parse_stage(raw: str) -> Stage:
 def change_stage(meeting: Meeting, target: Stage, *, now: datetime) -> bool:
     """Move the meeting to `target`; returns False when it is already there (nothing to announce).
 
-    Raises `wrong_stage` for a move the stage machine does not allow (STAGE_MOVES)."""
+    Raises `wrong_stage` for a move the stage machine does not allow (TRANSITIONS)."""
     if meeting.stage is target:
         return False
     if target not in TRANSITIONS[meeting.stage]:

@@ -148,10 +148,6 @@ def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) ->
     return node
 
 
-def _atom_time(value: datetime) -> str:
-    return _utc(value).isoformat(timespec="seconds").replace("+00:00", "Z")
-
-
 def feed_atom(feed: dict[str, Any], entries: list[dict[str, Any]]) -> bytes:
     """An Atom feed (RFC 4287): `feed` has id, title, link, self_link, updated; each entry has id,
     title, link, updated, summary (plain text) and author."""
@@ -163,7 +159,7 @@ def feed_atom(feed: dict[str, Any], entries: list[dict[str, Any]]) -> bytes:
     _sub(root, "link", rel="alternate", type="text/html", href=feed["link"])
     _sub(root, "link", rel="self", type="application/atom+xml", href=feed["self_link"])
     updated = max([e["updated"] for e in entries], default=feed["updated"])
-    _sub(root, "updated", _atom_time(updated))
+    _sub(root, "updated", localtime.iso(updated))
     author = _sub(root, "author")
     _sub(author, "name", feed["author"])
     _sub(root, "generator", "PACT Live")
@@ -172,8 +168,8 @@ def feed_atom(feed: dict[str, Any], entries: list[dict[str, Any]]) -> bytes:
         _sub(entry, "id", item["id"])
         _sub(entry, "title", item["title"])
         _sub(entry, "link", rel="alternate", type="text/html", href=item["link"])
-        _sub(entry, "updated", _atom_time(item["updated"]))
-        _sub(entry, "published", _atom_time(item.get("published") or item["updated"]))
+        _sub(entry, "updated", localtime.iso(item["updated"]))
+        _sub(entry, "published", localtime.iso(item.get("published") or item["updated"]))
         if item.get("author"):
             _sub(_sub(entry, "author"), "name", item["author"])
         _sub(entry, "summary", item["summary"], type="text")

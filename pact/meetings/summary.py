@@ -12,7 +12,7 @@ from sqlalchemy import distinct, func, select, union
 from sqlalchemy.orm import selectinload
 
 from pact.extensions import db
-from pact.localtime import iso
+from pact.localtime import from_iso, iso
 from pact.meetings.issues import CATEGORIES
 from pact.meetings.progress import STATUS_LABELS, latest_update, verdict_counts
 from pact.meetings.snapshot import answer_data, meeting_data
@@ -162,7 +162,7 @@ def feed_items(beat: Beat, *, limit: int = 50) -> list[dict[str, Any]]:
         lines = [f"{p['position']}. {p['text']} — action: {p['action']}" + (f" (owner: {p['owner']})" if p["owner"] else "")
                  for p in record["priorities"]]
         items.append({"kind": "summary", "meeting_id": meeting["id"], "title": f"Agreed priorities: {meeting['title']}",
-                      "updated": _parse_iso(meeting["closed_at"] or meeting["starts_at"]),
+                      "updated": from_iso(meeting["closed_at"] or meeting["starts_at"]),
                       "summary": "The meeting agreed these priorities:\n" + "\n".join(lines), "author": None})
     updates = db.session.execute(
         select(Priority, Meeting).join(Meeting, Meeting.id == Priority.meeting_id)
@@ -179,10 +179,6 @@ def feed_items(beat: Beat, *, limit: int = 50) -> list[dict[str, Any]]:
                           "author": update.by_name})
     items.sort(key=lambda i: i["updated"], reverse=True)
     return items[:limit]
-
-
-def _parse_iso(value: str) -> datetime:
-    return datetime.fromisoformat(value.replace("Z", "+00:00"))
 
 
 def upcoming_meetings(beat: Beat, *, now: datetime, stale_after_days: int = 7) -> list[Meeting]:

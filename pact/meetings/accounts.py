@@ -98,7 +98,9 @@ def assign_beats(admin: User, target: User, beat_ids: list[int], *, now: datetim
 
 
 def set_active(admin: User, target: User, active: bool, *, now: datetime) -> bool:
-    """Deactivate (signs the account out everywhere, keeps its history) or reactivate it."""
+    """Deactivate (signs the account out everywhere, keeps its history) or reactivate it.
+
+    Raises `forbidden` (not an admin), `invalid_target` (deactivating their own account)."""
     require_admin(admin)
     if target.active is active:
         return False

@@ -86,7 +86,9 @@ class Newcomer:
 def newcomer(meeting_id: int, display_name: object, *, device_hash: str | None = None,
              address_hash: str | None = None, postcode_district: str | None = None,
              age_band: str | None = None) -> tuple[Newcomer, str]:
-    """Check the name and issue a resume token; returns the newcomer and the token (shown once)."""
+    """Check the name and issue a resume token; returns the newcomer and the token (shown once).
+
+    Raises `empty`, `too_long`, `invalid_characters` or `reserved_name` for the name."""
     name = check_resident_name(clean_text(display_name, field="display name", max_length=NAME_LIMIT, multiline=False))
     token, token_hash = _new_token()
     return Newcomer(meeting_id, name, token_hash, device_hash, address_hash, postcode_district, age_band), token

@@ -79,7 +79,9 @@ def _end_sessions(user: User, *, now: datetime, keep_hash: str | None = None) ->
 
 
 def set_password_with_link(raw: object, new: object, confirm: object, *, now: datetime) -> User:
-    """Follow an invitation or reset link: the password is set, the link spent, every sign-in ended."""
+    """Follow an invitation or reset link: the password is set, the link spent, every sign-in ended.
+
+    Raises `invalid_link` / `link_expired` (as `find_token`), and as `check_new_password`."""
     token = find_token(raw, now=now)
     password = check_new_password(new, confirm)
     user = token.user
@@ -132,7 +134,9 @@ def admin_reset_link(admin: User, target: User, *, now: datetime) -> AccountToke
 
 def invite_staff(admin: User, email: str, *, role: str, display_name: str | None, beat_slugs: list[str],
                  now: datetime) -> tuple[User, AccountToken]:
-    """An admin creates an account without typing a password; the person is e-mailed a link to set one."""
+    """An admin creates an account without typing a password; the person is e-mailed a link to set one.
+
+    Raises as `accounts.create_staff`: `forbidden`, `invalid_email`, `invalid_role`, `duplicate`, `not_found`."""
     user = accounts.create_staff(admin, email, role=role, password=secrets.token_urlsafe(32),
                                  display_name=display_name, beat_slugs=beat_slugs, now=now)
     user.password_hash = "!invited"  # no password matches until the invitation is accepted

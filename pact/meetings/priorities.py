@@ -153,7 +153,9 @@ def _parse_priority(meeting: Meeting, item: object, n: int, today: date) -> dict
 
 
 def parse_title(raw: object) -> str | None:
-    """A priority's public wording (1–200 characters, one line); None means "use the issue's words"."""
+    """A priority's public wording (1–200 characters, one line); None means "use the issue's words".
+
+    Raises `empty`, `too_long`, `invalid_characters`."""
     if raw is None:
         return None
     return clean_text(raw, field="priority's title", max_length=TITLE_LIMIT, multiline=False)

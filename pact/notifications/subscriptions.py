@@ -47,7 +47,9 @@ def _apply_topics(sub: Subscription, topics: set[str]) -> None:
 
 def request_subscription(beat: Beat, raw_email: object, chosen: list[str], *, now: datetime) -> MailEvent:
     """Someone asked for this beat's mail at this address: send a confirmation link (valid 48 hours,
-    works once), or, if the address is already confirmed, a reminder of how to manage it."""
+    works once), or, if the address is already confirmed, a reminder of how to manage it.
+
+    Raises `empty` / `invalid_email` for the address (no topic ticked means all: nothing to refuse)."""
     email = tokens.normalise_email(raw_email)
     digest = tokens.address_hash(email)
     topics = parse_topics(chosen)
@@ -96,7 +98,9 @@ def pending_confirmation(token: object, *, now: datetime) -> Subscription:
 
 
 def confirm_subscription(token: object, *, now: datetime) -> Subscription:
-    """Follow the link in the confirmation e-mail: the subscription starts; the link is spent."""
+    """Follow the link in the confirmation e-mail: the subscription starts; the link is spent.
+
+    Raises `invalid_link` or `link_expired` (as `pending_confirmation`)."""
     sub = pending_confirmation(token, now=now)
     sub.state = SubscriptionState.ACTIVE
     sub.confirm_nonce = None

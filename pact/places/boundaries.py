@@ -26,7 +26,9 @@ def invalid(message: str) -> DomainError:
 
 
 def detect_format(name: str, text: str) -> str:
-    """By the file's ending, else by its first character (`<` KML, `[` police.uk, `{` GeoJSON)."""
+    """By the file's ending, else by its first character (`<` KML, `[` police.uk, `{` GeoJSON).
+
+    Raises `invalid_boundary` when neither tells."""
     lower = name.lower()
     if lower.endswith(".kml"):
         return "kml"
@@ -43,7 +45,9 @@ def detect_format(name: str, text: str) -> str:
 
 
 def parse_boundary(text: str, fmt: str) -> MultiPolygon:
-    """The area the file describes, as one valid MultiPolygon (holes and several parts kept)."""
+    """The area the file describes, as one valid MultiPolygon (holes and several parts kept).
+
+    Raises `invalid_boundary` saying what is wrong with the file."""
     if fmt == "kml":
         geometry = _from_kml(text)
     else:
@@ -150,7 +154,9 @@ def set_boundary(beat: Beat, area: MultiPolygon, *, source: str, now: datetime) 
 
 
 def import_boundary(beat: Beat, name: str, text: str, *, now: datetime) -> BeatBoundary:
-    """Parse a boundary file (its format from its name or content) and make it the beat's."""
+    """Parse a boundary file (its format from its name or content) and make it the beat's.
+
+    Raises `invalid_boundary` (as `detect_format` and `parse_boundary`)."""
     fmt = detect_format(name, text)
     return set_boundary(beat, parse_boundary(text, fmt), source=fmt, now=now)
 

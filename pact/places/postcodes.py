@@ -91,6 +91,8 @@ def _write(batch: dict[str, dict]) -> int:
 
 
 def point_of(postcode: str) -> tuple[float, float] | None:
-    """(lat, lng) of a full postcode, or None when it is not in the imported directory."""
+    """(lat, lng) of a full postcode, or None when it is not in the imported directory.
+
+    Raises `invalid_postcode` for anything that is not a full postcode."""
     row = db.session.get(Postcode, normalise_postcode(postcode))
     return (row.lat, row.lng) if row else None

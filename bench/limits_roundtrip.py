@@ -2,7 +2,7 @@
 
 `python -m bench.limits_roundtrip [--redis redis://127.0.0.1:6379/4] [--hits 3000]`: the vote
 path checks three scopes (participant, device, address); this times one `limits` moving-window
-hit on Redis storage (the shared client of pact/live/redis_client.py) and on memory storage, and
+hit on Redis storage (the shared client of pact/redis_client.py) and on memory storage, and
 writes bench/results/limits-roundtrip.json. docs/performance.md ("Rate limits") quotes it.
 """
 from __future__ import annotations
@@ -17,7 +17,7 @@ from limits.storage import MemoryStorage, RedisStorage
 from limits.strategies import MovingWindowRateLimiter
 
 from bench.run import RESULTS
-from pact.live.redis_client import connect
+from pact.redis_client import connect
 
 
 def per_hit_us(limiter: MovingWindowRateLimiter, hits: int) -> float:

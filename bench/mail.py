@@ -3,15 +3,14 @@ in a live meeting on the same server, and compare vote-to-tally latency before a
 
 One gevent server process (pact.serve_gevent) on PostgreSQL with its mail worker beside it (as
 `make run` starts it: the embedded SQLite job queue), 10,000 confirmed subscribers of the meeting's
-beat, and a separate load process (bench/load.py's residents). Halfway into the quiet part the
-meeting's "live now" event is recorded, which the worker fans out and sends in batches. Figures go to
-bench/results/mail-<stamp>.json. Not a test: nothing here asserts a speed.
+beat, and a separate load process (bench/live_client.py's residents, as in bench/load.py). Halfway
+into the quiet part the meeting's "live now" event is recorded, which the worker fans out and sends
+in batches. Figures go to bench/results/mail-<stamp>.json. Not a test: nothing here asserts a speed.
 """
 from __future__ import annotations
 
 import argparse
 import asyncio
-import bisect
 import json
 import os
 import signal
@@ -25,56 +24,32 @@ from pathlib import Path
 import requests
 from sqlalchemy import create_engine, text
 
+from bench.live_client import Resident, latencies, percentiles, steady_votes
 from bench.run import RESULTS, ROOT, Sampler, free_port, fresh_meeting, prepare_database
 
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/pact_bench_mail"
 
 
-# --- the load process: bench/load.py's residents, every vote's latency with its wall-clock time ----
+# --- the load process: bench/live_client.py's residents, every vote's latency with its wall-clock time
 
 async def vote_latencies(args) -> dict:
-    from bench.load import Resident
-
     issues = [int(i) for i in args.issues.split(",")]
     step = max(1, args.residents // args.sample)
-    residents = [Resident(args.url, args.meeting, i, i % step == 0) for i in range(args.residents)]
+    residents = [Resident(args.url, args.meeting, f"Resident {i}", sampled=i % step == 0)
+                 for i in range(args.residents)]
     joined = await asyncio.gather(*(r.start() for r in residents), return_exceptions=True)
     live = [r for r, j in zip(residents, joined) if not isinstance(j, BaseException)]
     await asyncio.sleep(2)
-    sent: list[tuple[float, float, int, int]] = []  # (wall time, monotonic, issue, rank)
-    ranks: dict[int, int] = {}
-    tasks = []
-    total = int(args.rate * args.duration)
-    start = time.monotonic()
     Path(args.ready).write_text(str(time.time()))  # the orchestrator starts its clock from here
-    for k in range(total):
-        delay = start + k / args.rate - time.monotonic()
-        if delay > 0:
-            await asyncio.sleep(delay)
-        resident, issue = live[k % len(live)], issues[(k // len(live)) % len(issues)]
-        ranks[issue] = ranks.get(issue, 0) + 1
-        sent.append((time.time(), time.monotonic(), issue, ranks[issue]))
-        tasks.append(asyncio.ensure_future(resident.call("vote", {"issue_id": issue})))
-    await asyncio.gather(*tasks, return_exceptions=True)
+    sent, _ = await steady_votes(live, issues, args.rate, args.duration,
+                                 lambda resident, issue: resident.call("vote", {"issue_id": issue}))
     await asyncio.sleep(3)
     for r in residents:
         r.finished = True
-    per_vote: list[tuple[float, float]] = []  # (wall time sent, latency seconds), one per sampled resident
-    for r in (r for r in live if r.sampled):
-        seen: dict[int, tuple[list[int], list[float]]] = {}
-        for t, payload in r.tallies:
-            for issue, count in payload.items():
-                counts, times = seen.setdefault(int(issue), ([], []))
-                if not counts or count > counts[-1]:
-                    counts.append(count)
-                    times.append(t)
-        for wall, mono, issue, rank in sent:
-            counts, times = seen.get(issue, ([], []))
-            at = bisect.bisect_left(counts, rank)
-            if at < len(counts):
-                per_vote.append((wall, max(0.0, times[at] - mono)))
+    # (wall time sent, latency seconds), one per sampled resident
+    per_vote = [(vote.wall, delay) for r in live if r.sampled for vote, delay in latencies(r, sent) if delay is not None]
     await asyncio.gather(*(r.ws.close() for r in live), return_exceptions=True)
-    return {"joined": len(live), "votes_sent": total, "per_vote": per_vote,
+    return {"joined": len(live), "votes_sent": len(sent), "per_vote": per_vote,
             "disconnects": sum(1 for r in live if r.closed_early)}
 
 
@@ -84,9 +59,9 @@ def add_subscribers(url: str, count: int, secret: str) -> None:
     os.environ.update({"PACT_DATABASE_URL": url, "PACT_SECRET_KEY": secret})
     from pact import create_app
     from pact.extensions import db
-    from pact.live.services import services
     from pact.models import Beat, Subscription, SubscriptionState, utcnow
     from pact.notifications import tokens
+    from pact.services import services
 
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": secret})
     with app.app_context():
@@ -107,8 +82,8 @@ def announce_live(url: str, meeting_id: int, secret: str) -> None:
     """What an officer opening the meeting does: record the "live now" event (the worker's sweep finds it)."""
     from pact import create_app, notifications
     from pact.extensions import db
-    from pact.live.services import services
     from pact.models import Meeting, utcnow
+    from pact.services import services
 
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": secret})
     with app.app_context():
@@ -122,14 +97,6 @@ def announce_live(url: str, meeting_id: int, secret: str) -> None:
 def sent_count(engine) -> int:
     with engine.connect() as conn:
         return int(conn.scalar(text("SELECT count(*) FROM mail_deliveries WHERE state = 'sent'")))
-
-
-def percentiles(values: list[float]) -> dict:
-    values = sorted(values)
-    if not values:
-        return {"samples": 0}
-    pick = lambda p: round(values[min(len(values) - 1, int(p * len(values)))] * 1000, 1)  # noqa: E731
-    return {"p50": pick(0.5), "p90": pick(0.9), "p99": pick(0.99), "max": pick(1.0), "samples": len(values)}
 
 
 def main() -> None:

@@ -62,11 +62,11 @@ def fresh_meeting(url: str) -> tuple[int, list[int]]:
 
     from pact import create_app
     from pact.extensions import db
-    from pact.live.services import services
     from pact.meetings.directory import create_beat, schedule_meeting
     from pact.meetings.issues import post_issue
     from pact.meetings.participants import admit
     from pact.models import Stage, utcnow
+    from pact.services import services
 
     app = create_app({"DATABASE_URL": url, "RATE_LIMITS": False})
     with app.app_context():

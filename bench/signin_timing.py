@@ -21,8 +21,8 @@ from pathlib import Path
 
 from pact import create_app
 from pact.extensions import db
-from pact.live.services import services
 from pact.meetings.directory import create_user
+from pact.services import services
 
 RESULTS = Path(__file__).resolve().parent / "results"
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')

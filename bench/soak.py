@@ -29,74 +29,12 @@ import psutil
 import requests
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
-from websockets.asyncio.client import connect
 
+from bench.live_client import Resident
 from bench.run import RESULTS, ROOT, free_port, fresh_meeting, prepare_database
 
-NS = "/meeting"
 METRICS = ("rss_mb", "fds", "greenlets")
 SHARED = ("pg_connections", "redis_clients")
-
-
-class Resident:
-    """One resident's WebSocket: join by name, vote, leave."""
-
-    def __init__(self, url: str, meeting_id: int, name: str) -> None:
-        self.url, self.meeting_id, self.name = url, meeting_id, name
-        self.ws = None
-        self.acks: dict[int, asyncio.Future] = {}
-        self.next_ack = 0
-        self.participant_id: int | None = None
-        self.reader: asyncio.Task | None = None
-
-    async def start(self) -> None:
-        self.ws = await connect(self.url.replace("http://", "ws://") + "/socket.io/?EIO=4&transport=websocket",
-                                compression=None, max_queue=None, ping_interval=None, open_timeout=60, close_timeout=2)
-        await self.ws.recv()
-        await self.ws.send(f"40{NS},")
-        while not (await self.ws.recv()).startswith(f"40{NS}"):
-            pass
-        self.reader = asyncio.ensure_future(self.read())
-        for _ in range(5):
-            ack = await self.call("join", {"meeting_id": self.meeting_id, "display_name": self.name}, timeout=60)
-            if ack.get("ok") or ack.get("error") != "unavailable":
-                break
-            await asyncio.sleep(ack.get("retry_after", 1) * (1 + random.random()))
-        if not ack.get("ok"):
-            raise RuntimeError(f"join refused: {ack}")
-        self.participant_id = ack["participant"]["id"]
-
-    async def call(self, event: str, payload: dict, timeout: float = 30) -> dict:
-        self.next_ack += 1
-        ack_id = self.next_ack
-        future = asyncio.get_running_loop().create_future()
-        self.acks[ack_id] = future
-        await self.ws.send(f"42{NS},{ack_id}" + json.dumps([event, payload]))
-        try:
-            return await asyncio.wait_for(future, timeout)
-        finally:
-            self.acks.pop(ack_id, None)
-
-    async def read(self) -> None:
-        prefix = f"43{NS},"
-        try:
-            async for message in self.ws:
-                if message == "2":
-                    await self.ws.send("3")
-                elif message.startswith(prefix):
-                    body = message[len(prefix):]
-                    cut = body.index("[")
-                    future = self.acks.get(int(body[:cut]))
-                    if future is not None and not future.done():
-                        future.set_result(json.loads(body[cut:])[0])
-        except Exception:
-            pass
-
-    async def leave(self) -> None:
-        try:
-            await self.ws.close()
-        except Exception:
-            pass
 
 
 class Load:
@@ -117,7 +55,7 @@ class Load:
     async def join_one(self) -> None:
         self.serial += 1
         self.pending += 1
-        resident = Resident(self.url, self.meeting_id, f"Soak resident {self.serial}")
+        resident = Resident(self.url, self.meeting_id, f"Soak resident {self.serial}", timeout=60)
         try:
             await resident.start()
         except Exception as exc:

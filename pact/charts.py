@@ -28,10 +28,12 @@ class Chart:
 
 
 def percent(value: float | None) -> str:
+    """A share as people read it in a chart's table ("42%"), or "withheld or none"."""
     return "withheld or none" if value is None else f"{round(value * 100)}%"
 
 
 def number(value: float | None) -> str:
+    """A figure as people read it in a chart's table (floats in their shortest form), or "withheld or none"."""
     if value is None:
         return "withheld or none"
     return f"{value:g}" if isinstance(value, float) else str(value)

@@ -12,7 +12,7 @@ from pact import localtime
 from pact.extensions import db
 from pact.meetings.directory import create_beat, create_user, find_beat, update_user
 from pact.meetings.errors import DomainError
-from pact.models import ModerationMode, utcnow
+from pact.models import ModerationMode, Role, utcnow
 from pact.scheduling.operations import MeetingDetails, create_meeting
 
 beats_cli = AppGroup("beats", help="Manage beats.")
@@ -37,17 +37,20 @@ def _run(fn):
 @click.argument("slug")
 @click.option("--name", required=True, help="The beat's name as residents know it.")
 def beats_create(slug: str, name: str) -> None:
+    """`flask beats create SLUG --name NAME`: add a beat (refusals print their message and exit 1)."""
     beat = _run(lambda: create_beat(slug, name))
     click.echo(f"Created beat {beat.slug} ({beat.name}).")
 
 
 @users_cli.command("create")
 @click.argument("email")
-@click.option("--role", type=click.Choice(["officer", "inspector", "admin"]), required=True)
+@click.option("--role", type=click.Choice([role.value for role in Role]), required=True)
 @click.option("--beat", "beats", multiple=True, help="Beat slug this user works on (repeatable).")
 @click.option("--name", "display_name", default=None, help="Name shown to residents.")
 @click.option("--password", default=None, help="Else $PACT_PASSWORD, else a prompt.")
 def users_create(email: str, role: str, beats: tuple[str, ...], display_name: str | None, password: str | None) -> None:
+    """`flask users create EMAIL --role … --beat …`: add a staff account; the password from --password,
+    $PACT_PASSWORD or a prompt."""
     password = password or os.environ.get("PACT_PASSWORD")
     if not password:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
@@ -57,7 +60,7 @@ def users_create(email: str, role: str, beats: tuple[str, ...], display_name: st
 
 @users_cli.command("update")
 @click.argument("email")
-@click.option("--role", type=click.Choice(["officer", "inspector", "admin"]), default=None)
+@click.option("--role", type=click.Choice([role.value for role in Role]), default=None)
 @click.option("--beat", "beats", multiple=True, help="Beat slug (repeatable): the account's beats become these.")
 @click.option("--no-beats", is_flag=True, help="Take the account off every beat.")
 @click.option("--name", "display_name", default=None, help="Name shown to residents.")
@@ -193,6 +196,7 @@ def evidence_refresh_command(slug: str | None, every: bool) -> None:
 
 
 def init_cli(app: Flask) -> None:
+    """Add the `beats`, `users`, `meetings`, `postcodes`, `population`, `seed-demo` and `serve` commands to `app`."""
     for group in (beats_cli, users_cli, meetings_cli, postcodes_cli, population_cli, seed_demo_command,
                   serve_command, evidence_refresh_command):
         app.cli.add_command(group)

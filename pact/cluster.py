@@ -66,6 +66,7 @@ def render_supervisor(directory: Path, haproxy_cfg: Path, backends: list[Backend
 
 
 def local_backends(processes: int, port: int) -> list[Backend]:
+    """`processes` servers on this machine, on the ports after `port` (HAProxy's), named n1, n2…"""
     return [Backend(node_name(i), f"127.0.0.1:{port + 1 + i}") for i in range(processes)]
 
 
@@ -81,6 +82,8 @@ def write_cluster(directory: Path, host: str, port: int, processes: int) -> Path
 
 
 def main(argv: list[str] | None = None) -> None:
+    """`python -m pact.cluster [run|config]`: run several processes behind HAProxy, or print HAProxy's
+    configuration."""
     parser = argparse.ArgumentParser(description="Run several PACT Live processes behind HAProxy.")
     parser.add_argument("command", nargs="?", choices=["run", "config"], default="run")
     parser.add_argument("--processes", type=int, default=int(os.environ.get("PROCESSES", "2")))

@@ -11,6 +11,8 @@ from pact.extensions import db
 
 
 def init_database(app: Flask) -> None:
+    """Per-database engine settings, for SQLite: WAL, a busy timeout and BEGIN IMMEDIATE writes (see
+    `_tune_sqlite`)."""
     with app.app_context():
         engine = db.engine
         if engine.dialect.name == "sqlite":

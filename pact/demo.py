@@ -18,6 +18,7 @@ DEMO_EMAIL = "officer@demo.pact.invalid"
 
 
 def credentials_path(instance: str) -> Path:
+    """Where the demo officer's sign-in is written (`instance/demo-credentials.txt`), for `make run` to print."""
     return Path(instance) / "demo-credentials.txt"
 
 

@@ -141,6 +141,7 @@ _NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
 
 
 def xml_text(value: str) -> str:
+    """Text without the characters XML 1.0 forbids (control characters), for Atom feeds."""
     return _NOT_XML.sub("", value)
 
 
@@ -149,10 +150,6 @@ def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) ->
     if text is not None:
         node.text = xml_text(text)
     return node
-
-
-def _atom_time(value: datetime) -> str:
-    return _utc(value).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def feed_atom(feed: dict[str, Any], entries: list[dict[str, Any]]) -> bytes:
@@ -168,7 +165,7 @@ def feed_atom(feed: dict[str, Any], entries: list[dict[str, Any]]) -> bytes:
     _sub(root, "link", rel="alternate", type="text/html", href=feed["link"])
     _sub(root, "link", rel="self", type="application/atom+xml", href=feed["self_link"])
     updated = max([e["updated"] for e in entries], default=feed["updated"])
-    _sub(root, "updated", _atom_time(updated))
+    _sub(root, "updated", localtime.iso(updated))
     author = _sub(root, "author")
     _sub(author, "name", feed["author"])
     _sub(root, "generator", "PACT Live")
@@ -177,8 +174,8 @@ def feed_atom(feed: dict[str, Any], entries: list[dict[str, Any]]) -> bytes:
         _sub(entry, "id", item["id"])
         _sub(entry, "title", item["title"])
         _sub(entry, "link", rel="alternate", type="text/html", href=item["link"])
-        _sub(entry, "updated", _atom_time(item["updated"]))
-        _sub(entry, "published", _atom_time(item.get("published") or item["updated"]))
+        _sub(entry, "updated", localtime.iso(item["updated"]))
+        _sub(entry, "published", localtime.iso(item.get("published") or item["updated"]))
         if item.get("author"):
             _sub(_sub(entry, "author"), "name", item["author"])
         _sub(entry, "summary", item["summary"], type="text")

@@ -3,7 +3,8 @@
 The language is chosen by `?lang=cy` (or `en`), which is remembered in a cookie for a year; without
 a choice, the browser's `Accept-Language` decides; English otherwise. Strings are marked where they
 are written (`_()` in templates and Python, `N_()` for messages a domain module defines for later
-translation), extracted with `make translations`, and never looked up by hand-made keys.
+translation, defined in the transport-free `pact/wording.py` and re-exported here), extracted
+with `make translations`, and never looked up by hand-made keys.
 """
 from __future__ import annotations
 
@@ -12,15 +13,13 @@ from typing import Any
 from flask import Flask, Response, current_app, g, has_app_context, has_request_context, request
 from flask_babel import Babel
 
+from pact import wording
+from pact.wording import N_ as N_  # re-exported: adapters take their marker with their languages
+
 LANGUAGES = {"en": "English", "cy": "Cymraeg"}
 HTML_LANG = {"en": "en-GB", "cy": "cy"}  # <html lang>: British English, Welsh
 COOKIE = "pact_lang"
 babel = Babel()
-
-
-def N_(message: str) -> str:
-    """Mark a message for the catalogue without translating it now (it is translated where shown)."""
-    return message
 
 
 def translate(message: str) -> str:
@@ -32,6 +31,9 @@ def translate(message: str) -> str:
         return message  # outside this app (a plain script, another app's context): as written
     return str(gettext(message))
 
+
+
+wording.install_translator(translate)  # the domain's own words (wording.translate) in the reader's language
 
 # A `worded` message's values that are words of ours (marked with N_ where they are passed), not
 # what someone typed: translated with the template. Every other value is shown as written.
@@ -71,6 +73,7 @@ def chosen_language() -> str:
 
 
 def current_language() -> str:
+    """The language of this request's pages (`en` or `cy`), as Flask-Babel chose it."""
     from flask_babel import get_locale
 
     locale = get_locale()
@@ -87,6 +90,8 @@ def _remember(response: Response) -> Response:
 
 
 def init_i18n(app: Flask) -> None:
+    """Flask-Babel with `chosen_language`, the cookie that remembers a choice, and `current_lang`, `html_lang`,
+    `languages` in templates."""
     babel.init_app(app, locale_selector=chosen_language, default_translation_directories="translations",
                    default_domain="messages")
     app.after_request(_remember)

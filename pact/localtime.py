@@ -42,9 +42,14 @@ def zone(name: str | None = None) -> ZoneInfo:
         raise RuntimeError(f"PACT_TIMEZONE: {name!r} is not a time zone name such as Europe/London.") from None
 
 
+def from_iso(value: str) -> datetime:
+    """An ISO 8601 time read back (`iso`'s "Z" included): aware when it carries an offset."""
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
 def _as_datetime(value: datetime | str) -> datetime:
     if isinstance(value, str):
-        value = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        value = from_iso(value)
     if value.tzinfo is None:
         raise ValueError("a naive datetime cannot be shown in local time")
     return value

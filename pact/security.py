@@ -37,6 +37,9 @@ CSP = (
     "form-action 'self'; frame-ancestors 'none'"
 )
 # Pages only staff see, besides anything answered to a signed-in staff member (see `_headers`).
+# The room page gives each browser a random key (httponly, a year) and the socket handlers read it: one
+# browser's names share limits, a vote, and count once as a viewer. Named once, here.
+DEVICE_COOKIE = "pact_device"
 STAFF_PATHS = ("/officer", "/admin", "/inspector", "/login", "/export/")
 
 
@@ -45,6 +48,7 @@ class SessionInterface(SecureCookieSessionInterface):
     PROXY_FIX trusted proxies), and always when SESSION_COOKIE_SECURE is set."""
 
     def get_cookie_secure(self, app: Flask) -> bool:
+        """Secure cookies over HTTPS (as the proxy reports it) and whenever SESSION_COOKIE_SECURE is set."""
         return bool(app.config["SESSION_COOKIE_SECURE"] or (has_request_context() and request.is_secure))
 
 
@@ -70,6 +74,8 @@ def _is_staff_response() -> bool:
 
 
 def init_security(app: Flask) -> None:
+    """The session interface, security headers (a CSP framing only the configured stream players; no-store on staff
+    pages) and the error pages."""
     from pact.scheduling.streams import frame_sources
 
     app.session_interface = SessionInterface()

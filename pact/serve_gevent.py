@@ -13,6 +13,8 @@ import os  # noqa: E402
 
 
 def main() -> None:
+    """`python -m pact.serve_gevent`: one gevent process (monkey-patched first), logging configured, serving the
+    app."""
     parser = argparse.ArgumentParser(description="Serve PACT Live with gevent.")
     parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "5000")))

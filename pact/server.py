@@ -18,12 +18,14 @@ import sys
 from flask import Flask
 
 from pact.extensions import socketio
-from pact.live.services import installed
+from pact.services import installed
 
 log = logging.getLogger(__name__)
 
 
 def serve(app: Flask, *, host: str, port: int) -> None:
+    """Serve `app` on host:port with the mail worker beside it: in gevent mode by re-executing as pact.serve_gevent
+    (patched first), else threaded."""
     from pact.delivery.worker import start_beside
 
     start_beside(app)  # the mail worker, a process of its own (once: a gevent re-exec keeps it)

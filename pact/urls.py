@@ -27,6 +27,7 @@ def check_base_url(value: str) -> str:
 
 
 def base_url(app: Flask | None = None) -> str:
+    """The app's public address (PACT_BASE_URL), which every absolute link is built from."""
     return (app or current_app).config["BASE_URL"]
 
 

@@ -10,7 +10,7 @@
   var $ = function (id) { return document.getElementById(id); };
   var el = room.el;  // room.js's builder: user text only ever through textContent
   function isStaff() { return !!(room.state.me && room.state.me.role !== "resident"); }
-  function stage() { return room.state.meeting ? room.state.meeting.stage : "scheduled"; }
+  var stage = room.stage;  // the meeting's stage as room.js reads it ("scheduled" before the first state)
   function publicIssues() {
     return Array.from(room.state.issues.values()).filter(function (i) { return i.status === "open" || i.status === "answered"; });
   }

@@ -33,7 +33,7 @@
   // Officers: one number per issue.
   PACT.staffControlHooks = PACT.staffControlHooks || [];
   PACT.staffControlHooks.push(function (box, issue, send, labelledBy) {
-    var stage = room.state.meeting && room.state.meeting.stage;
+    var stage = room.stage();
     if (roomSize() === null || roomSize() === undefined || issue.status === "held" || issue.status === "hidden") return;
     if (stage !== "live" && !(stage === "voting" && issue.shortlisted)) return;
     var form = el("form", "inline-form room-count");

@@ -710,7 +710,7 @@
   });
 
   window.PACT = window.PACT || {};
-  window.PACT.room = { limits: limits, messages: messages, t: t, state: state, send: send, render: render, socket: socket, announce: announce, showNotice: showNotice,
+  window.PACT.room = { limits: limits, messages: messages, t: t, state: state, send: send, render: render, socket: socket, announce: announce, showNotice: showNotice, stage: stage,
                       el: el, feedback: feedback, renderMuted: renderMuted };  // el: the one element builder (text only through textContent)
   window.PACT.staffControlHooks = window.PACT.staffControlHooks || [];
   window.PACT.stateHooks = window.PACT.stateHooks || [];  // (state, snapshot) after every fresh state

@@ -9,6 +9,7 @@ RAISED = [
     re.compile(r'worded\(\s*"([a-z_]+)"'),  # raise worded("code", N_("… %(name)s …"), {…})
     re.compile(r'"error":\s*"([a-z_]+)"'),  # acks built by hand in the adapters
     re.compile(r'_error_page\(\s*\d+,\s*"([a-z_]+)"'),  # HTTP error pages with a fixed code
+    re.compile(r'\bmember\([^)]*?\bcode="([a-z_]+)"'),  # lookup.member(Kind, raw, code="…"): a value not among the choices
 ]
 
 

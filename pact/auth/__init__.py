@@ -17,6 +17,8 @@ SESSION_KEY = "staff_session"
 
 
 def init_login(app: Flask) -> None:
+    """Flask-Login for staff: the sign-in page, its message, and session protection (staff sessions are checked per
+    request)."""
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please sign in as staff to see that page."

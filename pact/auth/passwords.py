@@ -28,15 +28,18 @@ HINT = f"At least {passwords.MIN_LENGTH} characters."
 
 
 class ForgotForm(FlaskForm):
+    """"Forgot your password?": the staff e-mail address to send a reset link to."""
     email = EmailField("Your staff e-mail address", validators=[Length(max=254)])
 
 
 class NewPasswordForm(FlaskForm):
+    """Choose a password (invitation or reset link): twice; pact/meetings/passwords.py checks it."""
     password = PasswordField("New password", validators=[Length(max=passwords.MAX_LENGTH + 1)])
     confirm = PasswordField("The new password again", validators=[Length(max=passwords.MAX_LENGTH + 1)])
 
 
 class ChangePasswordForm(NewPasswordForm):
+    """A signed-in member of staff changes their password: the current one, then the new one twice."""
     current = PasswordField("Current password", validators=[Length(max=passwords.MAX_LENGTH + 1)])
 
 

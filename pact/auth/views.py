@@ -30,6 +30,11 @@ def _safe_next(target: str | None) -> str | None:
 
 @auth_bp.route("/login", methods=["GET", "POST"])
 def login():
+    """GET: the staff sign-in form; POST: sign in, throttled (pact/auth/throttle.py) and audited.
+
+    Every attempt counts before the password is checked: too many is 429, a wrong password 401 (the
+    form again, with its message); a success starts a staff session and goes to `next` when it is a
+    local address, else to the workspace."""
     form = LoginForm()
     if form.validate_on_submit():
         email = form.email.data.strip().lower()

@@ -41,10 +41,8 @@ def local_time(value: datetime | None) -> str:
 
 
 def local_date(value: str | date | None) -> str:
-    if not value:
-        return ""
-    day = date.fromisoformat(value) if isinstance(value, str) else value
-    return f"{day:%A} {day.day} {day:%B %Y}"
+    """A date (or ISO date text) as e-mails write it: "Tuesday 1 December 2026"; "" for none."""
+    return localtime.day(value) if value else ""
 
 
 def _hours_words(hours: float) -> str:
@@ -88,7 +86,7 @@ def event_context(event: MailEvent, *, now: datetime) -> dict[str, Any]:
         ctx["priority"] = update.priority if update else None
         ctx["status_label"] = update.status.value.replace("_", " ") if update else ""
     elif kind is MailKind.RESCHEDULED:
-        ctx["previous_when"] = local_time(datetime.fromisoformat(event.note)) if event.note else ""
+        ctx["previous_when"] = local_time(localtime.from_iso(event.note)) if event.note else ""
     elif kind is MailKind.CANCELLED:
         ctx["reason"] = event.note
     elif kind is MailKind.ANSWERED:

@@ -11,16 +11,19 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from flask import Flask, current_app
+from flask import Flask
 from huey import RedisHuey, SqliteHuey
 from huey.api import Huey
+
+from pact.services import services
 
 log = logging.getLogger(__name__)
 
 QUEUE_NAME = "pact-mail"
 
 
-def _build(app: Flask) -> Huey:
+def build_queue(app: Flask) -> Huey:
+    """A new queue for `app` with its two tasks; `services().mail_queue` keeps the process's one."""
     cfg = app.config
     if cfg.get("MESSAGE_QUEUE"):
         huey: Huey = RedisHuey(QUEUE_NAME, url=cfg["MESSAGE_QUEUE"], results=False, utc=True)
@@ -53,12 +56,8 @@ def _build(app: Flask) -> Huey:
 
 
 def mail_queue(app: Flask | None = None) -> Huey:
-    """This app's queue (built on first use, so nothing is opened at import time)."""
-    app = app or current_app._get_current_object()
-    queue = app.extensions.get("pact_mail_queue")
-    if queue is None:
-        queue = app.extensions["pact_mail_queue"] = _build(app)
-    return queue
+    """This app's queue (`services().mail_queue`, built on first use, so nothing is opened at import time)."""
+    return services(app).mail_queue
 
 
 def dispatch_soon() -> None:

@@ -63,6 +63,8 @@ def _sweeper(app: Flask, interval: float, parent: int | None, stop: threading.Ev
 
 
 def run(app: Flask, *, parent: int | None = None) -> None:
+    """Run the mail worker for `app`: huey's consumer (niced below the server) and the periodic sweep, until
+    stopped or `parent` exits."""
     from pact.delivery.queue import mail_queue
 
     cfg = app.config
@@ -84,6 +86,7 @@ def run(app: Flask, *, parent: int | None = None) -> None:
 
 
 def main() -> None:
+    """`python -m pact.delivery.worker [--parent PID]`: the worker as its own process."""
     parser = argparse.ArgumentParser(description="Send PACT Live's e-mail.")
     parser.add_argument("--parent", type=int, default=None, help="exit when this process does")
     args = parser.parse_args()

@@ -60,13 +60,16 @@ class Attendance:
 
     @property
     def share_answered(self) -> float | None:
+        """Issues answered among issues raised (None when none were raised)."""
         return self.issues_answered / self.issues_raised if self.issues_raised else None
 
     @property
     def median_minutes_to_answer(self) -> float | None:
+        """Median minutes from a post to its answer, to 0.1 (None when nothing was answered)."""
         return round(statistics.median(self.minutes_to_answer), 1) if self.minutes_to_answer else None
 
     def as_dict(self) -> dict[str, Any]:
+        """The figures as stored (`meeting_figures.data`) and shown, derived shares included."""
         return {
             "meeting_id": self.meeting_id, "peak_watching": self.peak_watching, "unique_watched": self.unique_watched,
             "participants": self.participants, "first_time_participants": self.first_time_participants,

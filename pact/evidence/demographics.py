@@ -31,7 +31,7 @@ SHARE_TOLERANCE = 0.02
 
 
 def parse_age_band(raw: object) -> str | None:
-    """None or "" means skipped; anything else must be one of AGE_BANDS."""
+    """None or "" means skipped; anything else must be one of AGE_BANDS (`invalid_payload` otherwise)."""
     if raw is None or raw == "":
         return None
     if not isinstance(raw, str) or raw not in AGE_BANDS:
@@ -41,7 +41,9 @@ def parse_age_band(raw: object) -> str | None:
 
 
 def parse_district(raw: object) -> str | None:
-    """A postcode district such as "LS6" (a full postcode is cut to its district: nothing finer is kept)."""
+    """A postcode district such as "LS6" (a full postcode is cut to its district: nothing finer is kept).
+
+    Raises `invalid_payload` for anything that is not the first half of a postcode."""
     if raw is None or (isinstance(raw, str) and raw.strip() == ""):
         return None
     if not isinstance(raw, str):
@@ -57,7 +59,9 @@ def import_population(text: str, *, now: datetime) -> dict[str, int]:
     """Replace each named beat's profile from CSV text with the header `beat,age_band,share`.
 
     `share` is a fraction (0.12) or a percentage (12%); a beat's shares must add up to 1 (±0.02).
-    Everything is checked before anything is written. Returns the rows imported per beat slug."""
+    Everything is checked before anything is written. Returns the rows imported per beat slug.
+    Raises `invalid_csv` (header, band, share, a band twice, shares not adding up; with the line) or
+    `unknown_beat`."""
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     if reader.fieldnames is None or [f.strip() for f in reader.fieldnames][:3] != list(POPULATION_COLUMNS):
         raise DomainError("invalid_csv", "The first line must be the header: beat,age_band,share")

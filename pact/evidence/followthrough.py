@@ -15,6 +15,7 @@ from pact.models import Priority, PriorityVerdict, ProgressStatus, ProgressUpdat
 
 @dataclass
 class FollowThrough:
+    """What became of one meeting's agreed actions, and residents' verdicts on them at the next meeting."""
     meeting_id: int
     priorities_agreed: int = 0
     done_on_time: int = 0  # done on or before the review date (or done, with no review date set)
@@ -27,10 +28,12 @@ class FollowThrough:
 
     @property
     def late(self) -> int:
+        """Actions done late plus actions overdue."""
         return self.done_late + self.overdue
 
     @property
     def verdicts(self) -> int:
+        """Residents' verdicts given, either way."""
         return self.dealt_with + self.not_dealt_with
 
     @property
@@ -40,6 +43,7 @@ class FollowThrough:
         return self.done_on_time / settled if settled else None
 
     def as_dict(self) -> dict[str, Any]:
+        """The figures for the evidence pages and CSV; verdict shares only from SMALL_NUMBER verdicts on."""
         shown = self.verdicts >= SMALL_NUMBER
         return {
             "priorities_agreed": self.priorities_agreed, "done_on_time": self.done_on_time,

@@ -17,11 +17,11 @@ from sqlalchemy.exc import IntegrityError
 
 from pact.evidence import SMALL_NUMBER
 from pact.extensions import db
-from pact.i18n import N_
 from pact.meetings import stages
 from pact.meetings.errors import DomainError, forbidden, worded
 from pact.meetings.participants import require_active
 from pact.models import Meeting, MeetingFigures, Participant, PulseAnswer, Stage
+from pact.wording import N_
 
 QUESTIONS = {
     "listened": "Did you feel listened to?",
@@ -41,7 +41,10 @@ def _score(name: str, raw: object) -> int | None:
 
 def record_pulse(meeting: Meeting, participant: Participant, listened: object, confidence: object, *,
                  now: datetime) -> PulseAnswer:
-    """A resident answers (or changes their answer) while voting or after the close; either may be skipped."""
+    """A resident answers (or changes their answer) while voting or after the close; either may be skipped.
+
+    Raises `wrong_stage` (not voting or closed), `muted` / `forbidden` (removed, or staff),
+    `invalid_payload` (not 1–5), `empty` (neither answered), `duplicate` (a concurrent first answer won)."""
     if participant.is_staff:
         raise forbidden("The pulse questions are for residents to answer.")
     require_active(participant, doing=N_("answer the pulse questions"))
@@ -95,16 +98,19 @@ class PulseFigures:
     confidence: tuple[int, ...] = (0, 0, 0, 0, 0)
 
     def add(self, other: PulseFigures) -> PulseFigures:
+        """The two meetings' answers together."""
         return PulseFigures(self.responses + other.responses,
                             tuple(a + b for a, b in zip(self.listened, other.listened, strict=False)),
                             tuple(a + b for a, b in zip(self.confidence, other.confidence, strict=False)))
 
     def to_json(self) -> str:
+        """The figures as stored in `meeting_figures.pulse` (read back by `from_json`)."""
         return json.dumps({"responses": self.responses, "listened": list(self.listened),
                            "confidence": list(self.confidence)})
 
     @classmethod
     def from_json(cls, text: str) -> PulseFigures:
+        """Figures stored by `to_json` (orjson: the evidence page reads thousands of rows)."""
         data = orjson.loads(text)
         return cls(data["responses"], tuple(data["listened"]), tuple(data["confidence"]))
 

@@ -15,14 +15,14 @@ from sqlalchemy.orm import selectinload
 
 from pact.config import Defaults
 from pact.extensions import db
-from pact.i18n import N_
 from pact.meetings import audit
 from pact.meetings.errors import DomainError, forbidden, not_found
 from pact.meetings.issues import get_issue
-from pact.meetings.lookup import find
+from pact.meetings.lookup import find, parse_status
 from pact.meetings.permissions import can_moderate
 from pact.meetings.text import LIMITS, clean_text
 from pact.models import Issue, Meeting, Referral, ReferralStatus, User
+from pact.wording import N_
 
 NOTE_LIMIT = LIMITS["note"]
 DEFAULT_PARTNERS = Defaults.REFERRAL_PARTNERS
@@ -33,12 +33,17 @@ OPEN_STATUSES = (ReferralStatus.OPEN, ReferralStatus.ACCEPTED)
 
 
 def partner_name(partners: Mapping[str, str], key: str) -> str:
+    """A partner's name as the pages say it, or its key when the force no longer lists it."""
     return partners.get(key, key)
 
 
 def refer_issue(meeting: Meeting, issue_id: object, raw_partner: object, raw_note: object, *, user: User | None,
                 partners: Mapping[str, str], now: datetime) -> Referral:
-    """An officer of the beat refers a public issue to a partner, with a note (any stage)."""
+    """An officer of the beat refers a public issue to a partner, with a note (any stage).
+
+    Raises `forbidden` (not an officer of the beat), `invalid_payload` / `not_found` for the issue,
+    `wrong_state` (not public), `unknown_partner`, `duplicate` (already referred there), `too_long` for the
+    note."""
     if not can_moderate(user, meeting):
         raise forbidden("Only an officer of this beat can refer an issue to a partner.")
     issue = get_issue(meeting, issue_id)
@@ -59,21 +64,20 @@ def refer_issue(meeting: Meeting, issue_id: object, raw_partner: object, raw_not
 
 
 def get_referral(referral_id: object) -> Referral:
+    """The referral `referral_id` names; raises `invalid_payload` (not a whole number) or `not_found`."""
     return find(Referral, referral_id, field="referral_id", what="referral")
 
 
 def update_referral(referral: Referral, raw_status: object, *, user: User | None, now: datetime) -> Referral:
-    """An officer of the beat records what the partner did (open, accepted, resolved, declined)."""
+    """An officer of the beat records what the partner did (open, accepted, resolved, declined).
+
+    Raises `not_found` (its meeting is gone), `forbidden` (not an officer of the beat), `invalid_status`."""
     meeting = db.session.get(Meeting, referral.meeting_id)
     if meeting is None:
         raise not_found("referral")
     if not can_moderate(user, meeting):
         raise forbidden("Only an officer of this beat can update its referrals.")
-    try:
-        status = ReferralStatus(raw_status)
-    except ValueError:
-        names = ", ".join(s.value for s in ReferralStatus)
-        raise DomainError("invalid_status", f"Choose a status: {names}.") from None
+    status = parse_status(ReferralStatus, raw_status)
     referral.status, referral.updated_at = status, now
     audit.record("referral_status", now=now, user=user, meeting=meeting, target=f"referral:{referral.id}",
                  reason=status.value)
@@ -94,6 +98,8 @@ def referral_labels(issue_ids: list[int], partners: Mapping[str, str]) -> dict[i
 
 
 def referrals_for(meeting_ids: list[int], *, scope: Select | None = None) -> list[Referral]:
+    """The referrals of these meetings (or of the meetings `scope` selects), oldest first, with issue, meeting and
+    beat loaded."""
     if not meeting_ids:
         return []
     return list(db.session.scalars(

@@ -8,7 +8,7 @@ from __future__ import annotations
 import statistics
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Select, select
@@ -20,7 +20,7 @@ from pact.evidence.followthrough import FollowThrough, follow_through
 from pact.evidence.pulse import PulseFigures
 from pact.evidence.referrals import open_by_partner, referral_row, referrals_for
 from pact.extensions import db
-from pact.meetings.reporting import Filters
+from pact.meetings.reporting import Filters, within_days
 from pact.models import Beat, Meeting, Stage
 
 CSV_COLUMNS = (
@@ -35,18 +35,10 @@ CSV_COLUMNS = (
 PER_MEETING_LIMIT = 60  # more meetings than this (or several beats) are charted month by month
 
 
-def _day_start(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=UTC)
-
-
 def _held(query: Select, filters: Filters) -> Select:
     query = query.where(Meeting.beat_id.in_([b.id for b in filters.beats]),
                         Meeting.stage.in_((Stage.LIVE, Stage.VOTING, Stage.CLOSED)))
-    if filters.date_from:
-        query = query.where(Meeting.starts_at >= _day_start(filters.date_from))
-    if filters.date_to:
-        query = query.where(Meeting.starts_at < _day_start(filters.date_to + timedelta(days=1)))
-    return query
+    return within_days(query, filters)
 
 
 @dataclass(frozen=True)

@@ -20,16 +20,17 @@ def init_live(app: Flask) -> None:
         suggest_handlers,  # noqa: F401  (suggest)
     )
     from pact.live.group_commit import GroupCommit
+    from pact.live.limits import new_limiter
     from pact.live.manager import JsonPacket, client_manager
-    from pact.live.redis_client import redis_client
     from pact.live.registry import RoomRegistry
-    from pact.live.services import LiveServices, install
     from pact.live.snapshots import SnapshotCache
     from pact.live.ticker import Ticker
     from pact.meetings.participants import admit_newcomers
     from pact.meetings.voting import cast_support_votes
     from pact.models import utcnow
     from pact.patches import apply_patches
+    from pact.redis_client import connect
+    from pact.services import Services, install
 
     origins = app.config.get("CORS_ALLOWED_ORIGINS") or None  # None → same origin as the page only
     snapshots = SnapshotCache(ttl=app.config["SNAPSHOT_TTL"])
@@ -61,9 +62,13 @@ def init_live(app: Flask) -> None:
     app.add_url_rule("/socket.io/", endpoint="socketio", view_func=_not_here)
     routing.tag_sessions(socketio.server.eio, app.config.get("NODE_ID"))  # HAProxy routes on it (deploy/)
     window = app.config["GROUP_COMMIT_WINDOW"]
-    install(app, LiveServices(
-        ticker=Ticker(app),
-        registry=RoomRegistry(redis_client(app)),
+    client = connect(queue) if queue else None  # the process's one general Redis client
+    install(app, Services(
+        app=app,
+        redis=client,
+        limits=new_limiter(client),
+        ticker=Ticker(app, client),
+        registry=RoomRegistry(client),
         snapshots=snapshots,
         support_votes=GroupCommit(lambda votes: cast_support_votes(votes, now=utcnow()), window=window, max_batch=64),
         newcomers=GroupCommit(lambda joins: admit_newcomers(joins, now=utcnow()), window=window, max_batch=64),

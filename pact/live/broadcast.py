@@ -12,9 +12,9 @@ from typing import Any
 
 from pact.extensions import socketio
 from pact.live import NAMESPACE, rooms
-from pact.live.services import services
 from pact.meetings.snapshot import issue_data, redacted_issue
 from pact.models import Issue, Meeting, Participant, Visibility
+from pact.services import services
 
 log = logging.getLogger(__name__)
 
@@ -23,6 +23,8 @@ Message = tuple[str, Any, str]  # event, payload, room
 
 
 def emit(event: str, data: Any, room: str) -> None:
+    """Send `event` to a room (through the message queue when there is one); a failed publish is logged, never
+    raised: the change is already committed."""
     try:
         socketio.emit(event, data, namespace=NAMESPACE, to=room)
     except Exception:  # a failed queue publish must not undo a committed change
@@ -78,6 +80,8 @@ def room_size_changed(meeting: Meeting) -> Send:
 
 
 def stage_changed(meeting: Meeting) -> Send:
+    """Sender of `stage_changed` `{"stage"}` to everyone in the meeting; the ticker then forgets the counts it last
+    sent (the new stage counts other votes)."""
     ticker = services().ticker
     meeting_id, messages = meeting.id, _to_meeting(meeting.id, "stage_changed", {"stage": meeting.stage.value})
 

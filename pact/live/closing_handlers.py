@@ -18,9 +18,14 @@ from pact.models import VoteKind, utcnow
 
 @command("shortlist", {"issue_ids": Field("int_list")})
 def shortlist(ctx: Context, data):
-    """Officer of the beat → server: exactly these issues are the shortlist (live or voting).
+    """Make exactly these issues the shortlist residents vote on.
 
-    Ack `{"ok": true, "shortlist": [ids]}`; `issue_updated` for each issue whose place changed, to the room."""
+    Sender: an officer of the meeting's beat, or an admin, joined with their staff sign-in.
+    Payload: `{"issue_ids": [int, …]}` (at most 50).
+    Errors: `forbidden`, `wrong_stage` (not live or voting), `duplicate`, `not_found`, `not_public`,
+    `already_merged`, `has_votes` (while voting, an issue with priority votes stays).
+    Receives: the officer the ack `{"ok": true, "shortlist": [ids]}`; the room `issue_updated` for each
+    issue whose place changed."""
     changed = priorities.set_shortlist(ctx.meeting, data["issue_ids"], user=ctx.user, now=utcnow())
     counts = voting.tallies(ctx.meeting.id, voting.vote_kind(ctx.meeting))
     support = voting.tallies(ctx.meeting.id, VoteKind.SUPPORT)
@@ -30,10 +35,15 @@ def shortlist(ctx: Context, data):
 
 @command("merge", {"issue_id": Field("int"), "into_issue_id": Field("int")})
 def merge(ctx: Context, data):
-    """Officer of the beat → server: fold a duplicate into another issue; votes follow, once each.
+    """Fold a duplicate into another issue; votes follow it, once each.
 
-    Ack; `issue_updated` (merged) and `issue_updated` (target, new count) to the room, the target
-    with `my_vote` to each resident whose vote moved; fresh `tallies` (coalesced)."""
+    Sender: an officer of the meeting's beat, or an admin, joined with their staff sign-in.
+    Payload: `{"issue_id": int, "into_issue_id": int}`.
+    Errors: `forbidden`, `wrong_stage` (closed or cancelled), `invalid_payload` (into itself),
+    `not_found`, `not_public`, `already_merged`.
+    Receives: the officer the ack `{"ok": true, "issue_id", "into_issue_id"}`; the room `issue_updated`
+    for the merged issue (redacted for residents) and for the target with its new count, the target
+    with `my_vote` to each resident whose vote moved; `tallies` (coalesced)."""
     merged = priorities.merge_issues(ctx.meeting, data["issue_id"], data["into_issue_id"], user=ctx.user, now=utcnow())
     kind = voting.vote_kind(ctx.meeting)
     votes = voting.issue_votes(merged.target, kind)
@@ -45,10 +55,17 @@ def merge(ctx: Context, data):
 
 @command("close", {"priorities": Field("list")})
 def close(ctx: Context, data):
-    """Officer of the beat → server: agree the priorities (issue_id, action, owner?, review_on?) and close.
+    """Agree the priorities and close the meeting.
 
-    Ack `{"ok": true, "summary_url"}`; `stage_changed` {closed} then `meeting_closed` {summary_url}
-    to everyone in the meeting."""
+    Sender: an officer of the meeting's beat, or an admin, joined with their staff sign-in.
+    Payload: `{"priorities": [{"issue_id": int, "action": str, "owner": str?, "review_on": "YYYY-MM-DD"?,
+    "title": str?}, …]}` (1 to 10, in the order agreed).
+    Errors: `forbidden`, `wrong_stage` (not live or voting), `empty`, `too_many`, `duplicate`, and per
+    priority (carrying its index) `invalid_payload`, `not_found`, `not_public`, `already_merged`,
+    `invalid_date`, `too_long`.
+    Receives: the officer the ack `{"ok": true, "summary_url", "priorities": [ids]}`; everyone in the
+    meeting `stage_changed` `{"stage": "closed"}` then `meeting_closed` `{"summary_url"}`; the beat's
+    subscribers the summary by e-mail."""
     agreed = priorities.close_meeting(ctx.meeting, data["priorities"], user=ctx.user, now=utcnow())
     summary_url = url_for("reports.summary", meeting_id=ctx.meeting.id)
     ack = {"ok": True, "summary_url": summary_url, "priorities": [p.id for p in agreed]}
@@ -58,8 +75,14 @@ def close(ctx: Context, data):
 
 @command("verdict", {"priority_id": Field("int"), "verdict": Field("str")})
 def verdict(ctx: Context, data):
-    """Resident → server: was this priority of the last meeting dealt with? (`dealt_with` or
-    `not_dealt_with`; saying it again changes it). Ack to the resident; `verdicts` counts to staff."""
+    """Say whether a priority of the beat's last meeting was dealt with (again: changes it).
+
+    Sender: a joined resident (not muted).
+    Payload: `{"priority_id": int, "verdict": "dealt_with" | "not_dealt_with"}`.
+    Errors: `muted`, `forbidden` (staff), `wrong_stage` (closed or cancelled), `not_found` (not a priority
+    of the last meeting), `invalid_payload` (another verdict), `duplicate` (send again).
+    Receives: the resident the ack `{"ok": true, "priority_id", "verdict"}`; staff `verdicts` with the
+    counts (residents are not shown others' answers)."""
     row = progress.record_verdict(ctx.meeting, ctx.participant, data["priority_id"], data["verdict"], now=utcnow())
     counts = progress.verdict_counts([row.priority_id])[row.priority_id]
     ack = {"ok": True, "priority_id": row.priority_id, "verdict": row.verdict.value}

@@ -22,11 +22,11 @@ from pact.extensions import db, socketio
 from pact.i18n import N_, translate_error
 from pact.live import NAMESPACE
 from pact.live.payloads import Field, parse
-from pact.live.services import services
 from pact.meetings import audit
 from pact.meetings.errors import DomainError
 from pact.meetings.permissions import can_moderate, can_see_beat
 from pact.models import Meeting, Participant, utcnow
+from pact.services import services
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +47,7 @@ class Context:
 
     @property
     def participant_id(self) -> int:
+        """The joined participant's id from the socket's session; raises `not_joined` before a join."""
         participant_id = session.get(SESSION_PARTICIPANT)
         if participant_id is None:
             raise DomainError("not_joined", N_("Join the meeting first."))
@@ -54,6 +55,7 @@ class Context:
 
     @property
     def meeting_id(self) -> int:
+        """The meeting the socket joined (from the session, or the participant when it is not there)."""
         return self.participant.meeting_id if session.get(SESSION_MEETING) is None else session[SESSION_MEETING]
 
     @property
@@ -63,10 +65,12 @@ class Context:
 
     @functools.cached_property
     def participant(self) -> Participant:
+        """The participant, loaded with its meeting and checked once per event (see `_load_participant`)."""
         return _load_participant(self.participant_id)
 
     @property
     def meeting(self) -> Meeting:
+        """The participant's meeting (loaded with it)."""
         return self.participant.meeting
 
     @property
@@ -80,6 +84,7 @@ class Context:
 
 
 def ticker():
+    """This app's ticker (coalesced tallies and presence)."""
     return services().ticker
 
 
@@ -127,9 +132,16 @@ def _failure(error: DomainError) -> dict[str, Any]:
 
 
 def command(event: str, fields: dict[str, Field], *, joined: bool = True, lazy: bool = False):
-    """Register a `/meeting` command whose handler returns `(ack, sends)`. Joined commands get a
-    `Context`, loaded and checked before the handler runs unless `lazy` (the handler then loads it
-    only if it needs more than the ids)."""
+    """Register a `/meeting` command whose handler returns `(ack, sends)`.
+
+    Joined commands get a `Context`, loaded and checked before the handler runs unless `lazy` (the
+    handler then loads it only if it needs more than the ids). Every command, besides the codes its
+    handler's docstring lists, may be refused with: `invalid_payload` (not one object of the named
+    fields, of the right types), `not_joined` (a joined command before `join`), `forbidden` (removed
+    by a moderator, or a staff sign-in that ended or no longer covers the meeting; audited),
+    `unavailable` (the database is busy: nothing was saved, `retry_after` 1) and `server_error`.
+    Each handler's docstring says, in this order: `Sender:`, `Payload:`, `Errors:`, `Receives:`
+    (tests/test_docstrings.py)."""
 
     def decorate(fn: Callable[..., Result]):
         @functools.wraps(fn)

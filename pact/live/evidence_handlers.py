@@ -13,12 +13,15 @@ from pact.models import utcnow
 
 @command("pulse", {"listened": Field("int", required=False), "confidence": Field("int", required=False)})
 def pulse(ctx: Context, data):
-    """Resident → server, in `voting` or `closed`: `{"listened": 1–5, "confidence": 1–5}`, either may be
-    left out; sending again replaces the answer. Ack `{"ok": true}` to the resident only; nothing is
-    broadcast (answers are shown only in aggregate, on the evidence pages).
+    """Answer the pulse questions: "Did you feel listened to?" and the confidence question (1–5 each).
 
-    Errors: `invalid_payload` (not 1–5), `empty` (neither given), `wrong_stage`, `forbidden` (staff),
-    `muted`."""
+    Sender: a joined resident (not muted), while `voting` or `closed`.
+    Payload: `{"listened": int?, "confidence": int?}` (1–5; either may be left out; sending again replaces
+    the answer).
+    Errors: `invalid_payload` (not 1–5), `empty` (neither given), `wrong_stage`, `forbidden` (staff), `muted`,
+    `duplicate` (send again).
+    Receives: the resident the ack `{"ok": true}`; nobody else (answers are shown only in aggregate, on the
+    evidence pages)."""
     pulse_answers.record_pulse(ctx.meeting, ctx.participant, data.get("listened"), data.get("confidence"),
                                now=utcnow())
     return {"ok": True}, []

@@ -37,6 +37,9 @@ class _Waiting(Generic[Request, Answer]):
 
 
 class GroupCommit(Generic[Request, Answer]):
+    """Many threads' small writes in one transaction: the first request of a batch leads, waits
+    `window` seconds for company (up to `max_batch`), runs `write` on them all, commits, and hands each
+    request its answer. `write` returns one answer per request, in order."""
     def __init__(self, write: Callable[[list[Request]], list[Answer]], *, window: float = 0.0,
                  max_batch: int = 500) -> None:
         self.write = write  # one answer per request, in order; runs inside a transaction

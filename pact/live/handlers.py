@@ -22,7 +22,6 @@ from pact.live import NAMESPACE, broadcast, limits, rooms
 from pact.live.commands import SESSION_MEETING, SESSION_PARTICIPANT, SESSION_RESIDENT, Context, command, ticker
 from pact.live.payloads import Field
 from pact.live.presence import person_key
-from pact.live.services import services
 from pact.meetings import audit, issues, safeguarding, stages, voting
 from pact.meetings.addresses import day_scope, hash_address, meeting_scope
 from pact.meetings.errors import DomainError
@@ -39,16 +38,19 @@ from pact.meetings.snapshot import (
     with_counts,
 )
 from pact.models import Meeting, Participant, ParticipantRole, Stage, utcnow
+from pact.security import DEVICE_COOKIE
+from pact.services import services
 
-DEVICE_COOKIE = "pact_device"
 SESSION_STAFF_USER = "staff_user_id"
 
 
 def registry():
+    """This app's room registry (which sockets are in which personal room, across processes)."""
     return services().registry
 
 
 def snapshots():
+    """This app's snapshot cache (one read of a meeting serves many joiners)."""
     return services().snapshots
 
 
@@ -75,7 +77,9 @@ def _address(meeting_id: int | None = None) -> str:
 
 
 def _device() -> str | None:
-    """The hashed device cookie of this socket's handshake (the room page sets it), or None."""
+    """The hashed device cookie of this socket's handshake (the room page sets it), or None.
+
+    `in` first: a missing key makes Werkzeug build an HTTP exception (80 µs, every join of a storm)."""
     device = request.cookies[DEVICE_COOKIE] if DEVICE_COOKIE in request.cookies else None
     return hash_secret(device) if device else None
 
@@ -146,7 +150,12 @@ def _completed(state: dict, meeting_id: int, sent_before: dict[int, int] | None)
 
 @socketio.on("connect", namespace=NAMESPACE)
 def on_connect(auth=None):
-    """Anyone → server. Staff sockets join their account's room, so a sign-out can reach them."""
+    """A socket opens the `/meeting` namespace.
+
+    Sender: anyone (the Socket.IO client does this on connect).
+    Payload: none (`auth` is ignored: identity comes from the session cookie and a later `join`).
+    Errors: none; a connect is never refused here.
+    Receives: nobody. A signed-in staff socket joins its account's room, so a sign-out can reach it."""
     if current_user.is_authenticated:
         join_room(rooms.user(current_user.id))
         session[SESSION_STAFF_USER] = current_user.id  # remembered: after a sign-out current_user is anonymous
@@ -155,7 +164,12 @@ def on_connect(auth=None):
 
 @socketio.on("disconnect", namespace=NAMESPACE)
 def on_disconnect(*_reason):
-    """The socket went away: count one fewer watcher (announced, coalesced, by the ticker)."""
+    """The socket went away (closed, timed out, or disconnected by the server).
+
+    Sender: the transport, for any socket.
+    Payload: the reason (ignored).
+    Errors: none.
+    Receives: the room a `presence` with one fewer watcher (coalesced, by the ticker)."""
     if ticker().presence.remove(request.sid) is not None:
         ticker().ensure_running()
     recorded = [rooms.user(session[SESSION_STAFF_USER])] if SESSION_STAFF_USER in session else []
@@ -167,7 +181,12 @@ def on_disconnect(*_reason):
 
 @socketio.on("*", namespace=NAMESPACE)
 def on_unknown(event, *_args):
-    """Any event this server does not know gets a clear refusal instead of silence."""
+    """Any event this server does not know.
+
+    Sender: anyone.
+    Payload: anything (ignored).
+    Errors: `unknown_event` (acked, so a client's callback is never left waiting).
+    Receives: the sender the refusal; nobody else."""
     return {"ok": False, "error": "unknown_event", "message": f"This server does not understand {str(event)[:40]!r}."}
 
 
@@ -175,13 +194,18 @@ def on_unknown(event, *_args):
                   "resume_token": Field("str", required=False), "postcode_district": Field("str?", required=False),
                   "age_band": Field("str?", required=False)}, joined=False)
 def join(data):
-    """Resident (name or resume token) or signed-in staff → server.
+    """Take part in a meeting: a resident by name or resume token, staff by their sign-in.
 
-    Ack to the sender: participant, resume token, SNAPSHOT; `state` to the sender too; `presence`
-    to the room (coalesced)."""
-    # `in` first: a missing key makes Werkzeug build an HTTP exception (80 µs, every join of a storm).
-    device = request.cookies[DEVICE_COOKIE] if DEVICE_COOKIE in request.cookies else None
-    device_hash, address_hash = (hash_secret(device) if device else None), _address()
+    Sender: anyone: a resident (`display_name`, or the `resume_token` they were given), or signed-in
+    staff of the beat (no name needed).
+    Payload: `{"meeting_id": int, "display_name": str?, "resume_token": str?, "postcode_district": str?,
+    "age_band": str?}` (the last two optional, for the evidence figures).
+    Errors: `rate_limited` (per address and device), `not_found` (the meeting), `wrong_stage` (closed
+    or cancelled), `forbidden` (removed from this browser or address; staff of another beat),
+    `invalid_token`, `empty`, `too_long`, `invalid_characters`, `reserved_name` (the name).
+    Receives: the sender the ack `{"ok": true, "participant", "resume_token", "state": SNAPSHOT}` and a
+    `state`; the room a `presence` (coalesced)."""
+    device_hash, address_hash = _device(), _address()
     limits.check("join", address=address_hash, device=device_hash,
                  bare_address=address_hash if device_hash is None else None)
     address_hash = _address(data["meeting_id"])  # what the participant keeps (and a bar on the address matches)
@@ -229,10 +253,13 @@ def _entering(meeting_id: int, participant: Participant, token: str, finish_stat
 
 @command("watch", {"meeting_id": Field("int")}, joined=False)
 def watch(data):
-    """Anyone → server: follow the meeting without taking part (most residents only watch).
+    """Follow a meeting without taking part (most residents only watch).
 
-    Ack with the public SNAPSHOT; the socket then receives the room's public events and counts as
-    watching. Joining later (with a name or token) replaces the watcher with the participant."""
+    Sender: anyone, no name needed.
+    Payload: `{"meeting_id": int}`.
+    Errors: `rate_limited` (joins per address), `not_found` (the meeting).
+    Receives: the sender the ack `{"ok": true, "state": SNAPSHOT}` (public, no `my_vote`), then the room's
+    public events; the room a `presence` (coalesced). A later `join` replaces the watcher with the participant."""
     limits.check("join", address=_address())
     meeting = get_meeting(data["meeting_id"])
     if DEVICE_COOKIE in request.cookies:  # unique people who watched (pact/evidence/attendance.py)
@@ -255,7 +282,12 @@ def watch(data):
 
 @command("sync", {})
 def sync(ctx: Context, _data):
-    """Participant → server: "I may have missed something". Ack (and `state`) with a fresh SNAPSHOT."""
+    """Fetch a fresh SNAPSHOT: "I may have missed something".
+
+    Sender: a joined participant.
+    Payload: `{}`.
+    Errors: `rate_limited` (30 in 10 seconds).
+    Receives: the sender the ack `{"ok": true, "state": SNAPSHOT}`; nobody else."""
     limits.check("sync", participant=ctx.participant.id)
     state = _state_on_entry(ctx.meeting, ctx.participant)()  # already in the room
     return {"ok": True, "state": state}, []
@@ -263,8 +295,14 @@ def sync(ctx: Context, _data):
 
 @command("post_issue", {"text": Field("str"), "category": Field("str?", required=False)})
 def post_issue(ctx: Context, data):
-    """Participant → server. Ack to the author with ISSUE (and, when held, `hold` with the code and
-    `message` saying why and where to go); `issue_posted` to the room when public, to staff only when held."""
+    """Raise an issue.
+
+    Sender: a joined participant (not muted).
+    Payload: `{"text": str, "category": str?}`: 1 to 1,000 characters after trimming.
+    Errors: `rate_limited`, `muted`, `wrong_stage` (not scheduled or live), `empty`, `too_long`,
+    `invalid_characters`, `invalid_category`, `duplicate` (the same text again within the window).
+    Receives: the author the ack `{"ok": true, "issue": ISSUE}` (with `hold` and `message` when held for an
+    officer); `issue_posted` to the room when public, to staff only when held."""
     limits.check("post", participant=ctx.participant.id, device=_device(), address=_address())
     posted = issues.post_issue(ctx.meeting, ctx.participant, data["text"], data.get("category"), now=utcnow(),
                                **_posting_rules())
@@ -276,11 +314,16 @@ def post_issue(ctx: Context, data):
 
 @command("vote", ISSUE_REF, lazy=True)
 def vote(ctx: Context, data):
-    """Resident → server: support (live) or priority vote (voting). Ack to the voter; `tallies`
-    to the room, coalesced.
+    """Support an issue (live) or give it a priority vote (voting).
 
-    A resident's support vote is group-committed (group_commit.py) without loading the ORM; any
-    vote that does not insert takes the full path below, which decides it and says why."""
+    Sender: a joined resident (not muted).
+    Payload: `{"issue_id": int}`.
+    Errors: `rate_limited`, `muted`, `wrong_stage`, `not_found` (not public, merged), `own_issue`,
+    `device_voted`, `duplicate`, and while voting `not_shortlisted`, `vote_limit_reached`.
+    Receives: the voter the ack `{"ok": true}`; the room `tallies` (coalesced).
+
+    A resident's support vote is group-committed (group_commit.py) without loading the ORM; any vote
+    that does not insert takes the full path below, which decides it and says why."""
     limits.check("vote", local=True, participant=ctx.participant_id, device=_device(), address=_address())
     if ctx.is_resident and group_commit("support_votes").submit((ctx.participant_id, data["issue_id"])):
         return {"ok": True}, [broadcast.tallies_changed(ctx.meeting_id)]
@@ -290,7 +333,12 @@ def vote(ctx: Context, data):
 
 @command("unvote", ISSUE_REF)
 def unvote(ctx: Context, data):
-    """Resident → server: take a vote back. Ack to the voter; `tallies` to the room, coalesced."""
+    """Take a vote back (the current stage's kind).
+
+    Sender: a joined resident (not muted).
+    Payload: `{"issue_id": int}`.
+    Errors: `rate_limited`, `muted`, `wrong_stage`, `not_found` (no such issue, or no vote to take back).
+    Receives: the voter the ack `{"ok": true}`; the room `tallies` (coalesced)."""
     limits.check("vote", local=True, participant=ctx.participant.id, device=_device(), address=_address())
     voting.retract_vote(ctx.meeting, ctx.participant, data["issue_id"])
     return {"ok": True}, [broadcast.tallies_changed(ctx.meeting.id)]
@@ -298,7 +346,14 @@ def unvote(ctx: Context, data):
 
 @command("answer", {"issue_id": Field("int"), "text": Field("str")})
 def answer(ctx: Context, data):
-    """Officer of the beat → server. Ack to the officer; `issue_updated` (with the answer) to the room."""
+    """Answer an issue in writing (answering again replaces the words).
+
+    Sender: an officer of the meeting's beat, or an admin, joined with their staff sign-in.
+    Payload: `{"issue_id": int, "text": str}` (at most 4,000 characters).
+    Errors: `forbidden`, `wrong_stage` (closed or cancelled), `not_found`, `empty`, `too_long`,
+    `invalid_characters`.
+    Receives: the officer the ack `{"ok": true}`; the room `issue_updated` with the answer (a held post's
+    answer only its author and staff); the author an e-mail if they asked for one."""
     issue = issues.answer_issue(ctx.meeting, data["issue_id"], data["text"], user=ctx.user, now=utcnow())
     votes = voting.issue_votes(issue, voting.vote_kind(ctx.meeting))
     mailed = notifications.issue_answered(issue, utcnow())  # the author asked for an e-mail
@@ -307,7 +362,13 @@ def answer(ctx: Context, data):
 
 @command("set_stage", {"stage": Field("str")})
 def set_stage(ctx: Context, data):
-    """Officer of the beat → server: `live` or `voting`. Ack; `stage_changed` to the room."""
+    """Move the meeting to `live` or `voting`.
+
+    Sender: an officer of the meeting's beat, or an admin, joined with their staff sign-in.
+    Payload: `{"stage": "live" | "voting"}` (`close` closes the meeting).
+    Errors: `forbidden`, `invalid_payload` (another stage), `wrong_stage` (a move the stages do not allow).
+    Receives: the officer the ack `{"ok": true, "stage"}`; the room `stage_changed` `{"stage"}` when it
+    changed; going live e-mails the beat's reminder subscribers."""
     require_moderator(ctx.user, ctx.meeting)
     target = stages.parse_stage(data["stage"])
     if target not in (Stage.LIVE, Stage.VOTING):

@@ -14,15 +14,19 @@ import logging
 import math
 import time
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from flask import Flask, current_app
+from flask import current_app
 from limits import RateLimitItem, RateLimitItemPerSecond
 from limits.storage import MemoryStorage, RedisStorage, Storage
 from limits.strategies import MovingWindowRateLimiter
 
-from pact.i18n import N_
-from pact.live.redis_client import redis_client
 from pact.meetings.errors import DomainError, worded
+from pact.services import services
+from pact.wording import N_
+
+if TYPE_CHECKING:
+    from redis import Redis
 
 log = logging.getLogger(__name__)
 
@@ -94,24 +98,21 @@ class Limiter:
         return max(1.0, stats.reset_time - time.time())
 
     def clear(self, item: RateLimitItem, key: str) -> None:
+        """Forget the count of `key` under `item` (a sign-in that succeeded)."""
         self._run("clear", item, key)
 
 
-def limiter_for(app: Flask) -> Limiter:
-    """The app's limiter, made on first use (Redis storage on the process's shared client)."""
-    limiter = app.extensions.get("pact_limits")
-    if limiter is None:
-        client = redis_client(app)
-        if client is not None:
-            storage: Storage = RedisStorage("redis://", connection_pool=client.connection_pool,
-                                            key_prefix="pact:limits")
-        else:
-            storage = MemoryStorage()
-        limiter = app.extensions["pact_limits"] = Limiter(storage, shared=client is not None)
-    return limiter
+def new_limiter(client: Redis | None) -> Limiter:
+    """A limiter on the process's shared Redis client (its pool), or in memory without one."""
+    if client is not None:
+        storage: Storage = RedisStorage("redis://", connection_pool=client.connection_pool, key_prefix="pact:limits")
+    else:
+        storage = MemoryStorage()
+    return Limiter(storage, shared=client is not None)
 
 
 def rule(name: str, allowed: int, per: float) -> RateLimitItem:
+    """One moving-window limit: `allowed` events per `per` seconds, named `name` (its key prefix)."""
     return RateLimitItemPerSecond(allowed, max(1, int(per)), namespace=name)
 
 
@@ -125,6 +126,7 @@ def rules(action: str, scope: str) -> list[RateLimitItem]:
 
 
 def refusal(wait: float, message: str | None = None) -> DomainError:
+    """The `rate_limited` refusal, with `retry_after` in whole seconds (and a message saying how long)."""
     seconds = max(1, math.ceil(wait))
     if message:
         return DomainError("rate_limited", message, retry_after=seconds)
@@ -134,6 +136,7 @@ def refusal(wait: float, message: str | None = None) -> DomainError:
 
 
 def enabled() -> bool:
+    """Whether rate limits apply (`PACT_RATE_LIMITS=off` switches them off for load tests)."""
     return bool(current_app.config.get("RATE_LIMITS", True))
 
 
@@ -147,7 +150,7 @@ def check(action: str, *, record: bool = True, local: bool = False, **keys: obje
     (docs/performance.md, "Rate limits")."""
     if not enabled():
         return
-    limiter = limiter_for(current_app)
+    limiter = services().limits
     for scope, value in keys.items():
         if value is None:
             continue
@@ -169,7 +172,7 @@ def reset(action: str, **keys: object) -> None:
     """Forget the counts of these keys (a sign-in that succeeded clears its own slow-down)."""
     if not enabled():
         return
-    limiter = limiter_for(current_app)
+    limiter = services().limits
     for scope, value in keys.items():
         if value is not None:
             for item in rules(action, scope):

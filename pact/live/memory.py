@@ -19,6 +19,7 @@ log = logging.getLogger(__name__)
 
 
 class Trimmer:
+    """Calls glibc's `malloc_trim(0)` at most every `interval` seconds (never when 0, or off glibc)."""
     def __init__(self, interval: float) -> None:
         self.interval = interval
         self._next = 0.0

@@ -29,12 +29,16 @@ def replies() -> list[dict[str, str]]:
 @command("moderate", {"issue_id": Field("int"), "action": Field("str"), "reason": Field("str?", required=False),
                       "text": Field("str?", required=False)})
 def moderate(ctx: Context, data):
-    """Officer → server: `hide`, `restore`, `approve` or `redact` (with `text`: the post with the
-    personal data taken out, which is published) an issue, with an optional reason for its author.
+    """Hide, restore, approve or redact an issue, with an optional reason for its author.
 
-    Ack {ok, issue} to the officer. Residents get `issue_posted` (approved) or `issue_updated`
-    (hidden without its words, restored); staff get `issue_updated` in full; the author gets their
-    post with status and reason."""
+    Sender: an officer of the meeting's beat, or an admin, joined with their staff sign-in.
+    Payload: `{"issue_id": int, "action": "hide" | "restore" | "approve" | "redact", "reason": str?,
+    "text": str?}` (`text` only with `redact`: the post with the personal data taken out, which is published).
+    Errors: `forbidden`, `invalid_payload`, `not_found`, `wrong_state` (already hidden, not hidden, not
+    waiting), `unchanged` (a redaction with the same words), `too_long`.
+    Receives: the officer the ack `{"ok": true, "issue"}` (staff ISSUE); residents `issue_posted`
+    (approved) or `issue_updated` (hidden without its words, restored); staff `issue_updated` in full;
+    the author their post with status and reason; the room `tallies` (coalesced)."""
     done = moderation.moderate_issue(ctx.meeting, data["issue_id"], data["action"], data.get("reason"),
                                      user=ctx.user, now=utcnow(), raw_text=data.get("text"))
     issue = done.issue
@@ -55,25 +59,39 @@ def _mute(ctx: Context, data, muted: bool):
 
 @command("mute", PARTICIPANT_REF)
 def mute(ctx: Context, data):
-    """Officer → server. The resident can still watch but not post or vote, from their next command
-    on. `muted` {message} to the resident's sockets; `participant_updated` to staff."""
+    """Mute a resident: they can still watch, but not post or vote, from their next command on.
+
+    Sender: an officer of the meeting's beat, or an admin, joined with their staff sign-in.
+    Payload: `{"participant_id": int, "reason": str?}`.
+    Errors: `forbidden`, `not_found`, `invalid_target` (not a resident of this meeting), `wrong_state`
+    (removed).
+    Receives: the officer the ack `{"ok": true, "participant": {"id", "muted"}}`; the resident's sockets
+    (every name from their browser) `muted` `{"message"}`; staff `participant_updated`."""
     return _mute(ctx, data, True)
 
 
 @command("unmute", PARTICIPANT_REF)
 def unmute(ctx: Context, data):
-    """Officer → server. `unmuted` {message} to the resident's sockets; `participant_updated` to staff."""
+    """Unmute a resident (and every other name their browser took).
+
+    Sender: an officer of the meeting's beat, or an admin, joined with their staff sign-in.
+    Payload: `{"participant_id": int, "reason": str?}`.
+    Errors: `forbidden`, `not_found`, `invalid_target`, `wrong_state` (removed).
+    Receives: the officer the ack `{"ok": true, "participant": {"id", "muted"}}`; the resident's sockets
+    `unmuted` `{"message"}`; staff `participant_updated`."""
     return _mute(ctx, data, False)
 
 
 @command("remove", {**PARTICIPANT_REF, "address_minutes": Field("int", required=False)})
 def remove(ctx: Context, data):
-    """Officer → server: remove a resident from the meeting; they cannot rejoin from the same browser
-    (every other name that browser took is removed too), nor, with `address_minutes` (1–1440), from
-    their address for that long.
+    """Remove a resident from the meeting: they cannot rejoin from the same browser (every other
+    name that browser took goes too), nor, with `address_minutes`, from their address for that long.
 
-    `removed` {message} to each removed participant's sockets, which are then disconnected;
-    `participant_updated` to staff. `invalid_payload` for a bad `address_minutes`."""
+    Sender: an officer of the meeting's beat, or an admin, joined with their staff sign-in.
+    Payload: `{"participant_id": int, "reason": str?, "address_minutes": int?}` (1–1440).
+    Errors: `forbidden`, `not_found`, `invalid_target`, `invalid_payload` (a bad address_minutes).
+    Receives: the officer the ack `{"ok": true, "participant": {"id", "removed": true}}`; each removed
+    participant's sockets `removed` `{"message"}`, then they are disconnected; staff `participant_updated`."""
     changed, any_changed = moderation.remove_participant(
         ctx.meeting, data["participant_id"], user=ctx.user, now=utcnow(), raw_reason=data.get("reason"),
         address_minutes=data.get("address_minutes"))
@@ -83,7 +101,13 @@ def remove(ctx: Context, data):
 
 @command("set_moderation", {"mode": Field("str")})
 def set_moderation(ctx: Context, data):
-    """Officer → server: `open` or `premoderated`. `moderation_changed` {moderation, message} to everyone."""
+    """Open the meeting (posts public at once) or pre-moderate it (posts wait for approval).
+
+    Sender: an officer of the meeting's beat, or an admin, joined with their staff sign-in.
+    Payload: `{"mode": "open" | "premoderated"}`.
+    Errors: `forbidden`, `invalid_payload` (another mode).
+    Receives: the officer the ack `{"ok": true, "moderation"}`; everyone in the meeting
+    `moderation_changed` `{"moderation", "message"}` when it changed."""
     changed = moderation.set_moderation(ctx.meeting, data["mode"], user=ctx.user, now=utcnow())
     ack = {"ok": True, "moderation": ctx.meeting.moderation.value}
     return ack, [broadcast.moderation_changed(ctx.meeting)] if changed else []
@@ -91,9 +115,13 @@ def set_moderation(ctx: Context, data):
 
 @command("reply", {"issue_id": Field("int"), "reply": Field("str")})
 def reply(ctx: Context, data):
-    """Officer → server: answer an issue with one of the force's ready-made replies (by key).
+    """Answer an issue with one of the force's ready-made replies (by key).
 
-    Like `answer`: held posts stay held, so only the author and staff see the reply."""
+    Sender: an officer of the meeting's beat, or an admin, joined with their staff sign-in.
+    Payload: `{"issue_id": int, "reply": str}` (a key of SAFEGUARDING_REPLIES).
+    Errors: `forbidden`, `invalid_payload` (an unknown key), `wrong_stage`, `not_found`.
+    Receives: like `answer`: the officer the ack `{"ok": true}`; `issue_updated` with the answer to the
+    room (a held post's only to its author and staff)."""
     require_moderator(ctx.user, ctx.meeting)
     text = safeguarding.reply_text(replies(), data["reply"])
     if not text:

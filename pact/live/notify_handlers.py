@@ -11,11 +11,14 @@ from pact.notifications.events import watch_answer
 
 @command("notify_when_answered", {"issue_id": Field("int"), "email": Field("str")})
 def notify_when_answered(ctx: Context, data):
-    """Resident who raised the issue → server: `{"issue_id", "email"}`. One e-mail goes to that
-    address when an officer answers, and nothing else; the address is erased once it is sent.
+    """Ask for one e-mail when this issue is answered, and nothing else.
 
-    Ack `{"ok": true, "issue_id"}` to the resident only; nobody else is told anything. Errors:
-    `forbidden` (not your issue), `invalid_email`, `empty`, `wrong_stage` (closed), `rate_limited`."""
+    Sender: the joined resident who raised the issue.
+    Payload: `{"issue_id": int, "email": str}`.
+    Errors: `rate_limited`, `not_found`, `forbidden` (not your issue), `wrong_stage` (closed), `empty`,
+    `invalid_email`.
+    Receives: the resident the ack `{"ok": true, "issue_id"}`; nobody else is told anything. The address
+    gets one e-mail when an officer answers, and is erased once it is sent."""
     limits.check("watch", participant=ctx.participant.id)
     issue = get_issue(ctx.meeting, data["issue_id"])
     watch_answer(issue, ctx.participant, data["email"], now=utcnow())

@@ -10,6 +10,8 @@ MAX_LIST = 50
 
 
 class Field:
+    """One named field of a command's payload: its kind (`int`, `str`, `str?`, `int_list`, `list`) and whether it
+    must be there."""
     def __init__(self, kind: str, *, required: bool = True) -> None:
         self.kind, self.required = kind, required  # kind: int | str | str? | int_list | list
 

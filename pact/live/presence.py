@@ -76,6 +76,7 @@ class Presence:
         return meeting_id
 
     def watching(self, meeting_id: int) -> int:
+        """How many people (not sockets) watch this meeting on this process."""
         with self._lock:
             return len(self._people.get(meeting_id, ()))
 
@@ -90,10 +91,12 @@ class Presence:
             return {m: set(self._people.get(m, ())) for m in meeting_ids}
 
     def connections(self) -> int:
+        """How many sockets this process counts (the health check shows it)."""
         with self._lock:
             return len(self._sockets)
 
     def take_changed(self) -> set[int]:
+        """The meetings whose counts changed since the last call (the ticker announces them)."""
         with self._lock:
             changed, self.changed = self.changed, set()
             return changed
@@ -116,7 +119,7 @@ class SharedCounts:
     def __init__(self, client, ttl: float) -> None:
         self.ttl = ttl
         self.process = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
-        self.redis = client  # the process's shared client (pact/live/redis_client.py): short timeouts
+        self.redis = client  # the process's shared client (pact/redis_client.py): short timeouts
         self._union = client.register_script(UNION_COUNT)
         self._published: dict[int, set[str]] = {}  # this process's sets as last written to Redis
 
@@ -130,6 +133,7 @@ class SharedCounts:
         return f"{self.PREFIX}tallies:{meeting_id}"
 
     def ping(self) -> bool:
+        """Whether Redis answers (raises when it is unreachable)."""
         return bool(self.redis.ping())
 
     def resend(self) -> None:

@@ -17,17 +17,21 @@ TTL_SECONDS = 24 * 3600  # a process that crashed leaves stale ids; disconnectin
 
 
 class RoomRegistry:
+    """Redis sets of socket ids per closable room (a no-op without a client; Redis errors are logged, not raised)."""
     def __init__(self, client=None) -> None:
-        """`client`: the process's shared Redis client (pact/live/redis_client.py), or None."""
+        """`client`: the process's shared Redis client (pact/redis_client.py), or None."""
         self.redis = client
 
     def add(self, room: str, sid: str) -> None:
+        """Record that socket `sid` is in `room` (kept a day at most)."""
         self._try(lambda r: r.pipeline().sadd(KEY + room, sid).expire(KEY + room, TTL_SECONDS).execute())
 
     def discard(self, rooms: list[str], sid: str) -> None:
+        """Forget socket `sid` in each of `rooms` (it disconnected)."""
         self._try(lambda r: [r.srem(KEY + room, sid) for room in rooms])
 
     def sids(self, room: str) -> set[str]:
+        """Every socket in `room` on any process (empty without Redis: the local room then decides)."""
         return set(self._try(lambda r: r.smembers(KEY + room)) or ())
 
     def _try(self, action):

@@ -35,6 +35,7 @@ _CACHES = itertools.count()  # tells one app's tokens from another's in a proces
 
 
 class SnapshotCache:
+    """Per meeting, the shared `PublicView` and its version, plus the encoded issue lists built from it."""
     def __init__(self, ttl: float = 2.0) -> None:
         self.ttl = ttl
         self._lock = threading.Lock()
@@ -67,7 +68,8 @@ class SnapshotCache:
             self._encoded.clear()
 
     def version(self, meeting_id: int) -> int:
-        """How many times the meeting's public picture has changed on this process."""
+        """How many public events this process has delivered to the meeting's room (a view is good for one
+        version)."""
         return self._versions[meeting_id]
 
     def public_version(self, meeting_id: int) -> tuple[int, int, int]:

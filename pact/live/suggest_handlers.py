@@ -7,20 +7,22 @@ from __future__ import annotations
 from pact.live import limits
 from pact.live.commands import Context, command
 from pact.live.payloads import Field
-from pact.live.services import services
 from pact.meetings import duplicates
 from pact.meetings.text import LIMITS, clean_text
+from pact.services import services
 
 DRAFT_LIMIT = LIMITS["issue"]
 
 
 @command("suggest", {"text": Field("str"), "exclude_id": Field("int", required=False)})
 def suggest(ctx: Context, data):
-    """Joined participant → server: `{"text": str, "exclude_id": int?}` — public issues like this text.
+    """Public issues that read like this draft ("support this one instead"); suggests only.
 
-    Ack `{"ok": true, "issues": [{"id", "text", "score"}]}` (at most 3, best first, score 0–100;
-    empty when the text is short or nothing is close). Suggests only; nothing is merged or posted.
-    Refused: `invalid_payload`, `too_long`, `rate_limited` (30 a minute). No broadcast."""
+    Sender: a joined participant, while they type (debounced by the room page).
+    Payload: `{"text": str, "exclude_id": int?}`.
+    Errors: `rate_limited` (30 a minute), `too_long`, `invalid_characters`.
+    Receives: the sender the ack `{"ok": true, "issues": [{"id", "text", "score"}]}` (at most 3, best
+    first, score 0–100; empty when the text is short or nothing is close); nobody else."""
     limits.check("suggest", participant=ctx.participant_id)
     text = data["text"].strip()
     if not text:

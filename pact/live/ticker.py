@@ -22,15 +22,18 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from typing import TYPE_CHECKING
 
 from flask import Flask
 
 from pact.extensions import db, socketio
 from pact.live.memory import Trimmer
 from pact.live.presence import Presence, SharedCounts
-from pact.live.redis_client import redis_client
-from pact.live.services import services
 from pact.patches.socketio_listener import reconnect_queue_listener
+from pact.services import services
+
+if TYPE_CHECKING:
+    from redis import Redis
 
 log = logging.getLogger(__name__)
 IDLE_STOP_SECONDS = 5.0
@@ -39,7 +42,8 @@ RECOUNT_SECONDS = 5.0  # with several processes: recount every watched room this
 
 
 class Ticker:
-    def __init__(self, app: Flask) -> None:
+    """The background task that sends coalesced `tallies` and `presence` per meeting (see the module's docstring)."""
+    def __init__(self, app: Flask, client: Redis | None = None) -> None:
         cfg = app.config
         self.app = app
         self.interval: float = max(0.01, cfg["TALLY_INTERVAL"])
@@ -48,7 +52,6 @@ class Ticker:
         self.presence_interval: float = cfg.get("PRESENCE_INTERVAL", 1.0)
         self.presence = Presence()
         self.memory = Trimmer(cfg.get("MEMORY_TRIM_INTERVAL", 1.0))
-        client = redis_client(app)
         self.shared = SharedCounts(client, cfg.get("PRESENCE_TTL", 15)) if client is not None else None
         self.queue_ok = True  # last known state of the shared Redis (health check reads it)
         self._lock = threading.Lock()
@@ -70,6 +73,7 @@ class Ticker:
 
     # --- called by handlers after commit -------------------------------------------------------
     def mark_tallies(self, meeting_id: int) -> None:
+        """The meeting's counts changed: recount on the next tick (at once when coalescing is off)."""
         with self._lock:
             self._dirty.add(meeting_id)
             self._bumped.add(meeting_id)
@@ -95,6 +99,7 @@ class Ticker:
         return self._last_sent.get(meeting_id)
 
     def ensure_running(self) -> None:
+        """Start the background task unless it runs already (or was stopped for good)."""
         with self._lock:
             if self._running or self._stopped:
                 return

@@ -18,11 +18,13 @@ from pact.models import Beat, Role, StaffSession, User
 
 
 def require_admin(user: User | None) -> None:
+    """Refuse anyone but a signed-in, active admin: raises `forbidden`."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.active or user.role is not Role.ADMIN:
         raise forbidden("Only an admin can manage beats and staff.")
 
 
 def get_user(user_id: object) -> User:
+    """The staff account `user_id` names; raises `invalid_payload` (not a whole number) or `not_found`."""
     return find(User, user_id, field="user_id", what="staff account")
 
 
@@ -33,6 +35,10 @@ def _not_self(admin: User, target: User, doing: str) -> None:
 
 
 def create_beat(admin: User, slug: str, name: str, *, now: datetime) -> Beat:
+    """An admin creates a beat (audited `create_beat`).
+
+    Raises `forbidden` (not an admin), and as `directory.create_beat`: `invalid_slug`, `duplicate`,
+    `empty`/`too_long` for the name."""
     require_admin(admin)
     beat = directory.create_beat(slug, name)
     audit.record("create_beat", now=now, user=admin, beat_id=beat.id, target=f"beat:{beat.slug}", reason=beat.name)
@@ -41,6 +47,10 @@ def create_beat(admin: User, slug: str, name: str, *, now: datetime) -> Beat:
 
 def create_staff(admin: User, email: str, *, role: str, password: str, display_name: str | None,
                  beat_slugs: list[str], now: datetime) -> User:
+    """An admin creates a staff account on the given beats (audited `create_user`).
+
+    Raises `forbidden` (not an admin), and as `directory.create_user`: `invalid_email`, `invalid_role`,
+    `weak_password`, `duplicate`, `not_found` (a beat slug)."""
     require_admin(admin)
     user = directory.create_user(email, role=role, password=password, display_name=display_name,
                                  beat_slugs=beat_slugs)
@@ -50,12 +60,12 @@ def create_staff(admin: User, email: str, *, role: str, password: str, display_n
 
 
 def change_role(admin: User, target: User, raw_role: str, *, now: datetime) -> bool:
-    """Returns whether the role changed (the adapter then ends the account's open connections)."""
+    """An admin changes an account's role. Returns whether it changed (the adapter then ends
+    the account's open connections).
+
+    Raises `forbidden` (not an admin), `invalid_target` (their own account), `invalid_role`."""
     require_admin(admin)
-    try:
-        role = Role(raw_role)
-    except ValueError:
-        raise DomainError("invalid_role", "The role must be officer, inspector or admin.") from None
+    role = directory.parse_role(raw_role)
     if target.role is role:
         return False
     _not_self(admin, target, "change the role of")
@@ -68,7 +78,9 @@ def change_role(admin: User, target: User, raw_role: str, *, now: datetime) -> b
 
 
 def assign_beats(admin: User, target: User, beat_ids: list[int], *, now: datetime) -> bool:
-    """Set exactly which beats the account works on. Returns whether any beat was taken away."""
+    """Set exactly which beats the account works on. Returns whether any beat was taken away.
+
+    Raises `forbidden` (not an admin), `not_found` (a beat id that does not exist)."""
     require_admin(admin)
     beats = list(db.session.scalars(select(Beat).where(Beat.id.in_(beat_ids)))) if beat_ids else []
     if len(beats) != len(set(beat_ids)):
@@ -86,7 +98,9 @@ def assign_beats(admin: User, target: User, beat_ids: list[int], *, now: datetim
 
 
 def set_active(admin: User, target: User, active: bool, *, now: datetime) -> bool:
-    """Deactivate (signs the account out everywhere, keeps its history) or reactivate it."""
+    """Deactivate (signs the account out everywhere, keeps its history) or reactivate it.
+
+    Raises `forbidden` (not an admin), `invalid_target` (deactivating their own account)."""
     require_admin(admin)
     if target.active is active:
         return False

@@ -27,10 +27,12 @@ HASH_LENGTH = 32  # hex characters: 128 bits, plenty to tell addresses apart
 
 
 def day_scope(day: date) -> str:
+    """The scope of an address kept for one UTC day (the rate limits key on it)."""
     return f"day:{day.isoformat()}"
 
 
 def meeting_scope(meeting_id: int) -> str:
+    """The scope of an address kept with one meeting's participant rows (bans match on it)."""
     return f"meeting:{meeting_id}"
 
 

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from typing import Any
 
 from pact.extensions import db
+from pact.localtime import iso
 from pact.meetings import audit
 from pact.meetings.errors import DomainError, forbidden
 from pact.meetings.permissions import can_moderate
@@ -88,4 +89,4 @@ def correct_priority(priority: Priority, changes: dict[str, object], *, user: Us
 def correction_data(row: PriorityCorrection) -> dict[str, Any]:
     """One correction as plain data (the priority page lists them)."""
     return {"field": row.field, "label": LABELS.get(row.field, row.field), "before": row.before, "after": row.after,
-            "by": row.by_name, "at": row.created_at.isoformat(timespec="seconds").replace("+00:00", "Z")}
+            "by": row.by_name, "at": iso(row.created_at)}

@@ -15,9 +15,9 @@ from rapidfuzz import fuzz, process
 from sqlalchemy import func, or_, select
 
 from pact.extensions import db
-from pact.i18n import N_
 from pact.meetings.errors import DomainError
 from pact.models import Issue, Meeting, Participant, Visibility
+from pact.wording import N_
 
 WINDOW = timedelta(minutes=10)
 _NOISE = re.compile(r"[\W_]+", re.UNICODE)
@@ -33,8 +33,8 @@ def refuse_repeat(meeting: Meeting, author: Participant, text: str, *, now: date
                   window: timedelta = WINDOW) -> None:
     """Refuse a post whose text the author posted, or anyone posted publicly, within `window`.
 
-    Only public posts of others count: matching someone else's held post would tell the author
-    what that post said."""
+    Only public posts of others count: matching someone else's held post would tell the author what
+    that post said. Raises `duplicate`, worded for "you" or "someone"."""
     if window <= timedelta(0):
         return
     mark = fingerprint(text)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from pact.i18n import N_
+from pact.wording import N_
 
 
 class DomainError(Exception):
@@ -23,6 +23,8 @@ class DomainError(Exception):
         self.extra = extra
 
     def as_ack(self) -> dict[str, Any]:
+        """The refusal as a Socket.IO ack: `{"ok": false, "error", "message", …extra}` (extra: `retry_after`,
+        `index`…)."""
         return {"ok": False, "error": self.code, "message": self.message, **self.extra}
 
 
@@ -53,13 +55,17 @@ def worded(code: str, template: str, params: Mapping[str, Any], *, plural: str |
 
 
 def http_status(error: DomainError) -> int:
+    """The HTTP status an adapter answers this refusal with (400 unless HTTP_STATUS names the code)."""
     return HTTP_STATUS.get(error.code, 400)
 
 
 def not_found(what: str) -> DomainError:
-    """`what` is marked with N_ where it is named (translated where shown, pact.i18n.translate_error)."""
+    """A `not_found` DomainError for a missing (or no longer available) `what`.
+
+    `what` is marked with N_ where it is named (translated where shown, pact.i18n.translate_error)."""
     return worded("not_found", N_("That %(what)s does not exist (or is no longer available)."), {"what": what})
 
 
 def forbidden(message: str = N_("You are not allowed to do that in this meeting.")) -> DomainError:
+    """A `forbidden` DomainError with `message` (the default says it is about this meeting)."""
     return DomainError("forbidden", message)

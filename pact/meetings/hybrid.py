@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pact.i18n import N_
 from pact.meetings import audit
 from pact.meetings.errors import DomainError
 from pact.meetings.issues import Posted, get_issue, post_issue
 from pact.meetings.permissions import require_moderator
 from pact.meetings.stages import require_stage
 from pact.models import Issue, Meeting, Participant, Stage, User
+from pact.wording import N_
 
 MAX_ROOM_SIZE = 100_000  # more than any hall; a typo of extra zeros is refused
 
@@ -36,7 +36,10 @@ def in_room(issue: Issue, stage: Stage) -> int:
 
 
 def set_room_size(meeting: Meeting, count: object, *, user: User | None, now: datetime) -> int:
-    """How many people are in the hall; refused below a show of hands already entered."""
+    """How many people are in the hall; refused below a show of hands already entered.
+
+    Raises `forbidden` (not an officer of the beat), `wrong_stage` (closed or cancelled),
+    `invalid_count` (not a whole number from 0 to MAX_ROOM_SIZE), `below_room_counts`."""
     require_moderator(user, meeting)
     require_stage(meeting, Stage.SCHEDULED, Stage.LIVE, Stage.VOTING, doing=N_("count the people in the room"))
     size = _whole(count, "number of people in the room", upper=MAX_ROOM_SIZE)
@@ -54,7 +57,11 @@ def set_room_size(meeting: Meeting, count: object, *, user: User | None, now: da
 
 def record_room_count(meeting: Meeting, issue_id: object, count: object, *, user: User | None,
                       now: datetime) -> Issue:
-    """The hall's show of hands for one issue, replacing any earlier count for this stage."""
+    """The hall's show of hands for one issue, replacing any earlier count for this stage.
+
+    Raises `forbidden` (not an officer of the beat), `wrong_stage` (not live or voting),
+    `no_room_size` (the hall's size first), `invalid_payload` / `not_found` for the issue,
+    `not_public`, `not_shortlisted` (while voting), `invalid_count` (above the hall's size)."""
     require_moderator(user, meeting)
     require_stage(meeting, Stage.LIVE, Stage.VOTING, doing=N_("enter the room's show of hands"))
     if meeting.room_size is None:
@@ -76,7 +83,10 @@ def record_room_count(meeting: Meeting, issue_id: object, count: object, *, user
 
 def raise_from_floor(meeting: Meeting, officer: Participant, raw_text: object, raw_category: object = None, *,
                      user: User | None, now: datetime) -> Posted:
-    """An issue someone raised in the hall, typed in by an officer and marked as raised in the room."""
+    """An issue someone raised in the hall, typed in by an officer and marked as raised in the room.
+
+    Raises `forbidden` (not an officer of the beat), and as `issues.post_issue` (`wrong_stage`,
+    `empty`, `too_long`, `invalid_category`, `duplicate`…)."""
     require_moderator(user, meeting)
     posted = post_issue(meeting, officer, raw_text, raw_category, now=now)
     posted.issue.raised_in_room = True

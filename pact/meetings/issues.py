@@ -8,7 +8,6 @@ from sqlalchemy import select
 from sqlalchemy.orm.attributes import set_committed_value
 
 from pact.extensions import db
-from pact.i18n import N_
 from pact.meetings import audit, duplicates, safeguarding, stages
 from pact.meetings.errors import not_found, worded
 from pact.meetings.lookup import find
@@ -16,6 +15,7 @@ from pact.meetings.participants import require_active
 from pact.meetings.permissions import require_moderator
 from pact.meetings.text import LIMITS, clean_text
 from pact.models import Answer, Issue, Meeting, ModerationMode, Participant, Stage, User, Visibility
+from pact.wording import N_
 
 ISSUE_LIMIT = LIMITS["issue"]
 ANSWER_LIMIT = LIMITS["answer"]
@@ -33,12 +33,14 @@ CATEGORIES: dict[str, str] = {
 
 @dataclass(frozen=True)
 class Posted:
+    """What `post_issue` made: the issue, and when it was held, why (the code) and what its author is told."""
     issue: Issue
     hold_message: str | None  # what the author is told when the post is held
     hold: str | None = None  # the hold code (safeguarding.CODES) when held
 
 
 def parse_category(raw: object) -> str:
+    """The category a post chose (`other` when none); raises `invalid_category` for one not in CATEGORIES."""
     if raw is None or raw == "":
         return "other"
     if not isinstance(raw, str) or raw not in CATEGORIES:
@@ -47,7 +49,9 @@ def parse_category(raw: object) -> str:
 
 
 def get_issue(meeting: Meeting, issue_id: object) -> Issue:
-    """An issue of this meeting; another meeting's issue is as unknown as a missing one."""
+    """An issue of this meeting; another meeting's issue is as unknown as a missing one.
+
+    Raises `invalid_payload` (the id is not a whole number) or `not_found`."""
     issue = find(Issue, issue_id, field="issue_id", what=N_("issue"))
     if issue.meeting_id != meeting.id:
         raise not_found(N_("issue"))
@@ -62,7 +66,9 @@ def post_issue(
     """Record a resident's issue; it is held for an officer when safeguarding or pre-moderation says so.
 
     `policy` carries the force's word list and wording; the same text again within
-    `duplicate_window` is refused as `duplicate`."""
+    `duplicate_window` is refused as `duplicate`. Raises `muted` / `forbidden` (removed) for the
+    author, `wrong_stage` (not scheduled or live), `empty` / `too_long` / `invalid_characters` for the
+    text, `invalid_category`, `duplicate`. A held post is not a refusal: `Posted.hold` says why."""
     require_active(author, doing=N_("post"))
     if not stages.can_post(meeting):
         stages.require_stage(meeting, Stage.SCHEDULED, Stage.LIVE, doing=N_("post a new issue"))
@@ -85,7 +91,10 @@ def post_issue(
 
 
 def answer_issue(meeting: Meeting, issue_id: object, raw_text: object, *, user: User, now: datetime) -> Issue:
-    """An officer's written answer; answering again replaces the earlier words."""
+    """An officer's written answer; answering again replaces the earlier words.
+
+    Raises `forbidden` (not an officer of the beat), `wrong_stage` (closed or cancelled),
+    `invalid_payload` / `not_found` for the issue, `empty` / `too_long` / `invalid_characters` for the answer."""
     require_moderator(user, meeting)
     stages.require_stage(meeting, Stage.SCHEDULED, Stage.LIVE, Stage.VOTING, doing=N_("answer"))
     issue = get_issue(meeting, issue_id)
@@ -101,6 +110,7 @@ def answer_issue(meeting: Meeting, issue_id: object, raw_text: object, *, user: 
 
 
 def public_issues(meeting: Meeting) -> list[Issue]:
+    """The meeting's public issues that are not merged away, oldest first."""
     return list(
         db.session.scalars(
             select(Issue).where(

@@ -16,6 +16,7 @@ from pact.extensions import db
 from pact.meetings import audit, duplicates
 from pact.meetings.errors import DomainError, not_found
 from pact.meetings.issues import ISSUE_LIMIT, get_issue
+from pact.meetings.lookup import member
 from pact.meetings.permissions import require_moderator
 from pact.meetings.safeguarding.queue import queue_order
 from pact.meetings.text import LIMITS, clean_text
@@ -27,6 +28,7 @@ ACTIONS = ("hide", "restore", "approve", "redact")
 
 @dataclass(frozen=True)
 class Moderated:
+    """What a moderation act changed: the issue, and whether residents could see it before."""
     issue: Issue
     was_public: bool  # whether residents could see it before this act
 
@@ -39,9 +41,13 @@ def _reason(raw: object) -> str | None:
 
 def moderate_issue(meeting: Meeting, issue_id: object, action: object, raw_reason: object = None, *,
                    user: User | None, now: datetime, raw_text: object = None) -> Moderated:
-    """hide: take a post out of public view (held or public); restore: undo a hide;
-    approve: publish a held post; redact: publish a held (or public) post with `raw_text`, the
-    officer's copy with the personal data taken out. The reason is shown to the post's author."""
+    """hide: take a post out of public view (held or public); restore: undo a hide; approve:
+    publish a held post; redact: publish a held (or public) post with `raw_text`, the officer's copy
+    with the personal data taken out. The reason is shown to the post's author.
+
+    Raises `forbidden` (not an officer of the beat), `invalid_payload` (another action, or a text
+    with anything but `redact`), `not_found` (the issue), `wrong_state` (already hidden, not hidden,
+    not waiting), `unchanged` (a redaction with the same words), `empty` / `too_long` for the reason or text."""
     require_moderator(user, meeting)
     if action not in ACTIONS:
         raise DomainError("invalid_payload", "action must be 'hide', 'restore', 'approve' or 'redact'.", field="action")
@@ -111,12 +117,11 @@ def held_issues(meeting: Meeting) -> list[Issue]:
 def set_moderation(meeting: Meeting, raw_mode: object, *, user: User | None, now: datetime) -> bool:
     """Open (posts public at once) or pre-moderated (posts wait for approval). Returns whether it changed.
 
-    Posts already waiting stay waiting when a meeting goes back to open: an officer decides each."""
+    Posts already waiting stay waiting when a meeting goes back to open: an officer decides each.
+    Raises `forbidden` (not an officer of the beat), `invalid_payload` (another mode)."""
     require_moderator(user, meeting)
-    try:
-        mode = ModerationMode(raw_mode)
-    except ValueError:
-        raise DomainError("invalid_payload", "mode must be 'open' or 'premoderated'.", field="mode") from None
+    mode = member(ModerationMode, raw_mode, code="invalid_payload", message="mode must be 'open' or 'premoderated'.",
+                  field="mode")
     if meeting.moderation is mode:
         return False
     meeting.moderation = mode
@@ -140,8 +145,11 @@ def _target(meeting: Meeting, participant_id: object) -> Participant:
 def mute_participant(meeting: Meeting, participant_id: object, *, muted: bool, user: User | None,
                      now: datetime, raw_reason: object = None) -> tuple[list[Participant], bool]:
     """Mute (can watch, cannot post or vote) or unmute a resident, and every other name their
-    browser (device cookie) took in this meeting; a name it takes later starts muted too.
-    Returns the participants that changed (the target first) and whether any did."""
+    browser (device cookie) took in this meeting; a name it takes later starts muted too. Returns the
+    participants that changed (the target first) and whether any did.
+
+    Raises `forbidden` (not an officer of the beat), `invalid_payload` / `not_found` / `invalid_target`
+    (not a resident of this meeting), `wrong_state` (already removed)."""
     require_moderator(user, meeting)
     target = _target(meeting, participant_id)
     reason = _reason(raw_reason)
@@ -167,7 +175,9 @@ def remove_participant(meeting: Meeting, participant_id: object, *, user: User |
     nobody joins this meeting from their address for that long (a shared address: use sparingly).
 
     Their posts stay as they are; an officer hides any that must go. Returns the participants
-    removed (the target first) and whether any were."""
+    removed (the target first) and whether any were. Raises `forbidden` (not an officer of the
+    beat), `invalid_payload` / `not_found` / `invalid_target` (not a resident of this meeting),
+    `invalid_payload` (`address_minutes` not 1–1440)."""
     require_moderator(user, meeting)
     target = _target(meeting, participant_id)
     reason = _reason(raw_reason)

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from pact.i18n import N_
 from pact.meetings.errors import DomainError
+from pact.wording import N_
 
 # Look-alikes → the Latin letter they pass for. `l`, `1`, `|` and `!` all become `i`; the reserved
 # words go through the same skeleton, so "police" and "po1ice" meet at "poiice".

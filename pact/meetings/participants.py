@@ -10,22 +10,24 @@ from datetime import datetime
 from sqlalchemy import Table, insert, or_, select
 
 from pact.extensions import db
-from pact.i18n import N_
 from pact.meetings.errors import DomainError, forbidden, worded
 from pact.meetings.lookup import find
 from pact.meetings.names import check_resident_name
 from pact.meetings.permissions import can_moderate, can_see_beat
 from pact.meetings.text import LIMITS, clean_text
 from pact.models import Meeting, Participant, ParticipantRole, Role, Stage, User
+from pact.wording import N_
 
 NAME_LIMIT = LIMITS["name"]
 
 
 def hash_secret(secret: str) -> str:
+    """SHA-256 hex of a token (resume tokens, staff sessions, device cookies): only hashes are stored."""
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
 def get_meeting(meeting_id: object) -> Meeting:
+    """The meeting `meeting_id` names; raises `invalid_payload` (not a whole number) or `not_found`."""
     return find(Meeting, meeting_id, field="meeting_id", what=N_("meeting"))
 
 
@@ -84,7 +86,9 @@ class Newcomer:
 def newcomer(meeting_id: int, display_name: object, *, device_hash: str | None = None,
              address_hash: str | None = None, postcode_district: str | None = None,
              age_band: str | None = None) -> tuple[Newcomer, str]:
-    """Check the name and issue a resume token; returns the newcomer and the token (shown once)."""
+    """Check the name and issue a resume token; returns the newcomer and the token (shown once).
+
+    Raises `empty`, `too_long`, `invalid_characters` or `reserved_name` for the name."""
     name = check_resident_name(clean_text(display_name, field="display name", max_length=NAME_LIMIT, multiline=False))
     token, token_hash = _new_token()
     return Newcomer(meeting_id, name, token_hash, device_hash, address_hash, postcode_district, age_band), token
@@ -142,7 +146,10 @@ def join_resident(
     address_hash: str | None = None, about: dict[str, str | None] | None = None,
 ) -> tuple[Participant, str]:
     """Create a resident participant; returns it with its resume token (shown to the client once).
-    `about` carries the optional, already checked postcode district and age band."""
+
+    `about` carries the optional, already checked postcode district and age band. Raises
+    `wrong_stage` (closed or cancelled), `forbidden` (this browser or address was removed), and for
+    the name `empty`, `too_long`, `invalid_characters`, `reserved_name`."""
     if meeting.stage is Stage.CANCELLED:
         raise worded("wrong_stage", N_("This meeting was cancelled: %(reason)s"), {"reason": meeting.cancel_reason},
                      stage="cancelled")
@@ -160,7 +167,10 @@ def join_resident(
 
 
 def resume_participant(meeting: Meeting, token: object, *, now: datetime) -> tuple[Participant, str]:
-    """Restore the participant a resume token was issued for, with its votes and posts."""
+    """Restore the participant a resume token was issued for, with its votes and posts.
+
+    Raises `invalid_payload` (not text), `invalid_token` (unknown here, or a staff participant's token
+    without that sign-in), `forbidden` (removed by a moderator)."""
     if not isinstance(token, str) or not 10 <= len(token) <= 200:
         raise DomainError("invalid_payload", N_("resume_token must be the text the server gave you."))
     participant = db.session.scalar(select(Participant).where(Participant.token_hash == hash_secret(token)))
@@ -179,7 +189,8 @@ def resume_participant(meeting: Meeting, token: object, *, now: datetime) -> tup
 
 
 def join_staff(meeting: Meeting, user: User, *, now: datetime) -> tuple[Participant, str]:
-    """The staff member's one participant in this meeting (created on first join)."""
+    """The staff member's one participant in this meeting (created on first join); raises `forbidden` (not on this
+    beat)."""
     if not (can_moderate(user, meeting) or can_see_beat(user, meeting.beat)):
         raise forbidden("Your account is not assigned to this beat.")
     role = {
@@ -216,7 +227,9 @@ def end_staff_tokens(user_id: int) -> int:
 
 
 def require_active(participant: Participant, *, doing: str) -> None:
-    """Muted residents can watch but not post or vote; removed ones can do nothing."""
+    """Muted residents can watch but not post or vote; removed ones can do nothing.
+
+    Raises `forbidden` (removed) or `muted` (the message names what they tried: `doing`)."""
     if participant.removed:
         raise forbidden(N_("You were removed from this meeting by a moderator."))
     if participant.muted:
@@ -229,7 +242,10 @@ def admit(
     now: datetime, device_hash: str | None = None, address_hash: str | None = None,
     about: dict[str, str | None] | None = None,
 ) -> tuple[Participant, str]:
-    """Decide who is joining: staff of this beat by their sign-in, else a resident by token or name."""
+    """Decide who is joining: staff of this beat by their sign-in, else a resident by token or name.
+
+    Raises `invalid_payload` (neither a name nor a token), `forbidden` (staff of another beat without
+    a name), and whatever `resume_participant` or `join_resident` raise."""
     if user is not None and getattr(user, "is_authenticated", False) and (
         can_moderate(user, meeting) or can_see_beat(user, meeting.beat)
     ):

@@ -25,6 +25,7 @@ KIND = {TokenPurpose.INVITE: MailKind.STAFF_INVITE, TokenPurpose.RESET: MailKind
 
 
 def check_new_password(new: object, confirm: object) -> str:
+    """The new password when it will do; raises `weak_password` (too short), `too_long`, `password_mismatch`."""
     if not isinstance(new, str) or len(new) < MIN_LENGTH:
         raise DomainError("weak_password", f"Choose a password of at least {MIN_LENGTH} characters "
                                            "(a few unrelated words are easy to remember).")
@@ -50,11 +51,14 @@ def issue_token(user: User, purpose: TokenPurpose, *, now: datetime) -> tuple[Ac
 
 
 def token_link(token: AccountToken) -> str:
+    """The signed link token for an account token row (set-password or reset link)."""
     return tokens.sign(f"account-{token.purpose.value}", token.id, token.nonce)
 
 
 def find_token(raw: object, *, now: datetime) -> AccountToken:
-    """The account link named by `raw`, if it is still good."""
+    """The account link named by `raw`, if it is still good.
+
+    Raises `invalid_link` (malformed, unknown, wrong signature, or used) or `link_expired`."""
     token = db.session.get(AccountToken, tokens.token_id(raw))
     if token is None:
         raise tokens.invalid_link()
@@ -75,7 +79,9 @@ def _end_sessions(user: User, *, now: datetime, keep_hash: str | None = None) ->
 
 
 def set_password_with_link(raw: object, new: object, confirm: object, *, now: datetime) -> User:
-    """Follow an invitation or reset link: the password is set, the link spent, every sign-in ended."""
+    """Follow an invitation or reset link: the password is set, the link spent, every sign-in ended.
+
+    Raises `invalid_link` / `link_expired` (as `find_token`), and as `check_new_password`."""
     token = find_token(raw, now=now)
     password = check_new_password(new, confirm)
     user = token.user
@@ -90,7 +96,9 @@ def set_password_with_link(raw: object, new: object, confirm: object, *, now: da
 
 def change_password(user: User, current: object, new: object, confirm: object, *, now: datetime,
                     keep_session_hash: str | None) -> None:
-    """A signed-in member of staff changes their own password; their other sign-ins end."""
+    """A signed-in member of staff changes their own password; their other sign-ins end.
+
+    Raises `wrong_password` (the current one), `same_password`, and as `check_new_password`."""
     if not isinstance(current, str) or not user.check_password(current):
         raise DomainError("wrong_password", "Your current password is not right.")
     password = check_new_password(new, confirm)
@@ -113,7 +121,9 @@ def request_reset(raw_email: object, *, now: datetime) -> MailEvent | None:
 
 
 def admin_reset_link(admin: User, target: User, *, now: datetime) -> AccountToken:
-    """An admin issues a reset link for an account: shown once to the admin and e-mailed."""
+    """An admin issues a reset link for an account: shown once to the admin and e-mailed.
+
+    Raises `forbidden` (not an admin), `invalid_target` (a deactivated account)."""
     accounts.require_admin(admin)
     if not target.active:
         raise DomainError("invalid_target", "Reactivate the account before resetting its password.")
@@ -124,7 +134,9 @@ def admin_reset_link(admin: User, target: User, *, now: datetime) -> AccountToke
 
 def invite_staff(admin: User, email: str, *, role: str, display_name: str | None, beat_slugs: list[str],
                  now: datetime) -> tuple[User, AccountToken]:
-    """An admin creates an account without typing a password; the person is e-mailed a link to set one."""
+    """An admin creates an account without typing a password; the person is e-mailed a link to set one.
+
+    Raises as `accounts.create_staff`: `forbidden`, `invalid_email`, `invalid_role`, `duplicate`, `not_found`."""
     user = accounts.create_staff(admin, email, role=role, password=secrets.token_urlsafe(32),
                                  display_name=display_name, beat_slugs=beat_slugs, now=now)
     user.password_hash = "!invited"  # no password matches until the invitation is accepted

@@ -29,5 +29,6 @@ def can_moderate(user: User | None, meeting: Meeting) -> bool:
 
 
 def require_moderator(user: User | None, meeting: Meeting) -> None:
+    """Refuse anyone who may not moderate this meeting (`can_moderate`): raises `forbidden`."""
     if not can_moderate(user, meeting):
         raise DomainError("forbidden", "Only an officer of this beat can do that.")

@@ -13,7 +13,6 @@ from sqlalchemy import delete, select, update
 
 from pact.evidence.attendance import store_figures
 from pact.extensions import db
-from pact.i18n import N_
 from pact.meetings import audit, stages
 from pact.meetings.errors import DomainError
 from pact.meetings.issues import get_issue
@@ -22,6 +21,7 @@ from pact.meetings.permissions import require_moderator
 from pact.meetings.text import LIMITS, clean_text
 from pact.meetings.voting import tallies
 from pact.models import Issue, Meeting, Priority, ProgressStatus, Stage, User, Vote, VoteKind
+from pact.wording import N_
 
 MAX_PRIORITIES = 10
 ACTION_LIMIT = LIMITS["action"]
@@ -32,6 +32,7 @@ PRIORITY_FIELDS = {"issue_id", "title", "action", "owner", "review_on"}
 
 @dataclass(frozen=True)
 class Merged:
+    """What `merge_issues` did: the duplicate, the issue it went into, and the voters whose vote moved."""
     source: Issue
     target: Issue
     moved_voters: list[int]  # participants whose current-stage vote now counts for the target
@@ -50,7 +51,9 @@ def set_shortlist(meeting: Meeting, issue_ids: list[int], *, user: User, now: da
     """Make exactly `issue_ids` the shortlist; returns the issues whose place on it changed.
 
     While voting, an issue that already has priority votes cannot leave the shortlist (residents'
-    votes would silently vanish)."""
+    votes would silently vanish). Raises `forbidden` (not an officer of the beat), `wrong_stage` (not
+    live or voting), `duplicate` (an id twice), `not_found` / `not_public` / `already_merged` for an
+    issue, `has_votes` (with `issue_id`)."""
     require_moderator(user, meeting)
     stages.require_stage(meeting, Stage.LIVE, Stage.VOTING, doing=N_("change the shortlist"))
     if len(set(issue_ids)) != len(issue_ids):
@@ -78,7 +81,10 @@ def set_shortlist(meeting: Meeting, issue_ids: list[int], *, user: User, now: da
 
 
 def merge_issues(meeting: Meeting, issue_id: object, into_issue_id: object, *, user: User, now: datetime) -> Merged:
-    """Fold a duplicate into another issue: its votes follow it, never counting one person twice."""
+    """Fold a duplicate into another issue: its votes follow it, never counting one person twice.
+
+    Raises `forbidden` (not an officer of the beat), `wrong_stage` (closed or cancelled),
+    `invalid_payload` (into itself), `not_found` / `not_public` / `already_merged` for either issue."""
     require_moderator(user, meeting)
     stages.require_stage(meeting, Stage.SCHEDULED, Stage.LIVE, Stage.VOTING, doing=N_("merge issues"))
     source = get_issue(meeting, issue_id)
@@ -112,6 +118,9 @@ def merge_issues(meeting: Meeting, issue_id: object, into_issue_id: object, *, u
 
 
 def parse_review_on(raw: object, *, today: date, where: str = "") -> date | None:
+    """A priority's review date (None when left out), `where` prefixing the message ("Priority 2: ").
+
+    Raises `invalid_date`: not text, not YYYY-MM-DD, or before `today`."""
     if raw is None or raw == "":
         return None
     if not isinstance(raw, str):
@@ -146,13 +155,16 @@ def _parse_priority(meeting: Meeting, item: object, n: int, today: date) -> dict
 
 
 def parse_title(raw: object) -> str | None:
-    """A priority's public wording (1–200 characters, one line); None means "use the issue's words"."""
+    """A priority's public wording (1–200 characters, one line); None means "use the issue's words".
+
+    Raises `empty`, `too_long`, `invalid_characters`."""
     if raw is None:
         return None
     return clean_text(raw, field="priority's title", max_length=TITLE_LIMIT, multiline=False)
 
 
 def parse_owner(raw: object) -> str | None:
+    """Who owns a priority's action (None when left out); raises `too_long` / `invalid_characters`."""
     if raw in (None, "") or (isinstance(raw, str) and not raw.strip()):
         return None
     return clean_text(raw, field="owner", max_length=OWNER_LIMIT, multiline=False)
@@ -161,9 +173,12 @@ def parse_owner(raw: object) -> str | None:
 def close_meeting(meeting: Meeting, raw_priorities: list[Any], *, user: User, now: datetime) -> list[Priority]:
     """Agree the priorities (in the order given) with their actions, and close the meeting.
 
-    Each priority's public wording is its `title` when given, else the issue's text; the issue
-    itself keeps the resident's words. Everything is checked before anything is written, so a
-    refused close changes nothing."""
+    Each priority's public wording is its `title` when given, else the issue's text; the issue itself
+    keeps the resident's words. Everything is checked before anything is written, so a refused close
+    changes nothing. Raises `forbidden` (not an officer of the beat), `wrong_stage` (not live or
+    voting), `empty` (no priority), `too_many` (with `limit`), `duplicate` (an issue twice), and per
+    priority (message "Priority N: …", with `index`) `invalid_payload`, `not_found`, `not_public`,
+    `already_merged`, `invalid_date`, `empty` / `too_long` for the action, owner or title."""
     require_moderator(user, meeting)
     stages.require_stage(meeting, Stage.LIVE, Stage.VOTING, doing=N_("close the meeting"))
     if not raw_priorities:
@@ -196,4 +211,5 @@ def close_meeting(meeting: Meeting, raw_priorities: list[Any], *, user: User, no
 
 
 def get_priority(priority_id: object) -> Priority:
+    """The priority `priority_id` names; raises `invalid_payload` (not a whole number) or `not_found`."""
     return find(Priority, priority_id, field="priority_id", what=N_("priority"))

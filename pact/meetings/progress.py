@@ -8,10 +8,10 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from pact.extensions import db
-from pact.i18n import N_
 from pact.localtime import iso
 from pact.meetings import audit, stages
 from pact.meetings.errors import DomainError, forbidden, not_found
+from pact.meetings.lookup import member, parse_status
 from pact.meetings.participants import require_active
 from pact.meetings.permissions import can_moderate
 from pact.meetings.priorities import get_priority
@@ -27,6 +27,7 @@ from pact.models import (
     User,
     Verdict,
 )
+from pact.wording import N_
 
 NOTE_LIMIT = LIMITS["note"]
 
@@ -38,19 +39,13 @@ STATUS_LABELS = {
 }
 
 
-def parse_status(raw: object) -> ProgressStatus:
-    try:
-        return ProgressStatus(raw)
-    except ValueError:
-        names = ", ".join(s.value for s in ProgressStatus)
-        raise DomainError("invalid_status", f"Choose a status: {names}.") from None
-
-
 def post_progress(priority: Priority, raw_status: object, raw_note: object, *, user: User, now: datetime) -> ProgressUpdate:
-    """An officer of the beat (or an admin) reports progress; the priority takes the new status."""
+    """An officer of the beat (or an admin) reports progress; the priority takes the new status.
+
+    Raises `forbidden`, `invalid_status`, `empty` / `too_long` / `invalid_characters` for the note."""
     if not can_moderate(user, priority.meeting):
         raise forbidden("Only an officer of this beat can post progress on its priorities.")
-    status = parse_status(raw_status)
+    status = parse_status(ProgressStatus, raw_status)
     note = clean_text(raw_note, field="progress note", max_length=NOTE_LIMIT)
     update = ProgressUpdate(priority=priority, user_id=user.id, by_name=user.display_name, status=status,
                             note=note, created_at=now)
@@ -85,6 +80,7 @@ def my_verdicts(viewer: Participant) -> dict[int, str]:
 
 
 def verdict_counts(priority_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Residents' verdicts per priority: `{priority_id: {"dealt_with": n, "not_dealt_with": n}}`, zeros included."""
     counts = {pid: {v.value: 0 for v in Verdict} for pid in priority_ids}
     if not priority_ids:
         return counts
@@ -124,15 +120,17 @@ def review_items(meeting: Meeting, viewer: Participant | None) -> list[dict[str,
 
 def record_verdict(meeting: Meeting, participant: Participant, priority_id: object, raw_verdict: object,
                    *, now: datetime) -> PriorityVerdict:
-    """A resident says whether a previous priority was dealt with; saying it again changes their answer."""
+    """A resident says whether a previous priority was dealt with; saying it again changes their answer.
+
+    Raises `wrong_stage` (this meeting closed or cancelled), `muted` / `forbidden` (removed, or staff),
+    `not_found` (not a priority of the beat's previous meeting), `invalid_payload` (another verdict),
+    `duplicate` (a concurrent first answer won; sending again works)."""
     if participant.is_staff:
         raise forbidden("Verdicts on the last meeting's priorities are for residents to give.")
     require_active(participant, doing=N_("give a verdict"))
     stages.require_stage(meeting, Stage.SCHEDULED, Stage.LIVE, Stage.VOTING, doing=N_("give a verdict"))
-    try:
-        verdict = Verdict(raw_verdict)
-    except ValueError:
-        raise DomainError("invalid_payload", N_("verdict must be 'dealt_with' or 'not_dealt_with'.")) from None
+    verdict = member(Verdict, raw_verdict, code="invalid_payload",
+                     message=N_("verdict must be 'dealt_with' or 'not_dealt_with'."))
     priority = get_priority(priority_id)
     previous = previous_meeting(meeting)
     if previous is None or priority.meeting_id != previous.id:

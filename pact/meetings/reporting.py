@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
 from pact.extensions import db
@@ -21,6 +21,7 @@ QUIET_MONTHS = 3
 
 @dataclass(frozen=True)
 class Filters:
+    """Which beats and days a report covers, as checked by `parse_filters`."""
     beats: list[Beat]
     date_from: date | None
     date_to: date | None
@@ -45,6 +46,7 @@ def visible_beats(user: User | None) -> list[Beat]:
 
 
 def parse_day(raw: str | None, *, label: str) -> date | None:
+    """A YYYY-MM-DD day from a filter form (None when blank); raises `invalid_date` naming `label`."""
     if raw is None or raw.strip() == "":
         return None
     raw = raw.strip()
@@ -57,7 +59,10 @@ def parse_day(raw: str | None, *, label: str) -> date | None:
 
 
 def parse_filters(user: User | None, slugs: Iterable[str], raw_from: str | None, raw_to: str | None) -> Filters:
-    """Beats asked for (all visible ones when none), checked against what `user` may see."""
+    """Beats asked for (all visible ones when none), checked against what `user` may see.
+
+    Raises `not_signed_in`, `unknown_beat`, `forbidden` (a beat the account may not see),
+    `invalid_date` (a bad day, or `from` after `to`)."""
     if not is_staff_user(user):
         raise DomainError("not_signed_in", "Sign in as staff to export priorities.")
     allowed = {b.slug: b for b in visible_beats(user)}
@@ -83,6 +88,15 @@ def _day_start(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=zone()).astimezone(UTC)
 
 
+def within_days(query: Select, filters: Filters) -> Select:
+    """`query` narrowed to meetings starting on the filter's local days (`from` and `to` inclusive)."""
+    if filters.date_from:
+        query = query.where(Meeting.starts_at >= _day_start(filters.date_from))
+    if filters.date_to:
+        query = query.where(Meeting.starts_at < _day_start(filters.date_to + timedelta(days=1)))
+    return query
+
+
 def agreed_priorities(filters: Filters) -> list[Priority]:
     """Agreed priorities of closed meetings on the filtered beats, meeting dates within the range."""
     if not filters.beats:
@@ -93,11 +107,7 @@ def agreed_priorities(filters: Filters) -> list[Priority]:
         .options(selectinload(Priority.updates), selectinload(Priority.meeting).selectinload(Meeting.beat))
         .order_by(Meeting.starts_at, Meeting.id, Priority.position)
     )
-    if filters.date_from:
-        query = query.where(Meeting.starts_at >= _day_start(filters.date_from))
-    if filters.date_to:
-        query = query.where(Meeting.starts_at < _day_start(filters.date_to + timedelta(days=1)))
-    return list(db.session.scalars(query))
+    return list(db.session.scalars(within_days(query, filters)))
 
 
 def priority_row(priority: Priority) -> dict[str, Any]:
@@ -118,6 +128,7 @@ def priority_row(priority: Priority) -> dict[str, Any]:
 
 
 def months_before(day: date, months: int) -> date:
+    """The same day `months` months earlier, or the month's last day when it has fewer days."""
     month = day.month - months
     year = day.year + (month - 1) // 12
     month = (month - 1) % 12 + 1

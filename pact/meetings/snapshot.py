@@ -12,7 +12,7 @@ from pact.localtime import iso
 from pact.meetings.hybrid import in_room
 from pact.meetings.progress import my_verdicts, review_items
 from pact.meetings.voting import my_votes, tallies, tallies_by_kind, vote_kind
-from pact.models import Issue, Meeting, Participant, Stage, Visibility, VoteKind
+from pact.models import Answer, Issue, Meeting, Participant, Stage, Visibility, VoteKind
 from pact.scheduling.streams import recognise
 
 
@@ -33,10 +33,7 @@ def issue_data(issue: Issue, votes: int, *, support: int | None = None, my_vote:
         "raised_in_room": issue.raised_in_room,
         "referred_to": referred_to(issue),  # partners it was passed to: "Referred to the council"
         "created_at": iso(issue.created_at),
-        "answer": (
-            {"text": issue.answer.text, "by": issue.answer.by_name, "at": iso(issue.answer.updated_at)}
-            if issue.answer else None
-        ),
+        "answer": answer_data(issue.answer),
     }
     if for_staff or for_author:
         data["hold_reason"] = issue.hold_reason
@@ -49,6 +46,11 @@ def issue_data(issue: Issue, votes: int, *, support: int | None = None, my_vote:
     if my_vote is not None:
         data["my_vote"] = my_vote
     return data
+
+
+def answer_data(answer: Answer | None) -> dict[str, Any] | None:
+    """ISSUE's `answer`: `{"text", "by", "at"}`, or None while unanswered (also the summary's)."""
+    return {"text": answer.text, "by": answer.by_name, "at": iso(answer.updated_at)} if answer else None
 
 
 def redacted_issue(issue: Issue) -> dict[str, Any]:
@@ -80,6 +82,9 @@ def stream_data(meeting: Meeting) -> dict[str, str | None] | None:
 
 
 def meeting_data(meeting: Meeting) -> dict[str, Any]:
+    """The one meeting shape: SNAPSHOT's `meeting` (CONTRACT.md: `beat` is the beat's name), also
+    the `meeting` of the summary, the beat's record, the feeds and the staff export. Times are
+    ISO 8601 with an offset, or None when that has not happened (yet)."""
     return {
         "id": meeting.id,
         "title": meeting.title,
@@ -88,6 +93,9 @@ def meeting_data(meeting: Meeting) -> dict[str, Any]:
         "stage": meeting.stage.value,
         "starts_at": iso(meeting.starts_at),
         "ends_at": iso(meeting.ends_at),
+        "opened_at": iso(meeting.opened_at),
+        "voting_at": iso(meeting.voting_at),
+        "closed_at": iso(meeting.closed_at),
         "stream": stream_data(meeting),
         "venue": meeting.venue,
         "dial_in": meeting.dial_in,
@@ -138,6 +146,7 @@ def _issues_in_order(meeting: Meeting) -> Select[Issue]:
 
 
 def public_view(meeting: Meeting) -> PublicView:
+    """What every resident's SNAPSHOT shares, read now: public issues with the counts of the current stage."""
     counts = tallies_by_kind(meeting.id)
     support = counts[VoteKind.SUPPORT]
     current = support if meeting.stage is not Stage.VOTING else counts[VoteKind.PRIORITY]
@@ -150,6 +159,7 @@ def public_view(meeting: Meeting) -> PublicView:
 
 
 def viewer_part(meeting: Meeting, viewer: Participant) -> ViewerPart:
+    """What only this resident's SNAPSHOT carries: their votes, their own posts in any state, their verdicts."""
     own = db.session.scalars(_issues_in_order(meeting).where(  # public, held or hidden; not merged away
         Issue.participant_id == viewer.id,
         (Issue.merged_into_id.is_(None)) | (Issue.visibility != Visibility.PUBLIC)))
@@ -217,6 +227,7 @@ def snapshot(meeting: Meeting, viewer: Participant | None, *, watching: int) -> 
 
 
 def participant_data(participant: Participant) -> dict[str, Any]:
+    """A participant as staff see it in `muted` and `participant_updated`: id, display name, role, muted."""
     return {
         "id": participant.id,
         "display_name": participant.display_name,

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pact.i18n import N_
 from pact.meetings.addresses import forget_addresses
 from pact.meetings.errors import DomainError, worded
+from pact.meetings.lookup import member
 from pact.models import Meeting, Stage
+from pact.wording import N_
 
 # voting → live lets officers go back to discussion if the shortlist needs more talk.
 TRANSITIONS: dict[Stage, set[Stage]] = {
@@ -40,20 +41,22 @@ def can_post(meeting: Meeting) -> bool:
 
 
 def require_stage(meeting: Meeting, *allowed: Stage, doing: str) -> None:
+    """Refuse unless the meeting is in one of `allowed`: raises `wrong_stage` (with `stage`), naming what it was
+    `doing`."""
     if meeting.stage not in allowed:
         raise worded("wrong_stage", N_("You cannot %(doing)s now: the meeting is %(stage)s."),
                      {"doing": doing, "stage": STAGE_STATES[meeting.stage]}, stage=meeting.stage.value)
 
 
 def parse_stage(raw: str) -> Stage:
-    try:
-        return Stage(raw)
-    except ValueError:
-        raise DomainError("invalid_payload", f"Unknown stage {raw!r}.") from None
+    """A stage by its value; raises `invalid_payload` for an unknown one."""
+    return member(Stage, raw, code="invalid_payload", message=f"Unknown stage {raw!r}.")
 
 
 def change_stage(meeting: Meeting, target: Stage, *, now: datetime) -> bool:
-    """Move the meeting to `target`; returns False when it is already there (nothing to announce)."""
+    """Move the meeting to `target`; returns False when it is already there (nothing to announce).
+
+    Raises `wrong_stage` for a move the stage machine does not allow (TRANSITIONS)."""
     if meeting.stage is target:
         return False
     if target not in TRANSITIONS[meeting.stage]:

@@ -12,11 +12,10 @@ from sqlalchemy import distinct, func, select, union
 from sqlalchemy.orm import selectinload
 
 from pact.extensions import db
-from pact.i18n import N_
-from pact.i18n import translate as _t
-from pact.localtime import iso
+from pact.localtime import from_iso, iso
 from pact.meetings.issues import CATEGORIES
 from pact.meetings.progress import STATUS_LABELS, latest_update, verdict_counts
+from pact.meetings.snapshot import answer_data, meeting_data
 from pact.models import (
     Beat,
     Issue,
@@ -30,9 +29,11 @@ from pact.models import (
     Vote,
     VoteKind,
 )
+from pact.wording import N_
+from pact.wording import translate as _t
 
 EXPORT_FORMAT = "pact-live-meeting"
-EXPORT_VERSION = 1
+EXPORT_VERSION = 2  # 2: `meeting` is the one meeting shape (SNAPSHOT's): `beat` the name, `beat_slug`
 
 
 def _counts(meeting_id: int, kind: VoteKind) -> dict[int, int]:
@@ -60,6 +61,7 @@ def attendance(meeting: Meeting) -> dict[str, int]:
 
 
 def priority_data(priority: Priority, *, verdicts: dict[str, int] | None = None) -> dict[str, Any]:
+    """An agreed priority as the summary, beat record and exports show it, with its latest progress."""
     latest = latest_update(priority)
     data = {
         "id": priority.id, "position": priority.position, "issue_id": priority.issue_id, "text": priority.text,
@@ -75,17 +77,9 @@ def priority_data(priority: Priority, *, verdicts: dict[str, int] | None = None)
 
 
 def progress_data(update: ProgressUpdate) -> dict[str, Any]:
+    """One progress update: status (and its label), note, who and when."""
     return {"id": update.id, "status": update.status.value, "status_label": STATUS_LABELS[update.status],
             "note": update.note, "by": update.by_name, "at": iso(update.created_at)}
-
-
-def meeting_data(meeting: Meeting) -> dict[str, Any]:
-    return {
-        "id": meeting.id, "title": meeting.title, "beat": {"slug": meeting.beat.slug, "name": meeting.beat.name},
-        "stage": meeting.stage.value, "starts_at": iso(meeting.starts_at), "opened_at": iso(meeting.opened_at),
-        "closed_at": iso(meeting.closed_at), "votes_per_resident": meeting.votes_per_resident,
-        "ends_at": iso(meeting.ends_at), "venue": meeting.venue,
-    }
 
 
 def _issues(meeting: Meeting, *, public_only: bool) -> list[Issue]:
@@ -102,8 +96,7 @@ def _issue_data(issue: Issue, support: dict[int, int], priority: dict[int, int],
         "category_label": CATEGORIES.get(issue.category, issue.category), "author": issue.author.display_name,
         "support": support.get(issue.id, 0), "priority_votes": priority.get(issue.id, 0),
         "shortlisted": issue.shortlisted, "duplicates_merged": merged.get(issue.id, 0), "created_at": iso(issue.created_at),
-        "answer": {"text": issue.answer.text, "by": issue.answer.by_name, "at": iso(issue.answer.updated_at)}
-        if issue.answer else None,
+        "answer": answer_data(issue.answer),
     }
 
 
@@ -145,7 +138,7 @@ def meeting_export(meeting: Meeting) -> dict[str, Any]:
     summary = meeting_summary(meeting)
     return {
         "format": EXPORT_FORMAT, "version": EXPORT_VERSION,
-        "meeting": {**summary["meeting"], "moderation": meeting.moderation.value, "voting_at": iso(meeting.voting_at)},
+        "meeting": summary["meeting"],
         "attendance": summary["attendance"], "figures": summary["figures"], "issues": issues,
         "priorities": [{**priority_data(p, verdicts=counts[p.id]), "updates": [progress_data(u) for u in p.updates]}
                        for p in meeting.priorities],
@@ -173,7 +166,7 @@ def feed_items(beat: Beat, *, limit: int = 50) -> list[dict[str, Any]]:
                   else _t(N_("%(position)s. %(text)s — action: %(action)s"))) % p for p in record["priorities"]]
         items.append({"kind": "summary", "meeting_id": meeting["id"],
                       "title": _t(N_("Agreed priorities: %(title)s")) % {"title": meeting["title"]},
-                      "updated": _parse_iso(meeting["closed_at"] or meeting["starts_at"]),
+                      "updated": from_iso(meeting["closed_at"] or meeting["starts_at"]),
                       "summary": _t(N_("The meeting agreed these priorities:")) + "\n" + "\n".join(lines),
                       "author": None})
     updates = db.session.execute(
@@ -193,10 +186,6 @@ def feed_items(beat: Beat, *, limit: int = 50) -> list[dict[str, Any]]:
                           "author": update.by_name})
     items.sort(key=lambda i: i["updated"], reverse=True)
     return items[:limit]
-
-
-def _parse_iso(value: str) -> datetime:
-    return datetime.fromisoformat(value.replace("Z", "+00:00"))
 
 
 def upcoming_meetings(beat: Beat, *, now: datetime, stale_after_days: int = 7) -> list[Meeting]:

@@ -7,8 +7,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from pact.i18n import N_
 from pact.meetings.errors import worded
+from pact.wording import N_
 
 # Every limit on what people type, in characters: the one place they are written. Services check
 # them; pages (maxlength, "0 of 1,000 characters") and page scripts read them from the server.

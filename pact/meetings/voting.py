@@ -12,15 +12,16 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
 from pact.extensions import db
-from pact.i18n import N_
 from pact.meetings import stages
 from pact.meetings.errors import DomainError, not_found, worded
 from pact.meetings.issues import get_issue
 from pact.meetings.participants import require_active
 from pact.models import Issue, Meeting, Participant, Stage, Visibility, Vote, VoteKind
+from pact.wording import N_
 
 
 def vote_kind(meeting: Meeting) -> VoteKind:
+    """The kind of vote the meeting takes now: priority while `voting`, else support."""
     return VoteKind.PRIORITY if meeting.stage is Stage.VOTING else VoteKind.SUPPORT
 
 
@@ -34,7 +35,7 @@ def _votable_issue(meeting: Meeting, issue_id: object, kind: VoteKind) -> Issue:
 
 
 def refuse_own_issue(issue: Issue, voter: Participant) -> None:
-    """An author cannot support (or vote as a priority for) their own issue: it is counted as raised."""
+    """An author cannot support (or vote as a priority for) their own issue: raises `own_issue` (with `issue_id`)."""
     if issue.participant_id == voter.id:
         raise DomainError("own_issue", N_("This is your own issue, so it already counts as raised by you; "
                                           "support other people's issues instead."), issue_id=issue.id)
@@ -46,6 +47,12 @@ def _lock(participant: Participant) -> None:
 
 
 def cast_vote(meeting: Meeting, voter: Participant, issue_id: object, *, now: datetime) -> None:
+    """A resident's vote in the current stage: support (live, scheduled) or priority (voting).
+
+    Raises `muted` / `forbidden` (removed), `wrong_stage` (closed or cancelled), `invalid_payload` /
+    `not_found` for the issue (not public, or merged), `own_issue`, `device_voted` (another name from
+    this browser voted), `duplicate` (already voted), and while voting `not_shortlisted` and
+    `vote_limit_reached`."""
     require_active(voter, doing=N_("vote"))
     stages.require_stage(meeting, Stage.SCHEDULED, Stage.LIVE, Stage.VOTING, doing=N_("vote"))
     kind = vote_kind(meeting)
@@ -176,6 +183,10 @@ def _cast_priority_vote(meeting: Meeting, voter: Participant, issue_id: object, 
 
 
 def retract_vote(meeting: Meeting, voter: Participant, issue_id: object) -> None:
+    """Take back the voter's vote of the current kind on an issue.
+
+    Raises `muted` / `forbidden` (removed), `wrong_stage` (closed or cancelled), `invalid_payload` /
+    `not_found` for the issue, `not_found` (no such vote to take back)."""
     require_active(voter, doing=N_("change your votes"))
     stages.require_stage(meeting, Stage.SCHEDULED, Stage.LIVE, Stage.VOTING, doing=N_("change your votes"))
     kind = vote_kind(meeting)
@@ -191,6 +202,7 @@ def retract_vote(meeting: Meeting, voter: Participant, issue_id: object) -> None
 
 
 def priority_votes_used(meeting: Meeting, voter: Participant) -> int:
+    """How many priority votes the voter has cast in this meeting."""
     return db.session.scalar(
         select(func.count(Vote.id)).join(Issue).where(
             Vote.participant_id == voter.id, Vote.kind == VoteKind.PRIORITY, Issue.meeting_id == meeting.id
@@ -227,6 +239,7 @@ def tallies_by_kind(meeting_id: int) -> dict[VoteKind, dict[int, int]]:
 
 
 def my_votes(meeting: Meeting, voter: Participant, kind: VoteKind) -> set[int]:
+    """The issue ids the voter has a vote of `kind` on in this meeting."""
     return set(
         db.session.scalars(
             select(Vote.issue_id).join(Issue).where(
@@ -237,4 +250,5 @@ def my_votes(meeting: Meeting, voter: Participant, kind: VoteKind) -> set[int]:
 
 
 def issue_votes(issue: Issue, kind: VoteKind) -> int:
+    """The issue's count of votes of `kind`."""
     return db.session.scalar(select(func.count(Vote.id)).where(Vote.issue_id == issue.id, Vote.kind == kind)) or 0

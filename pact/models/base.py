@@ -20,6 +20,7 @@ class UTCDateTime(TypeDecorator):
     cache_ok = True
 
     def process_bind_param(self, value, dialect):
+        """Store an aware datetime as naive UTC; a naive one is refused (ValueError)."""
         if value is None:
             return None
         if value.tzinfo is None:
@@ -27,16 +28,19 @@ class UTCDateTime(TypeDecorator):
         return value.astimezone(UTC).replace(tzinfo=None)
 
     def process_result_value(self, value, dialect):
+        """Read a stored naive UTC datetime back as aware (UTC)."""
         if value is None:
             return None
         return value.replace(tzinfo=UTC)
 
 
 def utcnow() -> datetime:
+    """Now, aware, in UTC: the one clock the app stores times by."""
     return datetime.now(UTC)
 
 
 class Base(DeclarativeBase):
+    """The declarative base: one metadata with the naming convention for constraints, and UTC datetimes."""
     registry = registry(
         metadata=MetaData(naming_convention=NAMING_CONVENTION),
         type_annotation_map={datetime: UTCDateTime()},

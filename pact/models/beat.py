@@ -22,6 +22,7 @@ beat_staff = Table(
 
 
 class Beat(Base):
+    """A neighbourhood policing beat: its slug (web addresses), name, staff and meetings."""
     __tablename__ = "beats"
 
     id: Mapped[int] = mapped_column(primary_key=True)

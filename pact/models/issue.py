@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 
 class Issue(Base):
+    """A resident's post in a meeting: its text, category, visibility, moderation and hall counts."""
     __tablename__ = "issues"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -45,6 +46,7 @@ class Issue(Base):
 
     @property
     def is_public(self) -> bool:
+        """Residents see it: public and not merged into another issue."""
         return self.visibility is Visibility.PUBLIC and self.merged_into_id is None
 
     @property
@@ -60,6 +62,7 @@ class Issue(Base):
 
 
 class Answer(Base):
+    """An officer's written answer to an issue (one per issue; answering again replaces it)."""
     __tablename__ = "answers"
 
     id: Mapped[int] = mapped_column(primary_key=True)

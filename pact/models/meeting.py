@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
 
 class Meeting(Base):
+    """A PACT meeting of a beat: schedule, stage and its times, moderation mode, stream and hall details."""
     __tablename__ = "meetings"
     __table_args__ = (CheckConstraint("ends_at IS NULL OR ends_at > starts_at", name="ends_after_start"),
                       Index("ix_meetings_beat_id_starts_at", "beat_id", "starts_at"))
@@ -90,6 +91,7 @@ class Participant(Base):
 
     @property
     def is_staff(self) -> bool:
+        """Whether this participant joined as staff (not a resident)."""
         return self.role is not ParticipantRole.RESIDENT
 
     def __repr__(self) -> str:

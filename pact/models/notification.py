@@ -14,11 +14,13 @@ from pact.models.user import User
 
 
 class SubscriptionState(str, enum.Enum):
+    """A subscription's state: pending (until its confirmation link), active, or ended."""
     PENDING = "pending"  # waiting for the link in the confirmation e-mail (double opt-in)
     ACTIVE = "active"
 
 
 class MailKind(str, enum.Enum):
+    """What an e-mail is about (confirmation, reminder, summary, progress…)."""
     CONFIRM = "confirm"
     ALREADY = "already"  # someone asked again for an address already subscribed
     REMINDER = "reminder"
@@ -33,6 +35,7 @@ class MailKind(str, enum.Enum):
 
 
 class DeliveryState(str, enum.Enum):
+    """Where one delivery stands: pending, sending (claimed), sent, or failed."""
     PENDING = "pending"
     SENDING = "sending"  # claimed by a worker; one that died here is never resent (at most once)
     SENT = "sent"
@@ -42,6 +45,7 @@ class DeliveryState(str, enum.Enum):
 
 
 class TokenPurpose(str, enum.Enum):
+    """What an account link is for: an invitation to choose a password, or a reset."""
     INVITE = "invite"
     RESET = "reset"
 

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 
 class Priority(Base):
+    """A priority agreed at a meeting's close: its public wording, action, owner, review date and status."""
     __tablename__ = "priorities"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -60,6 +61,7 @@ class PriorityCorrection(Base):
 
 
 class ProgressUpdate(Base):
+    """An officer's report on a priority's action: the new status and a note."""
     __tablename__ = "progress_updates"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 
 class User(UserMixin, Base):
+    """A staff account: e-mail, password hash, role, the beats it works on, active or not."""
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -31,13 +32,16 @@ class User(UserMixin, Base):
     beats: Mapped[list[Beat]] = relationship(secondary=beat_staff, back_populates="staff", order_by="Beat.name")
 
     def set_password(self, password: str) -> None:
+        """Keep only the password's hash (werkzeug's default method)."""
         self.password_hash = generate_password_hash(password)
 
     def check_password(self, password: str) -> bool:
+        """Whether `password` matches the stored hash."""
         return check_password_hash(self.password_hash, password)
 
     @property
     def is_active(self) -> bool:  # Flask-Login
+        """Flask-Login's flag: a deactivated account cannot sign in."""
         return self.active
 
     def __repr__(self) -> str:

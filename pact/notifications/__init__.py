@@ -15,6 +15,7 @@ returns None when there is nothing to tell); the adapter that commits then calls
 """
 from datetime import datetime
 
+from pact.localtime import from_iso
 from pact.models import Meeting
 from pact.notifications.events import (
     issue_answered,
@@ -29,7 +30,7 @@ from pact.scheduling import hooks  # scheduling tells us when a meeting moves or
 
 def _previous_start(before: dict) -> datetime | None:
     raw = before.get("starts_at") if before else None
-    return datetime.fromisoformat(raw) if isinstance(raw, str) else raw
+    return from_iso(raw) if isinstance(raw, str) else raw
 
 
 @hooks.on_rescheduled

@@ -11,14 +11,16 @@ from typing import Any
 from sqlalchemy import delete, select
 
 from pact.extensions import db
+from pact.localtime import iso
 from pact.meetings import accounts, audit
-from pact.meetings.summary import iso
 from pact.models import AnswerWatch, Beat, MailDelivery, MailEvent, Subscription, User
 from pact.notifications import tokens
 
 
 def address_record(admin: User, raw_email: object, *, now: datetime) -> dict[str, Any]:
-    """Everything held about this address (subscriptions, answer requests, what was sent)."""
+    """Everything held about this address (subscriptions, answer requests, what was sent).
+
+    Raises `forbidden` (not an admin), `empty` / `invalid_email` for the address."""
     accounts.require_admin(admin)
     email = tokens.normalise_email(raw_email)
     digest = tokens.address_hash(email)
@@ -41,7 +43,9 @@ def address_record(admin: User, raw_email: object, *, now: datetime) -> dict[str
 
 
 def erase_address(admin: User, raw_email: object, *, now: datetime) -> int:
-    """Erase every subscription, answer request and delivery record of this address; how many rows."""
+    """Erase every subscription, answer request and delivery record of this address; how many rows.
+
+    Raises `forbidden` (not an admin), `empty` / `invalid_email` for the address."""
     accounts.require_admin(admin)
     digest = tokens.address_hash(tokens.normalise_email(raw_email))
     erased = 0

@@ -11,10 +11,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from pact.extensions import db
-from pact.i18n import N_
 from pact.meetings.errors import DomainError, forbidden
 from pact.models import AnswerWatch, Issue, MailEvent, MailKind, Meeting, Participant, ProgressUpdate, Stage
 from pact.notifications import tokens
+from pact.wording import N_
 
 
 def add_event(key: str, kind: MailKind, *, now: datetime, beat_id: int | None = None, meeting_id: int | None = None,
@@ -74,7 +74,10 @@ def issue_answered(issue: Issue, now: datetime) -> MailEvent | None:
 
 
 def watch_answer(issue: Issue, participant: Participant, raw_email: object, *, now: datetime) -> AnswerWatch:
-    """The author of an issue asks for one e-mail when it is answered, and nothing else."""
+    """The author of an issue asks for one e-mail when it is answered, and nothing else.
+
+    Raises `forbidden` (not the issue's author), `wrong_stage` (the meeting closed), `empty` /
+    `invalid_email` for the address. Asking again with the same address changes nothing."""
     if issue.participant_id != participant.id:
         raise forbidden(N_("Only the resident who raised an issue can ask to be told when it is answered."))
     if issue.meeting.stage is Stage.CLOSED:

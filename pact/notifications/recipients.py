@@ -22,6 +22,7 @@ SUBSCRIBER_KINDS = frozenset(TOPIC_OF) | {MailKind.CONFIRM, MailKind.ALREADY}
 
 @dataclass(frozen=True)
 class Recipient:
+    """Who one delivery goes to: the address, and the subscription or account token its links are built from."""
     id: int  # subscription, answer watch or user id, by the event's kind
     email: str
     subscription: Subscription | None = None

@@ -11,7 +11,6 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select, update
 
 from pact.extensions import db
-from pact.i18n import N_
 from pact.meetings.errors import DomainError
 from pact.models import (
     Beat,
@@ -24,6 +23,7 @@ from pact.models import (
 )
 from pact.notifications import tokens
 from pact.notifications.events import add_event
+from pact.wording import N_
 
 TOPICS = ("reminders", "summaries", "progress")
 TOPIC_LABELS = {
@@ -47,7 +47,9 @@ def _apply_topics(sub: Subscription, topics: set[str]) -> None:
 
 def request_subscription(beat: Beat, raw_email: object, chosen: list[str], *, now: datetime) -> MailEvent:
     """Someone asked for this beat's mail at this address: send a confirmation link (valid 48 hours,
-    works once), or, if the address is already confirmed, a reminder of how to manage it."""
+    works once), or, if the address is already confirmed, a reminder of how to manage it.
+
+    Raises `empty` / `invalid_email` for the address (no topic ticked means all: nothing to refuse)."""
     email = tokens.normalise_email(raw_email)
     digest = tokens.address_hash(email)
     topics = parse_topics(chosen)
@@ -71,15 +73,20 @@ def request_subscription(beat: Beat, raw_email: object, chosen: list[str], *, no
 
 
 def confirm_link(sub: Subscription) -> str:
+    """The token of the subscription's confirmation link (ends when the subscription is confirmed)."""
     return tokens.sign("confirm", sub.id, sub.confirm_nonce or "")
 
 
 def manage_link(sub: Subscription) -> str:
+    """The token of the manage/unsubscribe link every e-mail carries."""
     return tokens.sign("manage", sub.id, sub.manage_nonce)
 
 
 def pending_confirmation(token: object, *, now: datetime) -> Subscription:
-    """The subscription a confirmation link names, while the link is still good."""
+    """The subscription a confirmation link names, while the link is still good.
+
+    Raises `invalid_link` (malformed, unknown, wrong signature, already confirmed) or `link_expired` (after 48
+    hours)."""
     sub = db.session.get(Subscription, tokens.token_id(token))
     if sub is None:
         raise tokens.invalid_link()
@@ -91,7 +98,9 @@ def pending_confirmation(token: object, *, now: datetime) -> Subscription:
 
 
 def confirm_subscription(token: object, *, now: datetime) -> Subscription:
-    """Follow the link in the confirmation e-mail: the subscription starts; the link is spent."""
+    """Follow the link in the confirmation e-mail: the subscription starts; the link is spent.
+
+    Raises `invalid_link` or `link_expired` (as `pending_confirmation`)."""
     sub = pending_confirmation(token, now=now)
     sub.state = SubscriptionState.ACTIVE
     sub.confirm_nonce = None
@@ -102,7 +111,8 @@ def confirm_subscription(token: object, *, now: datetime) -> Subscription:
 
 
 def find_managed(token: object) -> Subscription:
-    """The subscription a manage or unsubscribe link names (the link in every e-mail)."""
+    """The subscription a manage or unsubscribe link names (the link in every e-mail); raises `invalid_link` (bad,
+    or ended)."""
     sub = db.session.get(Subscription, tokens.token_id(token))
     if sub is None:
         raise DomainError("invalid_link", N_("This subscription has ended: there is nothing left to manage."))
@@ -111,6 +121,8 @@ def find_managed(token: object) -> Subscription:
 
 
 def change_topics(sub: Subscription, chosen: list[str]) -> None:
+    """Keep exactly the chosen kinds of e-mail (reminders, summaries, progress); raises `no_topics` when none is
+    ticked."""
     picked = {t for t in chosen if t in TOPICS}
     if not picked:
         raise DomainError("no_topics", N_("Tick at least one kind of e-mail, or unsubscribe to stop them all."))

@@ -70,6 +70,8 @@ class PollingGuard:
         self.app, self.eio, self.path = app, eio, path
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        """Pass everything but an Engine.IO long-polling POST through; refuse a bad one at once with a plain-text
+        400 or 413."""
         if environ.get("REQUEST_METHOD") != "POST" or not environ.get("PATH_INFO", "").startswith(self.path):
             return self.app(environ, start_response)
         refused = self._check_post(environ)

@@ -47,6 +47,7 @@ class FramedPacket:
         self.frame = frame
 
     def encode(self) -> Framed:
+        """The frame as it is (already encoded once for every recipient)."""
         return self.frame
 
 

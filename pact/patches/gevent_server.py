@@ -109,6 +109,8 @@ class GuardedGeventWebSocket(GuardedWebSocket):
         self.app = handler
 
     def __call__(self, environ: dict, start_response: Any) -> Any:
+        """Serve Engine.IO's WebSocket on gevent-websocket's socket; an error in Engine.IO's handler ends this
+        socket only."""
         if "wsgi.websocket" not in environ:
             raise RuntimeError("the gevent server must use gevent-websocket's handler (pact/server.py)")
         self._sock = environ["wsgi.websocket"]
@@ -129,10 +131,12 @@ class GuardedGeventWebSocket(GuardedWebSocket):
                 engine_socket.pact_ws = None
 
     def close(self) -> None:
+        """Close the WebSocket unless it is closed already."""
         if not self._sock.closed:
             self._sock.close()
 
     def send(self, message: Any) -> None:
+        """Write a message, or a pre-built broadcast frame as it is; `writing` is set meanwhile."""
         from pact.patches.gevent_broadcast import Framed
 
         self.writing = True
@@ -173,6 +177,7 @@ class LimitedWebSocket(gws.WebSocket):
     max_message_size = 64 * 1024  # set from MAX_HTTP_BUFFER_SIZE by limit_frames()
 
     def read_frame(self) -> tuple[gws.Header, bytes]:
+        """Read one frame, refusing it (MessageTooBig) after its header when the message would pass the limit."""
         header = gws.Header.decode_header(self.stream)
         if header.flags:
             raise ProtocolError

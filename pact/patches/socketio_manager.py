@@ -31,10 +31,12 @@ class RoomIndex:
         self._rooms_of: dict[tuple[str, str], set[str]] = {}
 
     def basic_enter_room(self, sid: str, namespace: str, room: str, eio_sid: str | None = None) -> None:
+        """Upstream's, and remember the room under (namespace, sid)."""
         super().basic_enter_room(sid, namespace, room, eio_sid=eio_sid)  # type: ignore[misc]
         self._rooms_of.setdefault((namespace, sid), set()).add(room)
 
     def basic_leave_room(self, sid: str, namespace: str, room: str) -> None:
+        """Upstream's, and forget the room under (namespace, sid)."""
         super().basic_leave_room(sid, namespace, room)  # type: ignore[misc]
         rooms = self._rooms_of.get((namespace, sid))
         if rooms is not None:
@@ -43,6 +45,7 @@ class RoomIndex:
                 del self._rooms_of[(namespace, sid)]
 
     def get_rooms(self, sid: str, namespace: str) -> list[str]:
+        """The socket's rooms from the index: no walk over every room of the namespace."""
         return [room for room in self._rooms_of.get((namespace, sid), ()) if room is not None]
 
     def basic_disconnect(self, sid: str, namespace: str, **kwargs: Any) -> None:

@@ -50,6 +50,7 @@ class GuardedWebSocket:
     close), and never let an error out of Engine.IO's handler reach the HTTP server."""
 
     def wait(self) -> Any:
+        """The next message, or None (a close, for Engine.IO) when it is a packet the server refuses."""
         data = self._receive()
         if data is not None and refusal_of_packet(data):
             log.info("WebSocket closed: %s", refusal_of_packet(data))
@@ -72,6 +73,7 @@ class GuardedSimpleWebSocket(GuardedWebSocket, SimpleWebSocketWSGI):
         super().__init__(handler, server, max_message_size=server.max_http_buffer_size, **kwargs)
 
     def __call__(self, environ: dict, start_response: Any) -> Any:
+        """simple-websocket's, but an error in Engine.IO's handler ends this socket only."""
         try:
             return super().__call__(environ, start_response)
         except (ConnectionError, StopIteration):

@@ -30,6 +30,7 @@ class Deadlines:
         self._thread: threading.Thread | None = None
 
     def arm(self, sock: socket.socket, seconds: float) -> list[Any]:
+        """Shut `sock` down in `seconds` unless the returned entry is disarmed first."""
         entry = [time.monotonic() + seconds, next(self._order), sock, True]
         with self._wake:
             heapq.heappush(self._heap, entry)
@@ -41,6 +42,7 @@ class Deadlines:
 
     @staticmethod
     def disarm(entry: list[Any]) -> None:
+        """The request line and headers arrived in time: keep the socket."""
         entry[3] = False
 
     def _run(self) -> None:

@@ -6,19 +6,19 @@ Public functions (other packages and the adapters call these, never the models):
 from __future__ import annotations
 
 from pact.extensions import db
-from pact.i18n import N_
 from pact.meetings.errors import DomainError, worded
 from pact.models import Beat
 from pact.places.boundaries import boundary_of, import_boundary
 from pact.places.lookup import beat_id_at
 from pact.places.postcodes import display_postcode, import_postcodes, normalise_postcode, point_of
+from pact.wording import N_
 
 __all__ = ["boundary_of", "find_beat_at", "find_beat_by_postcode", "import_boundary", "import_postcodes",
            "parse_point"]
 
 
 def outside_every_beat(postcode: str | None = None) -> DomainError:
-    """A postcode (or, without one, the place) outside every beat."""
+    """The `outside_beats` refusal for a place no beat here covers: the postcode, or without one the place."""
     if postcode is None:
         return DomainError("outside_beats", N_("That place is outside every beat that uses PACT Live here. "
                                                "Your force's website lists every neighbourhood team."))

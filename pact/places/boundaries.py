@@ -21,11 +21,14 @@ KML_NS = "{http://www.opengis.net/kml/2.2}"
 
 
 def invalid(message: str) -> DomainError:
+    """An `invalid_boundary` refusal saying what is wrong with the uploaded file."""
     return DomainError("invalid_boundary", message)
 
 
 def detect_format(name: str, text: str) -> str:
-    """By the file's ending, else by its first character (`<` KML, `[` police.uk, `{` GeoJSON)."""
+    """By the file's ending, else by its first character (`<` KML, `[` police.uk, `{` GeoJSON).
+
+    Raises `invalid_boundary` when neither tells."""
     lower = name.lower()
     if lower.endswith(".kml"):
         return "kml"
@@ -42,7 +45,9 @@ def detect_format(name: str, text: str) -> str:
 
 
 def parse_boundary(text: str, fmt: str) -> MultiPolygon:
-    """The area the file describes, as one valid MultiPolygon (holes and several parts kept)."""
+    """The area the file describes, as one valid MultiPolygon (holes and several parts kept).
+
+    Raises `invalid_boundary` saying what is wrong with the file."""
     if fmt == "kml":
         geometry = _from_kml(text)
     else:
@@ -149,16 +154,20 @@ def set_boundary(beat: Beat, area: MultiPolygon, *, source: str, now: datetime) 
 
 
 def import_boundary(beat: Beat, name: str, text: str, *, now: datetime) -> BeatBoundary:
-    """Parse a boundary file (its format from its name or content) and make it the beat's."""
+    """Parse a boundary file (its format from its name or content) and make it the beat's.
+
+    Raises `invalid_boundary` (as `detect_format` and `parse_boundary`)."""
     fmt = detect_format(name, text)
     return set_boundary(beat, parse_boundary(text, fmt), source=fmt, now=now)
 
 
 def boundary_of(beat: Beat) -> MultiPolygon | None:
+    """The beat's stored outline, or None when it has none."""
     row = db.session.get(BeatBoundary, beat.id)
     return shape(json.loads(row.geojson)) if row else None
 
 
 def all_boundaries() -> list[tuple[int, MultiPolygon]]:
+    """Every beat's outline with its id (to build the point-in-beat index)."""
     rows = db.session.execute(select(BeatBoundary.beat_id, BeatBoundary.geojson)).all()
     return [(beat_id, shape(json.loads(text))) for beat_id, text in rows]

@@ -30,6 +30,7 @@ class BeatIndex:
 
     @classmethod
     def build(cls, boundaries: list[tuple[int, BaseGeometry]]) -> BeatIndex:
+        """An index over these outlines, each prepared once so a point test is logarithmic."""
         boundaries = sorted(boundaries, key=lambda pair: pair[0])
         shapes = [s for _, s in boundaries]
         prepare(shapes)  # each beat's edges indexed once, so a point test is logarithmic, not linear
@@ -63,4 +64,5 @@ def current_index() -> BeatIndex:
 
 
 def beat_id_at(lat: float, lng: float) -> int | None:
+    """The id of the beat covering this point (the process's current index), or None."""
     return current_index().beat_at(lat, lng)

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from sqlalchemy import delete, insert
 
 from pact.extensions import db
-from pact.i18n import N_
 from pact.meetings.errors import DomainError
 from pact.models import Postcode
+from pact.wording import N_
 
 # The UK postcode shape: outward code (area, district) then inward code (sector digit, unit).
 POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9][A-Z]{2})$")
@@ -34,11 +34,13 @@ def normalise_postcode(raw: str) -> str:
 
 
 def display_postcode(compact: str) -> str:
+    """A compact postcode ("LS61AN") as people write it ("LS6 1AN")."""
     return f"{compact[:-3]} {compact[-3:]}"
 
 
 @dataclass
 class ImportResult:
+    """What an ONSPD import did: rows imported, and rows skipped by reason."""
     imported: int = 0
     skipped_no_location: int = 0
     skipped_terminated: int = 0
@@ -46,7 +48,10 @@ class ImportResult:
 
 
 def import_postcodes(lines: Iterable[str]) -> ImportResult:
-    """Load (or replace) postcodes from CSV lines in the ONSPD layout, in batches."""
+    """Load (or replace) postcodes from CSV lines in the ONSPD layout, in batches.
+
+    Raises `invalid_file` when a required column is missing; bad rows are counted in `ImportResult`, not
+    refused."""
     reader = csv.DictReader(lines)
     header = [h.strip().lower() for h in reader.fieldnames or []]
     missing = [c for c in REQUIRED if c not in header]
@@ -86,6 +91,8 @@ def _write(batch: dict[str, dict]) -> int:
 
 
 def point_of(postcode: str) -> tuple[float, float] | None:
-    """(lat, lng) of a full postcode, or None when it is not in the imported directory."""
+    """(lat, lng) of a full postcode, or None when it is not in the imported directory.
+
+    Raises `invalid_postcode` for anything that is not a full postcode."""
     row = db.session.get(Postcode, normalise_postcode(postcode))
     return (row.lat, row.lng) if row else None

@@ -35,10 +35,13 @@ def on_cancelled(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def rescheduled(meeting: Meeting, *, before: dict[str, Any], now: datetime) -> None:
+    """Tell every registered listener (mail: pact.notifications) that `meeting`'s time or place changed; `before`
+    holds the old details."""
     for fn in list(_RESCHEDULED):
         fn(meeting, before=before, now=now)
 
 
 def cancelled(meeting: Meeting, *, now: datetime) -> None:
+    """Tell every registered listener that `meeting` was cancelled."""
     for fn in list(_CANCELLED):
         fn(meeting, now=now)

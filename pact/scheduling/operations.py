@@ -52,6 +52,7 @@ def can_schedule(user: User | None, beat: Beat) -> bool:
 
 
 def require_scheduler(user: User | None, beat: Beat) -> None:
+    """Refuse anyone who may not schedule `beat`'s meetings (staff of the beat, admins): raises `forbidden`."""
     if not can_schedule(user, beat):
         raise forbidden(f"Only staff of {beat.name} (or an admin) can schedule or change its meetings.")
 
@@ -150,7 +151,12 @@ def _audit(action: str, meeting: Meeting, *, user: User | None, now: datetime, b
 
 def create_meeting(beat: Beat, details: MeetingDetails, *, user: User | None, now: datetime,
                    allow_past: bool = False) -> Meeting:
-    """A new scheduled meeting of `beat`. `user` None is the command line (an operator on the server)."""
+    """A new scheduled meeting of `beat`. `user` None is the command line (an operator on the server).
+
+    Raises `forbidden` (not staff of the beat), `starts_in_past` (unless `allow_past`),
+    and as `clean_details`: `empty` / `too_long` / `invalid_characters` (title, description, venue),
+    `invalid_date`, `ends_before_start`, `too_long` (over 12 hours), `invalid_url`, `invalid_dial_in`,
+    `invalid_votes`, `invalid_moderation`; each with `field`."""
     if user is not None:
         require_scheduler(user, beat)
     clean = clean_details(details)
@@ -169,8 +175,11 @@ def update_meeting(meeting: Meeting, details: MeetingDetails, *, user: User | No
     """Change a meeting's details; returns the names of the fields that changed ([] when none did).
 
     A new time on anything but a scheduled meeting is refused `wrong_stage`; so is any change to a
-    closed or cancelled one. A new start time must not be in the past. A change of time or place
-    raises the calendar SEQUENCE and tells subscribers (`hooks.rescheduled`)."""
+    closed or cancelled one. A new start time must not be in the past (`starts_in_past`). A change of
+    time or place raises the calendar SEQUENCE and tells subscribers (`hooks.rescheduled`). Also
+    raises `forbidden` (not staff of the beat), and as `clean_details`: `empty` / `too_long` /
+    `invalid_characters` (title, description, venue), `invalid_date`, `ends_before_start`, `too_long` (over 12
+    hours), `invalid_url`, `invalid_dial_in`, `invalid_votes`, `invalid_moderation`; each with `field`."""
     if user is not None:
         require_scheduler(user, meeting.beat)
     if meeting.stage in (Stage.CLOSED, Stage.CANCELLED):
@@ -213,7 +222,10 @@ def _same(old: object, new: object) -> bool:
 
 
 def cancel_meeting(meeting: Meeting, reason: object, *, user: User | None, now: datetime) -> Meeting:
-    """Cancel a scheduled meeting with a reason residents read on the room and beat pages."""
+    """Cancel a scheduled meeting with a reason residents read on the room and beat pages.
+
+    Raises `forbidden` (not staff of the beat), `wrong_stage` (not scheduled), `reason_required`,
+    `too_long` / `invalid_characters` for the reason (500 at most)."""
     if user is not None:
         require_scheduler(user, meeting.beat)
     if meeting.stage is not Stage.SCHEDULED:

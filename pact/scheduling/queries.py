@@ -30,6 +30,7 @@ class BeatDesk:
 
 @dataclass
 class Workspace:
+    """The officer's workspace: their beats' meetings and, per meeting, posts waiting for an officer."""
     beats: list[BeatDesk]
     held: dict[int, int]  # meeting id → posts waiting for an officer
     # Reserved for engineer "safe"'s urgent holds (emergency / welfare) query: meeting id → count.
@@ -37,6 +38,7 @@ class Workspace:
 
     @property
     def live(self) -> list[Meeting]:
+        """Every live (or voting) meeting across the account's beats."""
         return [m for desk in self.beats for m in desk.live]
 
 

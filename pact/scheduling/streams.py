@@ -31,15 +31,18 @@ _PEERTUBE_PATH = re.compile(r"^/(?:w|videos/watch|videos/embed)/([A-Za-z0-9-]{6,
 
 @dataclass(frozen=True)
 class Stream:
+    """A recognised stream link: the provider, the page to watch, and the player to embed (None: link only)."""
     provider: str  # youtube | facebook | vimeo | peertube | owncast | teams | zoom | jitsi | link
     watch_url: str
     embed_url: str | None
 
     @property
     def name(self) -> str:
+        """The provider's name as the room page says it ("YouTube", "the stream")."""
         return LINK_NAMES.get(self.provider, "the stream")
 
     def as_data(self) -> dict[str, str | None]:
+        """SNAPSHOT's `stream`: `{"provider", "watch_url", "embed_url"}`."""
         return {"provider": self.provider, "watch_url": self.watch_url, "embed_url": self.embed_url}
 
 

@@ -3,6 +3,8 @@ from flask import Flask
 
 
 def register_views(app: Flask) -> None:
+    """Register every blueprint: public pages, sign-in, staff, officer, inspector, admin, reports, subscriptions,
+    health."""
     from pact.auth.passwords import passwords_bp
     from pact.views.admin import admin_bp
     from pact.views.corrections import corrections_bp

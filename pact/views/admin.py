@@ -26,17 +26,20 @@ ROLE_CHOICES = [SelectChoice(r.value, r.value.capitalize()) for r in Role]
 
 
 class CheckboxList(SelectMultipleField):
+    """A multiple choice shown as a list of checkboxes (the beats of an account)."""
     widget = widgets.ListWidget(prefix_label=False)
     option_widget = widgets.CheckboxInput()
 
 
 class BeatForm(FlaskForm):
+    """Create a beat: its short name for web addresses and its name."""
     slug = StringField("Short name for web addresses (e.g. riverside-north)",
                        validators=[DataRequired("Enter a short name."), Length(max=64)])
     name = StringField("Beat name", validators=[DataRequired("Enter the beat's name."), Length(max=120)])
 
 
 class StaffForm(FlaskForm):
+    """Create a staff account: e-mail, name, role, beats; a password, or none to e-mail an invitation."""
     email = EmailField("Email", validators=[DataRequired("Enter an email address."), Length(max=254)])
     display_name = StringField("Name residents see (e.g. PC Jones)", validators=[Optional(), Length(max=80)])
     role = SelectField("Role", choices=ROLE_CHOICES)
@@ -46,10 +49,12 @@ class StaffForm(FlaskForm):
 
 
 class RoleForm(FlaskForm):
+    """Change an account's role."""
     role = SelectField("Role", choices=ROLE_CHOICES)
 
 
 class BeatsForm(FlaskForm):
+    """Set exactly which beats an account works on."""
     beats = CheckboxList("Beats", coerce=int)
 
 
@@ -80,6 +85,7 @@ def _overview(beat_form: BeatForm | None = None, staff_form: StaffForm | None = 
 @admin_bp.get("/")
 @login_required
 def index():
+    """GET /admin/: beats and staff accounts, with the forms to add them (admins only)."""
     _admin()
     return _overview()
 
@@ -87,6 +93,7 @@ def index():
 @admin_bp.post("/beats")
 @login_required
 def create_beat():
+    """POST /admin/beats: create a beat; a refusal re-renders the page with the form's error."""
     admin = _admin()
     form = BeatForm(prefix="beat")
     if form.validate_on_submit():
@@ -103,6 +110,7 @@ def create_beat():
 @admin_bp.post("/users")
 @login_required
 def create_staff():
+    """POST /admin/users: create an account with a password, or invite the person to choose one (e-mailed)."""
     admin = _admin()
     form = StaffForm(prefix="staff")
     form.beats.choices = _beat_choices()
@@ -140,6 +148,7 @@ def _account_page(target: User, status: int = 200, *, role_form=None, beats_form
 @admin_bp.get("/users/<int:user_id>")
 @login_required
 def account(user_id: int):
+    """GET /admin/users/<id>: one account, with its role, beats and active forms."""
     _admin()
     return _account_page(accounts.get_user(user_id))
 
@@ -160,6 +169,7 @@ def _apply(target: User, change, done: str):
 @admin_bp.post("/users/<int:user_id>/role")
 @login_required
 def change_role(user_id: int):
+    """POST /admin/users/<id>/role: change the role; narrowed access closes the account's open sockets."""
     admin, target = _admin(), accounts.get_user(user_id)
     form = RoleForm(prefix="role")
     if not form.validate_on_submit():
@@ -171,6 +181,7 @@ def change_role(user_id: int):
 @admin_bp.post("/users/<int:user_id>/beats")
 @login_required
 def assign_beats(user_id: int):
+    """POST /admin/users/<id>/beats: set the beats; a beat taken away closes the account's open sockets."""
     admin, target = _admin(), accounts.get_user(user_id)
     form = BeatsForm(prefix="beats")
     form.beats.choices = _beat_choices()
@@ -183,6 +194,7 @@ def assign_beats(user_id: int):
 @admin_bp.post("/users/<int:user_id>/deactivate")
 @login_required
 def deactivate(user_id: int):
+    """POST /admin/users/<id>/deactivate: the account can no longer sign in; it is signed out everywhere."""
     admin, target = _admin(), accounts.get_user(user_id)
     form = ActiveForm(prefix="active")
     if not form.validate_on_submit():
@@ -194,6 +206,7 @@ def deactivate(user_id: int):
 @admin_bp.post("/users/<int:user_id>/reactivate")
 @login_required
 def reactivate(user_id: int):
+    """POST /admin/users/<id>/reactivate: the account can sign in again."""
     admin, target = _admin(), accounts.get_user(user_id)
     form = ActiveForm(prefix="active")
     if not form.validate_on_submit():

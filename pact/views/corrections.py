@@ -18,6 +18,7 @@ corrections_bp = Blueprint("corrections", __name__, url_prefix="/officer")
 
 class CorrectionForm(FlaskForm):
     # The domain checks every field, so people get the same words as in the room.
+    """Correct a closed meeting's priority: title, action, owner, review date (the domain checks each)."""
     title = StringField("Title (the priority as residents read it)")
     action = TextAreaField("Action promised")
     owner = StringField("Owner (optional)")

@@ -16,24 +16,25 @@ from pact import charts, export
 from pact.evidence import report as evidence
 from pact.evidence.demographics import AGE_BANDS
 from pact.evidence.pulse import QUESTIONS
-from pact.meetings import audit, reporting
-from pact.meetings.errors import DomainError, forbidden, http_status
-from pact.meetings.permissions import can_see_beat
+from pact.meetings import reporting
+from pact.meetings.errors import DomainError, http_status
 from pact.models import utcnow
-from pact.views.public import get_meeting_or_404
-from pact.views.reports import download
+from pact.views.reports import audit_export, download, download_name, requested_filters
+from pact.views.staff import meeting_for_staff
 
 evidence_bp = Blueprint("evidence", __name__)
 MEETING_TABLE_LIMIT = 200  # longer selections list meetings in the CSV, not on the page
 
 
 def partners() -> dict[str, str]:
+    """The configured partner agencies (REFERRAL_PARTNERS), else the defaults."""
     from pact.evidence.referrals import DEFAULT_PARTNERS
 
     return current_app.config.get("REFERRAL_PARTNERS") or DEFAULT_PARTNERS
 
 
 def trend_charts(trends: dict[str, Any]) -> list[charts.Chart]:
+    """The evidence page's trend charts (per meeting or per month), as SVG bar charts."""
     series = evidence.trend_series(trends)
     per, unit = ("per meeting", "meeting") if trends["by"] == "meeting" else ("per month", "month")
     return [
@@ -66,7 +67,7 @@ def overview():
     form = {"beats": beats, "chosen": args.getlist("beat"), "raw_from": args.get("from", ""),
             "raw_to": args.get("to", "")}
     try:
-        filters = reporting.parse_filters(current_user, args.getlist("beat"), args.get("from"), args.get("to"))
+        filters = requested_filters()
     except DomainError as exc:
         return render_template("evidence/overview.html", data=None, charts=[], error=exc.message,
                                filters=reporting.Filters([], None, None), **form), http_status(exc)
@@ -104,9 +105,7 @@ def beat_pack():
 @login_required
 def meeting_pack(meeting_id: int):
     """Staff of the meeting's beat: the one meeting's evidence, printable."""
-    meeting = get_meeting_or_404(meeting_id)
-    if not can_see_beat(current_user, meeting.beat):
-        raise forbidden("Only staff of this beat can see this meeting's evidence.")
+    meeting = meeting_for_staff(meeting_id, "Only staff of this beat can see this meeting's evidence.")
     day = meeting.starts_at.date()
     filters = reporting.Filters([meeting.beat], day, day)
     return _render("evidence/pack.html", filters, heading=f"{meeting.beat.name}: {meeting.title}", period=(day, day),
@@ -117,33 +116,20 @@ def meeting_pack(meeting_id: int):
 @login_required
 def evidence_csv():
     """Staff: one row per meeting on the beats they may see, optionally within dates (formula-safe)."""
-    filters = reporting.parse_filters(current_user, request.args.getlist("beat"), request.args.get("from"),
-                                      request.args.get("to"))
+    filters = requested_filters()
     rows = evidence.csv_rows(evidence.evidence_report(filters, today=utcnow().date(), partners=partners()))
-    _audit("export_evidence", filters, len(rows))
-    name = filters.beats[0].slug if len(filters.beats) == 1 else "beats"
-    return download(export.table_csv(evidence.CSV_COLUMNS, rows), "text/csv",
-                    f"{name}-evidence-{utcnow():%Y-%m-%d}.csv")
+    audit_export("export_evidence", filters, len(rows))
+    return download(export.table_csv(evidence.CSV_COLUMNS, rows), "text/csv", download_name(filters, "evidence"))
 
 
 @evidence_bp.get("/export/referrals.csv")
 @login_required
 def referrals_csv():
     """Staff: referrals of issues from meetings on the beats they may see, optionally within dates."""
-    filters = reporting.parse_filters(current_user, request.args.getlist("beat"), request.args.get("from"),
-                                      request.args.get("to"))
+    filters = requested_filters()
     rows = evidence.evidence_report(filters, today=utcnow().date(), partners=partners())["referrals"]
-    _audit("export_referrals", filters, len(rows))
-    name = filters.beats[0].slug if len(filters.beats) == 1 else "beats"
-    return download(export.table_csv(export.REFERRAL_COLUMNS, rows), "text/csv",
-                    f"{name}-referrals-{utcnow():%Y-%m-%d}.csv")
-
-
-def _audit(action: str, filters: reporting.Filters, n: int) -> None:
-    audit.record(action, now=utcnow(), user=current_user,
-                 beat_id=filters.beats[0].id if len(filters.beats) == 1 else None,
-                 target=("beats " + ",".join(b.slug for b in filters.beats))[:120],
-                 reason=f"{n} rows, from {filters.date_from or 'start'} to {filters.date_to or 'now'}")
+    audit_export("export_referrals", filters, len(rows))
+    return download(export.table_csv(export.REFERRAL_COLUMNS, rows), "text/csv", download_name(filters, "referrals"))
 
 
 @evidence_bp.get("/evidence/privacy")

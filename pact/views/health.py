@@ -13,7 +13,7 @@ from flask import Blueprint, current_app, jsonify, request
 from sqlalchemy import text
 
 from pact.extensions import db, socketio
-from pact.live.services import installed
+from pact.services import installed
 
 health_bp = Blueprint("health", __name__)
 
@@ -52,6 +52,8 @@ def _greenlets() -> int | None:
 
 @health_bp.get("/healthz")
 def healthz():
+    """GET /healthz: `ok`, `degraded` (the message queue is down) or `down` (the database), with this process's
+    figures; 503 when down."""
     database = "ok" if _database_ok() else "down"
     queue = _queue_state()
     if database != "ok":

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from pact.meetings import reporting
 from pact.meetings.errors import DomainError, http_status
 from pact.models import utcnow
+from pact.views.reports import requested_filters
 
 inspector_bp = Blueprint("inspector", __name__, url_prefix="/inspector")
 
@@ -18,7 +19,7 @@ def overview():
     beats = reporting.visible_beats(current_user)
     args = request.args
     try:
-        filters = reporting.parse_filters(current_user, args.getlist("beat"), args.get("from"), args.get("to"))
+        filters = requested_filters()
     except DomainError as exc:
         empty = reporting.Filters([], None, None)
         return render_template("inspector/overview.html", beats=beats, filters=empty, data=None, error=exc.message,

@@ -32,6 +32,7 @@ EXPIRED = "This form has expired or did not come from this site. Reload the page
 
 class ProgressForm(FlaskForm):
     # The domain checks status and note, so people get the same words everywhere.
+    """Report progress on a priority: its new status and what has been done."""
     status = SelectField("Status", choices=[SelectChoice(s.value, progress.STATUS_LABELS[s]) for s in ProgressStatus],
                          validate_choice=False)
     note = TextAreaField("What has been done")

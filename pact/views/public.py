@@ -10,22 +10,21 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from pact.extensions import db
-from pact.i18n import N_, translate
+from pact.i18n import translate
 from pact.meetings import issues as issue_service
 from pact.meetings import summary, voting
-from pact.meetings.errors import not_found
+from pact.meetings.directory import find_beat
+from pact.meetings.participants import get_meeting
 from pact.meetings.permissions import can_moderate
 from pact.meetings.progress import review_items
 from pact.meetings.safeguarding import HOLD_LABELS, POLICY, policy_paragraphs
 from pact.meetings.stages import STAGE_LABELS
 from pact.meetings.text import LIMITS
 from pact.models import Beat, Meeting, Stage, VoteKind, utcnow
+from pact.security import DEVICE_COOKIE
 from pact.views.room_messages import room_messages
 
 public_bp = Blueprint("public", __name__)
-
-DEVICE_COOKIE = "pact_device"
-
 
 @public_bp.app_context_processor
 def _labels():
@@ -42,6 +41,7 @@ def favicon():
 
 @public_bp.get("/")
 def home():
+    """GET /: the beats, and the meetings live now or coming up."""
     beats = db.session.scalars(select(Beat).order_by(Beat.name)).all()
     recent = utcnow() - timedelta(hours=12)
     meetings = db.session.scalars(
@@ -56,23 +56,10 @@ def home():
     return render_template("public/home.html", beats=beats, live=live, upcoming=upcoming)
 
 
-def get_beat(slug: str) -> Beat:
-    beat = db.session.scalar(select(Beat).where(Beat.slug == slug))
-    if beat is None:
-        raise not_found(N_("beat"))
-    return beat
-
-
-def get_meeting_or_404(meeting_id: int) -> Meeting:
-    meeting = db.session.get(Meeting, meeting_id)
-    if meeting is None:
-        raise not_found(N_("meeting"))
-    return meeting
-
-
 @public_bp.get("/beats/<slug>")
 def beat(slug: str):
-    beat = get_beat(slug)
+    """GET /beats/<slug>: the beat's meetings, its "you said, we did" record and its outline."""
+    beat = find_beat(slug)
     meetings = sorted(beat.meetings, key=lambda m: m.starts_at, reverse=True)
     return render_template("public/beat.html", beat=beat, meetings=meetings, record=summary.beat_record(beat),
                            outline=_outline(beat))
@@ -90,7 +77,7 @@ def _outline(beat: Beat) -> str | None:
 @public_bp.get("/meetings/<int:meeting_id>")
 def room(meeting_id: int):
     """The live room. Without JavaScript it still shows public issues and answers."""
-    meeting = get_meeting_or_404(meeting_id)
+    meeting = get_meeting(meeting_id)
     votes = voting.tallies(meeting.id, VoteKind.SUPPORT)
     # In the order the page's script first shows them (most shared), so nothing moves when it takes over.
     public = sorted(issue_service.public_issues(meeting), key=lambda issue: (-votes.get(issue.id, 0), issue.id))

@@ -12,18 +12,20 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 
 from pact import export, localtime
-from pact.i18n import N_
+from pact.meetings.directory import find_beat
 from pact.meetings.errors import worded
+from pact.meetings.participants import get_meeting
 from pact.models import Meeting, Stage, utcnow
 from pact.scheduling import queries
 from pact.scheduling.streams import recognise
 from pact.urls import absolute_url, uid_domain
-from pact.views.public import get_beat, get_meeting_or_404
+from pact.wording import N_
 
 sharing_bp = Blueprint("sharing", __name__)
 
 
 def room_url(meeting: Meeting) -> str:
+    """The meeting room's absolute address (for QR codes, posters and calendars)."""
     return absolute_url("public.room", meeting_id=meeting.id)
 
 
@@ -56,7 +58,7 @@ def qr_svg(text: str, *, title: str) -> bytes:
 @sharing_bp.get("/meetings/<int:meeting_id>/qr.svg")
 def qr(meeting_id: int) -> ResponseReturnValue:
     """Public: a QR code of the room's address, for posters, slides and newsletters."""
-    meeting = get_meeting_or_404(meeting_id)
+    meeting = get_meeting(meeting_id)
     response = Response(qr_svg(room_url(meeting), title=gettext("QR code: %(title)s", title=meeting.title)),
                         mimetype="image/svg+xml")
     response.headers["Cache-Control"] = "public, max-age=3600"
@@ -66,7 +68,7 @@ def qr(meeting_id: int) -> ResponseReturnValue:
 @sharing_bp.get("/meetings/<int:meeting_id>/poster")
 def poster(meeting_id: int) -> ResponseReturnValue:
     """Public: an A4 poster (one printed page) with title, time, place, QR code and the address."""
-    meeting = get_meeting_or_404(meeting_id)
+    meeting = get_meeting(meeting_id)
     if meeting.stage is Stage.CANCELLED:
         raise worded("not_found", N_("This meeting was cancelled, so it has no poster. Reason given: %(reason)s"),
                      {"reason": meeting.cancel_reason})
@@ -76,7 +78,7 @@ def poster(meeting_id: int) -> ResponseReturnValue:
 @sharing_bp.get("/meetings/<int:meeting_id>/calendar.ics")
 def meeting_calendar(meeting_id: int) -> ResponseReturnValue:
     """Public: this one meeting as an iCalendar file ("add to calendar"); same UID as the beat's feed."""
-    meeting = get_meeting_or_404(meeting_id)
+    meeting = get_meeting(meeting_id)
     body = export.calendar_ics({"slug": meeting.beat.slug, "name": meeting.beat.name}, [calendar_event(meeting)],
                                host=uid_domain(), now=utcnow())
     response = Response(body, mimetype="text/calendar")
@@ -88,7 +90,7 @@ def meeting_calendar(meeting_id: int) -> ResponseReturnValue:
 @sharing_bp.get("/beats/<slug>/events.json")
 def events_json(slug: str) -> ResponseReturnValue:
     """Public: the beat's meetings in the data.police.uk neighbourhood-events shape (local time, no zone)."""
-    beat = get_beat(slug)
+    beat = find_beat(slug)
     rows = [{"title": m.title, "description": m.description, "venue": m.venue, "starts_at": m.starts_at,
              "ends_at": m.ends_at, "url": room_url(m), "dial_in": m.dial_in, "beat": beat.name}
             for m in queries.beat_events(beat)]

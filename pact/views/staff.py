@@ -10,11 +10,12 @@ from flask_login import current_user, login_required
 from pact import export
 from pact.meetings import audit
 from pact.meetings.errors import forbidden
+from pact.meetings.participants import get_meeting
 from pact.meetings.permissions import can_see_beat
 from pact.models import Meeting, utcnow
-from pact.views.public import get_meeting_or_404
 
 staff_bp = Blueprint("staff", __name__)
+AUDIT_REFUSAL = "Only staff of this meeting's beat can read its audit log."
 
 
 @staff_bp.app_context_processor
@@ -24,10 +25,13 @@ def _ready_replies():
 
     return {"ready_replies": replies}
 
-def _readable_meeting(meeting_id: int) -> Meeting:
-    meeting = get_meeting_or_404(meeting_id)
+def meeting_for_staff(meeting_id: int, refusal: str) -> Meeting:
+    """The meeting, if the signed-in account is staff of its beat (or an admin); else `forbidden`
+    with `refusal` (`not_found` for a meeting that does not exist). Every staff page about one
+    meeting starts here: the audit log, the evidence pack, referrals, the complete export."""
+    meeting = get_meeting(meeting_id)
     if not can_see_beat(current_user, meeting.beat):
-        raise forbidden("Only staff of this meeting's beat can read its audit log.")
+        raise forbidden(refusal)
     return meeting
 
 
@@ -35,7 +39,7 @@ def _readable_meeting(meeting_id: int) -> Meeting:
 @login_required
 def audit_page(meeting_id: int):
     """Inspectors, officers of the beat and admins read who did what, when and why."""
-    meeting = _readable_meeting(meeting_id)
+    meeting = meeting_for_staff(meeting_id, AUDIT_REFUSAL)
     response = Response(render_template("staff/audit.html", meeting=meeting, rows=audit.rows_for(meeting),
                                         columns=audit.COLUMNS))
     response.headers["Cache-Control"] = "no-store"
@@ -46,7 +50,7 @@ def audit_page(meeting_id: int):
 @login_required
 def audit_download(meeting_id: int):
     """The same log as CSV; downloading it is itself recorded."""
-    meeting = _readable_meeting(meeting_id)
+    meeting = meeting_for_staff(meeting_id, AUDIT_REFUSAL)
     rows = audit.rows_for(meeting)
     audit.record("export_audit", now=utcnow(), user=current_user._get_current_object(), meeting=meeting,
                  target=f"meeting:{meeting.id}")

@@ -20,16 +20,17 @@ from pact.delivery import dispatch_soon
 from pact.extensions import csrf
 from pact.i18n import N_, translate, translate_error
 from pact.live import limits
+from pact.meetings.directory import find_beat
 from pact.meetings.errors import DomainError, http_status
 from pact.models import utcnow
 from pact.notifications import addresses, subscriptions, tokens
-from pact.views.public import get_beat
 from pact.views.unit_of_work import after_commit, discard
 
 subscriptions_bp = Blueprint("subscriptions", __name__)
 
 
 class SubscribeForm(FlaskForm):
+    """Subscribe to a beat's e-mails: the address and which kinds (reminders, summaries, progress)."""
     email = EmailField(N_("Your e-mail address"), validators=[Length(max=254)])
     reminders = BooleanField(subscriptions.TOPIC_LABELS["reminders"])
     summaries = BooleanField(subscriptions.TOPIC_LABELS["summaries"])
@@ -37,6 +38,7 @@ class SubscribeForm(FlaskForm):
 
 
 class TopicsForm(FlaskForm):
+    """Change which kinds of e-mail a subscription gets."""
     reminders = BooleanField(subscriptions.TOPIC_LABELS["reminders"])
     summaries = BooleanField(subscriptions.TOPIC_LABELS["summaries"])
     progress = BooleanField(subscriptions.TOPIC_LABELS["progress"])
@@ -47,6 +49,7 @@ class PlainForm(FlaskForm):
 
 
 class AddressForm(FlaskForm):
+    """Ask again for the link that manages a subscription (by address)."""
     email = EmailField("E-mail address", validators=[Length(max=254)])
 
 
@@ -63,7 +66,7 @@ def _chosen(form) -> list[str]:
 @subscriptions_bp.post("/beats/<slug>/subscribe")
 def subscribe(slug: str):
     """Ask for a beat's e-mails: one confirmation link goes to the address; the page is the same whatever."""
-    beat = get_beat(slug)
+    beat = find_beat(slug)
     form = SubscribeForm()
     error, status, retry_after = None, 200, None
     if not form.validate_on_submit():
@@ -88,7 +91,8 @@ def subscribe(slug: str):
 
 @subscriptions_bp.get("/beats/<slug>/subscribe")
 def subscribe_form(slug: str):
-    beat = get_beat(slug)
+    """GET /beats/<slug>/subscribe: the subscription form on a page of its own."""
+    beat = find_beat(slug)
     return render_template("subscriptions/subscribe.html", beat=beat, form=SubscribeForm(), error=None)
 
 

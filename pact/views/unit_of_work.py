@@ -53,6 +53,8 @@ def _finish(response: Response) -> Response:
 
 
 def init_unit_of_work(app: Flask) -> None:
+    """Make every HTTP request one unit of work: commit after a response under 400, else roll back (see the
+    module)."""
     app.after_request(_finish)
 
     @app.teardown_request

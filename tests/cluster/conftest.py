@@ -50,7 +50,7 @@ def cluster_database():
 
     from pact import create_app
     from pact.extensions import db
-    from pact.live.services import services
+    from pact.services import services
 
     app = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "cluster-test"})
     with app.app_context():

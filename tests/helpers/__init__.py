@@ -11,8 +11,8 @@ from sqlalchemy import text
 
 from pact import create_app
 from pact.extensions import db
-from pact.live.services import services
 from pact.models import Base
+from pact.services import services
 
 TEST_PASSWORD = "correct horse battery"
 

@@ -9,9 +9,9 @@ from sqlalchemy import select, text
 
 from pact import create_app
 from pact.extensions import db
-from pact.live.services import services
 from pact.meetings.addresses import day_scope, hash_address, meeting_scope
 from pact.models import Participant
+from pact.services import services
 from tests.helpers import call
 
 

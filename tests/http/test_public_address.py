@@ -9,11 +9,11 @@ from sqlalchemy import update
 
 from pact import create_app
 from pact.extensions import db
-from pact.live.services import services
 from pact.meetings import issues, priorities
 from pact.meetings.directory import schedule_meeting
 from pact.meetings.participants import join_resident
 from pact.models import Priority, utcnow
+from pact.services import services
 from pact.urls import absolute_url, uid_domain, websocket_origin
 
 BASE = "https://pact.example.police.uk"

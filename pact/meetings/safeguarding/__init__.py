@@ -19,20 +19,22 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from pact.i18n import N_
 from pact.meetings.safeguarding import accusation, personal, risk
 from pact.meetings.safeguarding.normalise import fold, normalise
+from pact.wording import N_
 
 log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class Hold:
+    """Why a post is held for an officer (`code`, one of CODES) and what its author is told."""
     code: str
     message: str
 
     @property
     def urgent(self) -> bool:
+        """Whether officers see it first, with an alert (`emergency`, `welfare`)."""
         return self.code in URGENT
 
 
@@ -146,10 +148,13 @@ class Policy:
     @classmethod
     def build(cls, words: Iterable[str] | None = None, messages: Mapping[str, str] | None = None,
               budget_ms: float | None = None) -> Policy:
+        """A policy from configuration: the force's extra words, its own wording per code, the check's budget in
+        ms."""
         return cls(tuple(w for w in (words or ()) if isinstance(w, str) and w.strip()), dict(messages or {}),
                    1000.0 if budget_ms is None else float(budget_ms))
 
     def hold(self, code: str) -> Hold:
+        """The hold for `code`, with the force's wording if it has its own."""
         return Hold(code, self.messages.get(code) or MESSAGES[code])
 
 

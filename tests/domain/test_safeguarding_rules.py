@@ -146,7 +146,6 @@ def test_a_check_that_raises_or_runs_too_long_holds_the_post(monkeypatch):
 CORPUS = Path(__file__).resolve().parents[2] / "bench" / "safeguarding_corpus" / "dev"
 # Misses the benchmark reports (docs/safeguarding.md): expected to fail, and told when they start to pass.
 KNOWN_MISSES = {
-    "there are youths on the roof of the school and one has fallen",
     "dark grey polo s 432 wer parked illegally",  # an old-style plate in lower case: read as words
 }
 

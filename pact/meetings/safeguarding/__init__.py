@@ -5,7 +5,8 @@ A post is held (never refused) when it reads like an emergency, a risk to someon
 vehicle registration, a house number with a street or a postcode), or uses a word or phrase on the
 force's list. The author is told in plain words why, and where to go instead (999, 101, Samaritans).
 
-Text is normalised first (normalise.py); the rules are in risk.py, accusation.py and personal.py.
+Text is normalised first (normalise.py); the rules are in risk.py, accusation.py and personal.py,
+and a small trained classifier (model.py) adds the emergencies, welfare risks and accusations they miss.
 Forces change the wording and the word list in configuration; the adapter passes them in as a
 `Policy`, so nothing here reads the app's config. `check_post` never raises: a check that fails
 or runs too long holds the post (`check_failed`). Measured in bench/safeguarding.py.
@@ -20,7 +21,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from pact.i18n import N_
-from pact.meetings.safeguarding import accusation, personal, risk
+from pact.meetings.safeguarding import accusation, model, personal, risk
 from pact.meetings.safeguarding.normalise import fold, normalise
 
 log = logging.getLogger(__name__)
@@ -161,6 +162,9 @@ def reasons(text: str, policy: Policy = DEFAULT) -> list[str]:
         ("street_address", lambda: personal.has_street_address(clean)),
     )
     found = [code for code, check in checks if check()]
+    learnt = [code for code in model.load().flags(clean, spoken) if code not in found]  # what the rules missed
+    # Most urgent first; within emergency/welfare, what a rule found before what only the model did.
+    found = sorted([*found, *learnt], key=lambda code: (code not in URGENT, code in learnt, CODES.index(code)))
     pattern = _word_pattern(policy.words)
     if pattern is not None and (pattern.search(fold(clean, normalised=True)) or pattern.search(clean.casefold())):
         found.append("word_list")

@@ -84,6 +84,10 @@ def serve_gevent(app: Flask, *, host: str, port: int) -> None:
 
     start_beside(app)  # started directly (python -m pact.serve_gevent): its own mail worker
 
+    from pact.meetings.safeguarding import model
+
+    model.load()  # the safeguarding classifier, read once (~0.1 s) before the first post, not during it
+
     from pact.patches.gevent_broadcast import write_directly
     from pact.patches.gevent_server import connection_handler, pings_on_timers
 

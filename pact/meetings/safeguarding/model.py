@@ -110,8 +110,11 @@ def read(path: Path = MODEL_PATH) -> Model:
     if header["buckets"] != BUCKETS or len(classes) != 3:
         raise ValueError(f"{path.name}: a model for {header['buckets']} slots and {len(classes)} classes")
     weights = array("f", bytes(4 * BUCKETS * len(classes)))
-    for slot, *row in RECORD.iter_unpack(raw[header_end + 1:]):
-        weights[slot * 3:slot * 3 + 3] = array("f", row)
+    for slot, first, second, third in RECORD.iter_unpack(raw[header_end + 1:]):
+        base = slot * 3
+        weights[base] = first
+        weights[base + 1] = second
+        weights[base + 2] = third
     return Model(classes, tuple(header["bias"]), tuple(header["thresholds"]), weights, header["about"])
 
 

@@ -5,10 +5,11 @@
 
 Reads bench/safeguarding_corpus/train/, dev/ and heldout3/ (one post a line, the file named for
 its category). heldout3 measured the first frozen model and was then learnt from (round 2), like
-heldout1 for the rules; heldout4, written after the second freeze, is never read here. `emergency`, `welfare` and `accusation` posts are the positives of one
-binary logistic regression each; every other post (ordinary issues, personal data, abuse) is a
-negative of all three. Each post is also learnt with typos added (a letter dropped, two swapped,
-seeded), so misspellings are not new words to the model. Features are those of model.features,
+heldout1 for the rules; heldout4, written after the second freeze, is never read here.
+`emergency`, `welfare` and `accusation` posts are the positives of one binary logistic regression
+each; every other post (ordinary issues, personal data, abuse) is a negative of all three. Each
+post is also learnt with typos added (a letter dropped, two swapped, seeded), so misspellings are
+not new words to the model. Features are those of model.features,
 computed by the same code the server runs.
 
 Each class's threshold is chosen on 5-fold cross-validated probabilities: the lowest at which at

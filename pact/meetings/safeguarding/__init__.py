@@ -89,24 +89,26 @@ for _code in PERSONAL_DATA:
 for _code in (*PERSONAL_DATA, "accusation", "word_list", "premoderated", "check_failed"):
     MESSAGES[_code] += WHERE_TO_GO
 
-# Ready-made officer replies (SAFEGUARDING_REPLIES in config replaces the list).
-REPLIES: tuple[dict[str, str], ...] = (
-    {"key": "report_101", "label": "Report it to 101",
-     "text": "Thank you. This needs reporting directly so it can be recorded and looked into properly: please call "
-             "101 or use the force's online reporting. In an emergency always call 999."},
-    {"key": "emergency_999", "label": "Call 999 if in danger",
-     "text": "If anyone is in danger or a crime is happening now, please call 999 straight away. This meeting is "
-             "not watched for emergencies."},
-    {"key": "welfare_samaritans", "label": "Samaritans 116 123",
-     "text": "We're concerned for you or someone you know. If anyone is in danger now, call 999. Samaritans are there "
-             "day and night, free, on 116 123."},
-    {"key": "personal_details", "label": "Personal details removed",
-     "text": "We can't publish posts that identify people, addresses, phone numbers or vehicles. Please raise the "
-             "issue again without those details, and give the details to 101 or the force's online reporting."},
-    {"key": "anonymous", "label": "Report anonymously",
-     "text": "If you would rather stay anonymous, you can report to Crimestoppers by phone or online; they never "
-             "ask your name."},
+# Ready-made officer replies (SAFEGUARDING_REPLIES in config replaces the list): key, label, text.
+_REPLY_ROWS = (
+    ("report_101", "Report it to 101",
+     ("Thank you. This needs reporting directly so it can be recorded and looked into properly: please call 101 or "
+     "use the force's online reporting. In an emergency always call 999.")),
+    ("emergency_999", "Call 999 if in danger",
+     ("If anyone is in danger or a crime is happening now, please call 999 straight away. This meeting is not watched "
+     "for emergencies.")),
+    ("welfare_samaritans", "Samaritans 116 123",
+     ("We're concerned for you or someone you know. If anyone is in danger now, call 999. Samaritans are there day "
+     "and night, free, on 116 123.")),
+    ("personal_details", "Personal details removed",
+     ("We can't publish posts that identify people, addresses, phone numbers or vehicles. Please raise the issue "
+     "again without those details, and give the details to 101 or the force's online reporting.")),
+    ("anonymous", "Report anonymously",
+     ("If you would rather stay anonymous, you can report to Crimestoppers by phone or online; they never ask your "
+     "name.")),
 )
+REPLIES: tuple[dict[str, str], ...] = tuple({"key": key, "label": label, "text": text}
+                                            for key, label, text in _REPLY_ROWS)
 
 
 @dataclass(frozen=True)

@@ -102,7 +102,9 @@ def write(path: Path, classes: list[str], bias: list[float], thresholds: list[fl
     path.write_bytes(gzip.compress(header.encode() + b"\n" + body, compresslevel=9, mtime=0))
 
 
-def read(path: Path = MODEL_PATH) -> Model:
+def read(path: Path | None = None) -> Model:
+    """A model file (default: the shipped one); raises OSError or ValueError if it is missing or damaged."""
+    path = path or MODEL_PATH
     raw = gzip.decompress(path.read_bytes())
     header_end = raw.index(b"\n")
     header = json.loads(raw[:header_end])

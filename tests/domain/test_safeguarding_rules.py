@@ -181,7 +181,6 @@ SAMPLED = ("dev", "heldout4")
 # Misses the benchmark reports (docs/safeguarding.md): expected to fail, and told when they start to pass.
 KNOWN_MISSES = {
     "dark grey polo s 432 wer parked illegally",  # an old-style plate in lower case: read as words
-    "Greggs has kids hanging around outside at lunchtime, they're alright really",  # the model: "kids … outside"
 }
 
 

@@ -141,13 +141,13 @@ def test_a_check_that_raises_or_runs_too_long_holds_the_post(monkeypatch):
     assert check_post("Potholes on the A38", Policy.build(budget_ms=-1)).code == "check_failed"
 
 
-# Posts no phrase rule holds (unseen heldout4 posts): the trained classifier (model.py) holds them.
+# Posts no phrase rule holds (unseen heldout5 posts): the trained classifier (model.py) holds them.
 @pytest.mark.parametrize("text,code", [
-    ("a bloke has just put a brick through the chemist window and is climbing in", "emergency"),
-    ("the river path is flooding and a man in a wheelchair is stuck", "emergency"),
-    ("everyone would be better off if I just vanished", "welfare"),
-    ("my brother left a voicemail saying goodbye and i can't get hold of him", "welfare"),
-    ("Sandra Hale is fiddling her benefits and working at the pub", "accusation"),
+    ("A man in a grey tracksuit is going down Poplar Road opening car doors, he's just got into a red one", "emergency"),
+    ("I can hear my neighbour being thrown against the wall and her kids screaming", "emergency"),
+    ("I've made up my mind, this is the last week I'll be alive", "welfare"),
+    ("I really can't face living anymore and I know how I'll do it", "welfare"),
+    ("Donna Rafferty pinches bottles from the Spar every other day", "accusation"),
 ])
 def test_the_classifier_holds_what_no_rule_does(text, code):
     clean = normalise(text)
@@ -174,13 +174,16 @@ def test_a_missing_or_damaged_model_holds_the_post(monkeypatch, tmp_path):
 
 
 # --- fixed regression sample of the corpus: every 7th post of dev (written with the rules, learnt by
-# the classifier) and of heldout4 (written after the classifier's second freeze, never learnt) ------
+# the classifier) and of heldout5 (written after the classifier's third freeze, never learnt) -------
 
 CORPUS = Path(__file__).resolve().parents[2] / "bench" / "safeguarding_corpus"
-SAMPLED = ("dev", "heldout4")
+SAMPLED = ("dev", "heldout5")
 # Misses the benchmark reports (docs/safeguarding.md): expected to fail, and told when they start to pass.
 KNOWN_MISSES = {
     "dark grey polo s 432 wer parked illegally",  # an old-style plate in lower case: read as words
+    # Ordinary posts the classifier holds: a past stabbing, a talk about suicide prevention.
+    "there was a stabbing at the bus station a couple of years back, is it safer now?",
+    "the bowls club wants a talk on suicide prevention and mental health",
 }
 
 

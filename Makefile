@@ -124,6 +124,11 @@ clean:
 .PHONY: bench-safeguarding
 bench-safeguarding: install
 	$(BIN)/python -m bench.safeguarding $(BENCH_ARGS)
+
+# Retrain the safeguarding classifier (scikit-learn, offline) from bench/safeguarding_corpus (docs/safeguarding.md)
+.PHONY: train-safeguarding
+train-safeguarding: $(VENV)/.installed-bench
+	$(BIN)/python -m bench.train_safeguarding
 # The official engine.io-protocol and socket.io-protocol suites against our servers and stock
 # python-socketio (docs/protocol.md). Not part of `make test`; needs node/npm and the two suites'
 # checkouts: make conformance CONFORMANCE_SUITES=/path/to/folder-holding-both

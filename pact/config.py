@@ -49,10 +49,11 @@ class Defaults:
     # Moderation and safeguarding (README "Moderation and safeguarding"). Forces change these.
     SAFEGUARDING_WORDS: list[str] = [  # hold a post for review; "word*" also matches words it begins
         "fuck*", "shit*", "cunt*", "wank*", "twat*", "bastard*", "dickhead*", "bellend*", "nonce*", "paedo*",
-        "pedo*", "slag*", "scum*", "snitch*",
+        "pedo*", "slag*", "scum*", "snitch*", "prick", "pricks", "pigs", "stupid cow",
         # threats aimed at officers or residents (safeguarding `word_list`; docs/safeguarding.md)
         "i know where you live", "watch your back", "coming to you", "you're dead", "your days are numbered",
         "get what's coming", "burn your house", "petrol through your door", "kill you",
+        "i know where he lives", "i know where she lives", "i know where they live",
     ]
     SAFEGUARDING_MESSAGES: dict[str, str] = {}  # hold code → the force's own wording (see safeguarding.MESSAGES)
     SAFEGUARDING_REPLIES: list[dict[str, str]] = []  # [{"key", "label", "text"}…]; [] → safeguarding.REPLIES

@@ -23,6 +23,13 @@ from pact.services import installed
 log = logging.getLogger(__name__)
 
 
+def _read_safeguarding_model() -> None:
+    """The safeguarding classifier, read once (0.1–0.5 s) before the first post rather than during it."""
+    from pact.meetings.safeguarding import model
+
+    model.load()
+
+
 def serve(app: Flask, *, host: str, port: int) -> None:
     """Serve `app` on host:port with the mail worker beside it: in gevent mode by re-executing as pact.serve_gevent
     (patched first), else threaded."""
@@ -38,6 +45,7 @@ def serve(app: Flask, *, host: str, port: int) -> None:
             os.execv(sys.executable, [sys.executable, "-m", "pact.serve_gevent", "--host", host, "--port", str(port)])
         serve_gevent(app, host=host, port=port)
         return
+    _read_safeguarding_model()
     _announce(host, port, mode)
     # `flask … serve` is a CLI command; Flask ignores app.run() from the CLI unless told otherwise.
     os.environ.pop("FLASK_RUN_FROM_CLI", None)
@@ -85,6 +93,7 @@ def serve_gevent(app: Flask, *, host: str, port: int) -> None:
     from pact.delivery.worker import start_beside
 
     start_beside(app)  # started directly (python -m pact.serve_gevent): its own mail worker
+    _read_safeguarding_model()
 
     from pact.patches.gevent_broadcast import write_directly
     from pact.patches.gevent_server import connection_handler, pings_on_timers

@@ -141,23 +141,60 @@ def test_a_check_that_raises_or_runs_too_long_holds_the_post(monkeypatch):
     assert check_post("Potholes on the A38", Policy.build(budget_ms=-1)).code == "check_failed"
 
 
-# --- fixed regression sample of the corpus (bench/safeguarding_corpus/dev, every 7th post) --------
+# Posts no phrase rule holds (unseen heldout5 posts): the trained classifier (model.py) holds them.
+@pytest.mark.parametrize("text,code", [
+    ("A man in a grey tracksuit is going down Poplar Road opening car doors, he's just got into a red one", "emergency"),
+    ("I can hear my neighbour being thrown against the wall and her kids screaming", "emergency"),
+    ("I've made up my mind, this is the last week I'll be alive", "welfare"),
+    ("I really can't face living anymore and I know how I'll do it", "welfare"),
+    ("Donna Rafferty pinches bottles from the Spar every other day", "accusation"),
+])
+def test_the_classifier_holds_what_no_rule_does(text, code):
+    clean = normalise(text)
+    spoken = safeguarding.risk.prepare(clean)
+    assert not (safeguarding.risk.is_emergency(spoken) or safeguarding.risk.is_welfare(spoken)
+                or safeguarding.accusation.is_accusation(clean))
+    assert first(text) == code
 
-CORPUS = Path(__file__).resolve().parents[2] / "bench" / "safeguarding_corpus" / "dev"
+
+def test_a_missing_or_damaged_model_holds_the_post(monkeypatch, tmp_path):
+    damaged = tmp_path / "model.bin.gz"
+    damaged.write_bytes(b"not a model")
+    monkeypatch.setattr(safeguarding.model, "MODEL_PATH", damaged)
+    safeguarding.model.load.cache_clear()
+    try:
+        assert check_post("Potholes on the A38").code == "check_failed"
+        monkeypatch.setattr(safeguarding.model, "MODEL_PATH", tmp_path / "absent.bin.gz")
+        safeguarding.model.load.cache_clear()
+        assert check_post("Potholes on the A38").code == "check_failed"
+    finally:
+        monkeypatch.undo()
+        safeguarding.model.load.cache_clear()
+    assert check_post("Potholes on the A38") is None
+
+
+# --- fixed regression sample of the corpus: every 7th post of dev (written with the rules, learnt by
+# the classifier) and of heldout5 (written after the classifier's third freeze, never learnt) -------
+
+CORPUS = Path(__file__).resolve().parents[2] / "bench" / "safeguarding_corpus"
+SAMPLED = ("dev", "heldout5")
 # Misses the benchmark reports (docs/safeguarding.md): expected to fail, and told when they start to pass.
 KNOWN_MISSES = {
-    "there are youths on the roof of the school and one has fallen",
     "dark grey polo s 432 wer parked illegally",  # an old-style plate in lower case: read as words
+    # Ordinary posts the classifier holds: a past stabbing, a talk about suicide prevention.
+    "there was a stabbing at the bus station a couple of years back, is it safer now?",
+    "the bowls club wants a talk on suicide prevention and mental health",
 }
 
 
 def _sample():
-    for path in sorted(CORPUS.glob("*.txt")):
-        lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-        for line in lines[::7]:
-            marks = [pytest.mark.xfail(strict=True, reason="known miss")] if line in KNOWN_MISSES else []
-            yield pytest.param(path.stem, line.replace("\\u200b", "\u200b"), id=f"{path.stem}:{line[:30]}",
-                               marks=marks)
+    for name in SAMPLED:
+        for path in sorted((CORPUS / name).glob("*.txt")):
+            lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+            for line in lines[::7]:
+                marks = [pytest.mark.xfail(strict=True, reason="known miss")] if line in KNOWN_MISSES else []
+                yield pytest.param(path.stem, line.replace("\\u200b", "\u200b"),
+                                   id=f"{name}:{path.stem}:{line[:30]}", marks=marks)
 
 
 @pytest.mark.parametrize("category,text", list(_sample()))

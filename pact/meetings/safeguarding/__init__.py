@@ -5,7 +5,8 @@ A post is held (never refused) when it reads like an emergency, a risk to someon
 vehicle registration, a house number with a street or a postcode), or uses a word or phrase on the
 force's list. The author is told in plain words why, and where to go instead (999, 101, Samaritans).
 
-Text is normalised first (normalise.py); the rules are in risk.py, accusation.py and personal.py.
+Text is normalised first (normalise.py); the rules are in risk.py, accusation.py and personal.py,
+and a small trained classifier (model.py) adds the emergencies, welfare risks and accusations they miss.
 Forces change the wording and the word list in configuration; the adapter passes them in as a
 `Policy`, so nothing here reads the app's config. `check_post` never raises: a check that fails
 or runs too long holds the post (`check_failed`). Measured in bench/safeguarding.py.
@@ -19,7 +20,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from pact.meetings.safeguarding import accusation, personal, risk
+from pact.meetings.safeguarding import accusation, model, personal, risk
 from pact.meetings.safeguarding.normalise import fold, normalise
 from pact.wording import N_
 
@@ -116,24 +117,26 @@ MESSAGES: dict[str, str] = {
     ),
 }
 
-# Ready-made officer replies (SAFEGUARDING_REPLIES in config replaces the list).
-REPLIES: tuple[dict[str, str], ...] = (
-    {"key": "report_101", "label": "Report it to 101",
-     "text": "Thank you. This needs reporting directly so it can be recorded and looked into properly: please call "
-             "101 or use the force's online reporting. In an emergency always call 999."},
-    {"key": "emergency_999", "label": "Call 999 if in danger",
-     "text": "If anyone is in danger or a crime is happening now, please call 999 straight away. This meeting is "
-             "not watched for emergencies."},
-    {"key": "welfare_samaritans", "label": "Samaritans 116 123",
-     "text": "We're concerned for you or someone you know. If anyone is in danger now, call 999. Samaritans are there "
-             "day and night, free, on 116 123."},
-    {"key": "personal_details", "label": "Personal details removed",
-     "text": "We can't publish posts that identify people, addresses, phone numbers or vehicles. Please raise the "
-             "issue again without those details, and give the details to 101 or the force's online reporting."},
-    {"key": "anonymous", "label": "Report anonymously",
-     "text": "If you would rather stay anonymous, you can report to Crimestoppers by phone or online; they never "
-             "ask your name."},
+# Ready-made officer replies (SAFEGUARDING_REPLIES in config replaces the list): key, label, text.
+_REPLY_ROWS = (
+    ("report_101", "Report it to 101",
+     ("Thank you. This needs reporting directly so it can be recorded and looked into properly: please call 101 or "
+     "use the force's online reporting. In an emergency always call 999.")),
+    ("emergency_999", "Call 999 if in danger",
+     ("If anyone is in danger or a crime is happening now, please call 999 straight away. This meeting is not watched "
+     "for emergencies.")),
+    ("welfare_samaritans", "Samaritans 116 123",
+     ("We're concerned for you or someone you know. If anyone is in danger now, call 999. Samaritans are there day "
+     "and night, free, on 116 123.")),
+    ("personal_details", "Personal details removed",
+     ("We can't publish posts that identify people, addresses, phone numbers or vehicles. Please raise the issue "
+     "again without those details, and give the details to 101 or the force's online reporting.")),
+    ("anonymous", "Report anonymously",
+     ("If you would rather stay anonymous, you can report to Crimestoppers by phone or online; they never ask your "
+     "name.")),
 )
+REPLIES: tuple[dict[str, str], ...] = tuple({"key": key, "label": label, "text": text}
+                                            for key, label, text in _REPLY_ROWS)
 
 
 @dataclass(frozen=True)
@@ -192,6 +195,9 @@ def reasons(text: str, policy: Policy = DEFAULT) -> list[str]:
         ("street_address", lambda: personal.has_street_address(clean)),
     )
     found = [code for code, check in checks if check()]
+    learnt = [code for code in model.load().flags(clean, spoken) if code not in found]  # what the rules missed
+    # Most urgent first; within emergency/welfare, what a rule found before what only the model did.
+    found = sorted([*found, *learnt], key=lambda code: (code not in URGENT, code in learnt, CODES.index(code)))
     pattern = _word_pattern(policy.words)
     if pattern is not None and (pattern.search(fold(clean, normalised=True)) or pattern.search(clean.casefold())):
         found.append("word_list")

@@ -123,3 +123,8 @@ def is_accusation(normalised: str) -> bool:
         if WRONGDOING.search(sentence) and _names_person(sentence):
             return True
     return False
+
+
+def names_person(normalised: str) -> bool:
+    """Some sentence of the post names a person (a hint the trained model reads, model.py)."""
+    return any(_names_person(sentence) for sentence in _SENTENCE.split(normalised))

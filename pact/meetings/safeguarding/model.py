@@ -67,6 +67,7 @@ def features(prepared: str, extra: tuple[str, ...] = ()) -> dict[int, float]:
 
 @dataclass(frozen=True)
 class Model:
+    """The trained classifier: hashed features, one logistic regression per class (bench/train_safeguarding.py)."""
     classes: tuple[str, ...]
     bias: tuple[float, ...]
     thresholds: tuple[float, ...]  # a class is flagged when its probability reaches this

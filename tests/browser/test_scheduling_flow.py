@@ -77,7 +77,8 @@ def test_an_officer_schedules_shares_streams_edits_and_cancels(new_page, officer
     expect(pc.locator(".poster")).to_contain_text("Tuesday 2 July 2030, 7pm to 8:30pm")
     qr = pc.get_by_role("img", name="QR code that opens")
     expect(qr).to_be_visible()
-    assert pc.evaluate("img => img.naturalWidth > 0", qr.element_handle())  # the SVG loaded
+    # the SVG loaded (an image is visible at its set size before it has loaded: wait for it)
+    pc.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=qr.element_handle(), timeout=10_000)
     axe_check(pc, "poster")
     both_widths(pc, "poster", docs=True)
     pdf = pc.pdf(format="A4", print_background=True)  # printed as the browser prints it (print styles)

@@ -73,12 +73,18 @@ def fan_out(event_id: int, *, now: datetime) -> list[list[int]]:
     return pending_batches(event.id, now=now)
 
 
+_running: set[int] = set()  # deliveries of the batches this process is sending now
+_running_lock = threading.Lock()
+
+
 def pending_batches(event_id: int | None, *, now: datetime, overdue: timedelta = timedelta(0)) -> list[list[int]]:
     query = select(MailDelivery.id).where(MailDelivery.state == DeliveryState.PENDING,
                                           MailDelivery.next_attempt_at <= now - overdue).order_by(MailDelivery.id)
     if event_id is not None:
         query = query.where(MailDelivery.event_id == event_id)
-    ids = list(db.session.scalars(query))
+    with _running_lock:
+        running = set(_running)
+    ids = [i for i in db.session.scalars(query) if i not in running]
     db.session.commit()
     size = int(current_app.config["MAIL_BATCH"])
     return [ids[i:i + size] for i in range(0, len(ids), size)]
@@ -164,15 +170,22 @@ def send_batch(ids: list[int]) -> datetime | None:
     composer = Composer(now=utcnow())
     cap = rate_cap()
     outcome: tuple[int, dict] | None = None
+    unsent: int | None = None  # claimed, and not yet handed to the mail server
     ordered = sorted(ids)
+    with _running_lock:
+        _running.update(ordered)
     try:
         deliveries, _held = _preload(ids)
         for position, delivery_id in enumerate(ordered):
+            known = deliveries.get(delivery_id)
+            if known is not None and known.state is not DeliveryState.PENDING:
+                continue  # settled before this job began (a job queued twice): no rate slot, no claim
             cap.wait()
             claimed = _claim(delivery_id, utcnow(), outcome)
             outcome = None
             if not claimed:
                 continue  # sent, skipped or taken by another worker already
+            unsent = delivery_id
             delivery = deliveries.get(delivery_id) or db.session.get(MailDelivery, delivery_id)
             event = db.session.get(MailEvent, delivery.event_id)
             recipient = find_recipient(event, delivery.recipient_id)
@@ -180,25 +193,49 @@ def send_batch(ids: list[int]) -> datetime | None:
                 outcome = (delivery_id, {"state": DeliveryState.SKIPPED})
                 continue
             try:
-                transport.send(composer.compose(event, recipient), sender=sender, to=recipient.email,
+                message = composer.compose(event, recipient)
+                transport.send(message, sender=sender, to=recipient.email,
                                key=f"{event.kind.value}-{event.id}-{recipient.id}")
             except TemporaryFailure as exc:
                 log.warning("mail %s to %s deferred: %s", event.kind.value, mask(recipient.email), exc)
+                unsent = None
                 return _defer(delivery, ordered[position + 1:], str(exc))
             except PermanentFailure as exc:
+                unsent = None
                 outcome = (delivery_id, {"state": DeliveryState.FAILED, "last_error": str(exc)[:300]})
                 log.warning("mail %s to %s refused: %s", event.kind.value, mask(recipient.email), exc)
             else:
+                unsent = None
                 outcome = (delivery_id, {"state": DeliveryState.SENT, "sent_at": utcnow()})
                 if event.kind is MailKind.ANSWERED:  # one message, then the address is erased
                     db.session.execute(delete(AnswerWatch).where(AnswerWatch.id == recipient.id))
         if outcome is not None:
             _record(outcome)
         db.session.commit()
+    except Exception:
+        db.session.rollback()
+        if unsent is not None:  # failed before the hand-over (a template, the database): it may go later
+            _release(unsent)
+        raise
     finally:
+        with _running_lock:
+            _running.difference_update(ordered)
         session.expire_on_commit = True
         transport.close()
     return None
+
+
+def _release(delivery_id: int) -> None:
+    """Put back a claimed delivery that was never handed to the mail server (best effort: if the
+    database is what failed, the sweep settles the claim as `unknown` later)."""
+    try:
+        db.session.execute(update(DELIVERIES).where(DELIVERIES.c.id == delivery_id,
+                                                    DELIVERIES.c.state == DeliveryState.SENDING)
+                           .values(state=DeliveryState.PENDING, claimed_at=None))
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        log.exception("could not put back mail delivery %s; the sweep will settle it", delivery_id)
 
 
 def _defer(delivery: MailDelivery, rest: list[int], error: str) -> datetime | None:

@@ -72,8 +72,9 @@ def issue_answered(issue: Issue, now: datetime) -> MailEvent | None:
                      meeting_id=issue.meeting_id, ref_id=issue.id)
 
 
-def watch_answer(issue: Issue, participant: Participant, raw_email: object, *, now: datetime) -> AnswerWatch:
-    """The author of an issue asks for one e-mail when it is answered, and nothing else."""
+def watch_answer(issue: Issue, participant: Participant, raw_email: object, *, now: datetime,
+                 language: str = "en") -> AnswerWatch:
+    """The author of an issue asks for one e-mail when it is answered, and nothing else, in `language`."""
     if issue.participant_id != participant.id:
         raise forbidden("Only the resident who raised an issue can ask to be told when it is answered.")
     if issue.meeting.stage is Stage.CLOSED:
@@ -85,7 +86,8 @@ def watch_answer(issue: Issue, participant: Participant, raw_email: object, *, n
     if watch is None:
         watch = AnswerWatch(issue_id=issue.id, email=email, address_hash=digest, created_at=now)
         db.session.add(watch)
-        db.session.flush()
+    watch.language = language
+    db.session.flush()
     return watch
 
 

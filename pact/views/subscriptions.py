@@ -17,7 +17,7 @@ from wtforms.validators import Length
 
 from pact.delivery import dispatch_soon
 from pact.extensions import csrf
-from pact.i18n import N_
+from pact.i18n import N_, current_language
 from pact.live import limits
 from pact.meetings.errors import DomainError, http_status
 from pact.models import utcnow
@@ -71,7 +71,8 @@ def subscribe(slug: str):
         try:
             email = tokens.normalise_email(form.email.data)
             limits.check("subscribe", address=request.remote_addr or "unknown", email=tokens.address_hash(email))
-            subscriptions.request_subscription(beat, email, _chosen(form), now=utcnow())
+            subscriptions.request_subscription(beat, email, _chosen(form), now=utcnow(),
+                                               language=current_language())
         except DomainError as exc:
             discard()
             error, status, retry_after = exc.message, http_status(exc), exc.extra.get("retry_after")

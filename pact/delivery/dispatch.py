@@ -94,8 +94,8 @@ DELIVERIES = MailDelivery.__table__  # Core statements: a claim is one UPDATE, w
 
 
 def _claim(delivery_id: int, now: datetime, outcome: tuple[int, dict] | None) -> bool:
-    """Take one delivery for sending. The same commit records the previous message's outcome, so
-    one commit per message, and at most one message per worker is ever in flight unrecorded."""
+    """Take one delivery for sending (with a refusal or skip of the previous one, if any, in the
+    same commit): at most one message per worker is ever in flight unrecorded."""
     if outcome is not None:
         _record(outcome)
     claimed = db.session.execute(
@@ -206,9 +206,11 @@ def send_batch(ids: list[int]) -> datetime | None:
                 log.warning("mail %s to %s refused: %s", event.kind.value, mask(recipient.email), exc)
             else:
                 unsent = None
-                outcome = (delivery_id, {"state": DeliveryState.SENT, "sent_at": utcnow()})
+                # Recorded now, not with the next claim, which may wait for the rate cap.
+                _record((delivery_id, {"state": DeliveryState.SENT, "sent_at": utcnow()}))
                 if event.kind is MailKind.ANSWERED:  # one message, then the address is erased
                     db.session.execute(delete(AnswerWatch).where(AnswerWatch.id == recipient.id))
+                db.session.commit()
         if outcome is not None:
             _record(outcome)
         db.session.commit()

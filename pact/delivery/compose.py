@@ -242,8 +242,11 @@ def prefab(event: MailEvent, recipient: Recipient, *, now: datetime, shared: dic
     if event.kind is MailKind.REMINDER and ctx.get("ics"):
         message.add_attachment(ctx["ics"], maintype="text", subtype="calendar",
                                filename="meeting.ics", params={"method": "PUBLISH"})
-    return Prefab(event.id, event.kind, text, html, text_cte, html_cte, message.as_bytes(policy=SMTP),
-                  subscriber_mail)
+    skeleton = message.as_bytes(policy=SMTP)
+    for body in (TEXT_BODY, HTML_BODY):  # each part's placeholder, once, on a line of its own
+        if skeleton.count(body.encode() + b"\r\n") != 1:
+            raise RuntimeError(f"mail/{event.kind.value}: the message skeleton lost its {body} placeholder")
+    return Prefab(event.id, event.kind, text, html, text_cte, html_cte, skeleton, subscriber_mail)
 
 
 class Composer:
@@ -268,7 +271,3 @@ class Composer:
                                                    shared=self._shared[(event.id, lang)])
         return made.personalise(recipient, recipient_links(event, recipient), domain=self.domain)
 
-
-def compose(event: MailEvent, recipient: Recipient, *, now: datetime) -> bytes:
-    """One message on its own (the same bytes a batch would send)."""
-    return Composer(now=now).compose(event, recipient)

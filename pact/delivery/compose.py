@@ -60,6 +60,7 @@ def language_of(recipient: Recipient) -> str:
 
 
 def local_date(value: str | date | None) -> str:
+    """A date (or ISO date text) as e-mails write it: "Tuesday 1 December 2026"; "" for none."""
     return localtime.day(value) if value else ""
 
 
@@ -260,6 +261,7 @@ class Composer:
         self._prefabs: dict[tuple, Prefab] = {}
 
     def compose(self, event: MailEvent, recipient: Recipient) -> bytes:
+        """This recipient's message of `event`, as bytes for SMTP's DATA, in their language."""
         lang = language_of(recipient)
         key = (event.id, lang, variant(event, recipient))
         made = self._prefabs.get(key)

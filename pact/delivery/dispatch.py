@@ -78,6 +78,8 @@ _running_lock = threading.Lock()
 
 
 def pending_batches(event_id: int | None, *, now: datetime, overdue: timedelta = timedelta(0)) -> list[list[int]]:
+    """Ids of deliveries due to send (of one event, or all), in batches of MAIL_BATCH; `overdue`: only those late
+    by that much (the sweep)."""
     query = select(MailDelivery.id).where(MailDelivery.state == DeliveryState.PENDING,
                                           MailDelivery.next_attempt_at <= now - overdue).order_by(MailDelivery.id)
     if event_id is not None:
@@ -122,6 +124,7 @@ class RateCap:
         self.lock = threading.Lock()
 
     def wait(self) -> None:
+        """Return when the next message may go (at once when the cap allows it now)."""
         if not self.interval:
             return
         with self.lock:
@@ -284,6 +287,7 @@ def sweep(*, now: datetime) -> tuple[list[int], list[list[int]]]:
 
 
 def unsent_events() -> list[int]:
+    """Mail events not yet fanned out to their recipients, oldest first."""
     ids = list(db.session.scalars(select(MailEvent.id).where(MailEvent.fanned_out_at.is_(None))
                                   .order_by(MailEvent.id)))
     db.session.commit()

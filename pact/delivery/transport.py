@@ -30,11 +30,17 @@ class PermanentFailure(Exception):
 
 
 class Transport(Protocol):
-    def send(self, message: bytes, *, sender: str, to: str, key: str) -> None: ...
-    def close(self) -> None: ...
+    """Where a batch's messages go: `send` each one, then `close`."""
+
+    def send(self, message: bytes, *, sender: str, to: str, key: str) -> None:
+        """Hand one message over; raises TemporaryFailure (try again later) or PermanentFailure (never)."""
+
+    def close(self) -> None:
+        """End the batch (the SMTP connection, if one is open)."""
 
 
 def parse_mail_url(url: str) -> dict:
+    """PACT_MAIL_URL's parts (scheme, host, port, user, password); ValueError for any other shape."""
     parts = urlsplit(url)
     if parts.scheme not in SCHEMES or not parts.hostname:
         raise ValueError("PACT_MAIL_URL must look like smtp://host:port, smtp+starttls://user:pass@host:587 "
@@ -105,7 +111,11 @@ class SmtpTransport:
         return smtp
 
     def send(self, message: bytes, *, sender: str, to: str, key: str) -> None:
-        """Hand one message over (a byte string with CRLF line ends, as `Prefab.personalise` makes)."""
+        """Send one message (bytes with CRLF line ends, as `Prefab.personalise` makes them) on the
+        batch's connection (opened on first use).
+
+        A recipient or message refused with a 5xx is a PermanentFailure; a 4xx, a refused sender or a
+        broken connection a TemporaryFailure (the connection is reset or closed)."""
         if self._smtp is None:
             self._smtp = self._connect()
         options: tuple[str, ...] = ()
@@ -138,6 +148,7 @@ class SmtpTransport:
             self.close()
 
     def close(self) -> None:
+        """QUIT the connection, if open (errors ignored: the batch is done)."""
         if self._smtp is not None:
             try:
                 self._smtp.quit()
@@ -154,6 +165,7 @@ class OutboxTransport:
         folder.mkdir(parents=True, exist_ok=True)
 
     def send(self, message: bytes, *, sender: str, to: str, key: str) -> None:
+        """Write the message as `<outbox>/<time>-<key>.eml`, whole (via a temporary file)."""
         key = "".join(c if c.isalnum() or c in "-_" else "-" for c in key or "message")[:80]
         path = self.folder / f"{time.strftime('%Y%m%dT%H%M%S')}-{key}.eml"
         tmp = path.with_suffix(".tmp")
@@ -161,14 +173,16 @@ class OutboxTransport:
         tmp.replace(path)  # whole files only: a reader never sees half a message
 
     def close(self) -> None:
-        pass
+        """Nothing to close: each message is its own file."""
 
 
 def outbox_folder(config: dict, instance_path: str) -> Path:
+    """Where `.eml` files go without PACT_MAIL_URL: MAIL_OUTBOX, else `instance/outbox/`."""
     return Path(config.get("MAIL_OUTBOX") or Path(instance_path) / "outbox")
 
 
 def open_transport(config: dict, instance_path: str) -> Transport:
+    """The transport the configuration names: SMTP when PACT_MAIL_URL is set, else the outbox folder."""
     url = config.get("MAIL_URL")
     if url:
         return SmtpTransport(url, timeout=float(config.get("MAIL_TIMEOUT", 30.0)),

@@ -91,6 +91,8 @@ class Defaults:
     MAIL_WORKERS = 2  # worker threads in that process (each sends one batch at a time)
     MAIL_WORKER_NICE = 10  # the worker's CPU priority below the server's (0: the same)
     MAIL_BATCH = 100  # messages per SMTP connection and job
+    MAIL_RATE_PER_SECOND = 20.0  # at most this many messages a second per worker process (0: no cap)
+    MAIL_CA_FILE: str | None = None  # PEM file of a private CA to trust for the mail server's TLS certificate
     MAIL_RETRY_DELAY = 30.0  # seconds before the first retry after a temporary SMTP failure; doubles each time
     MAIL_MAX_ATTEMPTS = 8
     MAIL_SWEEP_INTERVAL = 30.0  # seconds between looks for due reminders and anything a crash left behind

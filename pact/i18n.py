@@ -59,7 +59,8 @@ def translate_error(error: Any) -> str:
 
 
 def chosen_language() -> str:
-    """The reader's language; outside a request (a mail job, the CLI) English, until e-mails are translated."""
+    """The reader's language; outside a request (the CLI) English. A mail job renders each e-mail
+    in its recipient's language with `force_locale` (pact/delivery/compose.py)."""
     if not has_request_context():
         return "en"
     asked = request.args.get("lang")

@@ -61,11 +61,12 @@ def local(value: datetime | str, tz: ZoneInfo | None = None) -> datetime:
 
 
 def reader_language() -> str:
-    """The language of the page being built ('en' outside a request, or when it is English)."""
+    """The language of the page or e-mail being built: the request's, or the one a mail job forces
+    (Flask-Babel's `force_locale`); 'en' outside an app, or when it is English."""
     try:
-        from flask import has_request_context
+        from flask import has_app_context
 
-        if not has_request_context():
+        if not has_app_context():
             return "en"
         from pact.i18n import current_language
 

@@ -74,11 +74,14 @@ def run_sweep(app: Flask) -> None:
     from pact.delivery import dispatch as work
     from pact.models import utcnow
 
-    tasks = mail_queue(app).pact_tasks
+    queue = mail_queue(app)
+    tasks = queue.pact_tasks
     with app.app_context():
         events, overdue = work.sweep(now=utcnow())
     if events:
         tasks["dispatch"]()
+    if queue.pending_count():
+        return  # jobs are still waiting: a long, rate-capped send is not lost, only not done yet
     for batch in overdue:
         tasks["send"](batch)
 

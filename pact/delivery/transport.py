@@ -3,13 +3,17 @@
 - `smtp://host:25` — plain (a relay on the same network, or a test server)
 - `smtp+starttls://user:pass@host:587` — submission with STARTTLS (the usual for a force's server)
 - `smtps://user:pass@host:465` — TLS from the first byte
+
+Over TLS the server's certificate is verified against the system's trust store (or OpenSSL's
+`SSL_CERT_FILE`), plus `PACT_MAIL_CA_FILE` for a force's private CA. An untrusted certificate is a
+temporary failure: logged with what to set, and the batch is tried again later, never dropped.
 """
 from __future__ import annotations
 
+import os
 import smtplib
 import ssl
 import time
-from email.message import EmailMessage
 from pathlib import Path
 from typing import Protocol
 from urllib.parse import unquote, urlsplit
@@ -28,7 +32,7 @@ class PermanentFailure(Exception):
 class Transport(Protocol):
     """Where a batch's messages go: `send` each one, then `close`."""
 
-    def send(self, message: EmailMessage) -> None:
+    def send(self, message: bytes, *, sender: str, to: str, key: str) -> None:
         """Hand one message over; raises TemporaryFailure (try again later) or PermanentFailure (never)."""
 
     def close(self) -> None:
@@ -46,13 +50,42 @@ def parse_mail_url(url: str) -> dict:
             "password": unquote(parts.password) if parts.password else None}
 
 
+_contexts: dict[tuple, ssl.SSLContext] = {}
+
+
+def trusted_context(ca_file: str | None = None) -> ssl.SSLContext:
+    """The context every TLS connection to the mail server uses: certificates verified, host name
+    checked. The system's trust store (or OpenSSL's SSL_CERT_FILE / SSL_CERT_DIR), plus
+    PACT_MAIL_CA_FILE: a force's private CA, in PEM. Built once per process (loading the store
+    costs tens of milliseconds)."""
+    key = (ca_file, os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR"))
+    context = _contexts.get(key)
+    if context is None:
+        context = ssl.create_default_context()
+        if ca_file:
+            try:
+                context.load_verify_locations(cafile=ca_file)
+            except (OSError, ssl.SSLError) as exc:
+                raise ValueError(f"PACT_MAIL_CA_FILE: cannot read {ca_file!r} as PEM certificates ({exc})") from None
+        _contexts[key] = context
+    return context
+
+
+def _tls_refused(exc: ssl.SSLError, host: str) -> TemporaryFailure:
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        return TemporaryFailure(f"the certificate of the SMTP server {host} is not trusted "
+                                f"({exc.verify_message}); if it is signed by the force's own CA, set "
+                                "PACT_MAIL_CA_FILE to that CA's certificate (PEM)")
+    return TemporaryFailure(f"TLS with the SMTP server {host} failed ({exc.reason or exc.__class__.__name__})")
+
+
 class SmtpTransport:
     """One SMTP connection for a batch; opened on the first message."""
 
     def __init__(self, url: str, *, timeout: float, tls_context: ssl.SSLContext | None = None) -> None:
         self.settings = parse_mail_url(url)
         self.timeout = timeout
-        self.tls_context = tls_context or ssl.create_default_context()
+        self.tls_context = tls_context if tls_context is not None else trusted_context()
         self._smtp: smtplib.SMTP | None = None
 
     def _connect(self) -> smtplib.SMTP:
@@ -71,19 +104,27 @@ class SmtpTransport:
             raise TemporaryFailure(f"SMTP sign-in refused ({exc.smtp_code})") from exc
         except smtplib.SMTPResponseException as exc:
             raise TemporaryFailure(f"SMTP server answered {exc.smtp_code} on connect") from exc
+        except ssl.SSLError as exc:
+            raise _tls_refused(exc, s["host"]) from exc
         except (OSError, smtplib.SMTPException) as exc:
             raise TemporaryFailure(f"cannot reach the SMTP server: {exc.__class__.__name__}") from exc
         return smtp
 
-    def send(self, message: EmailMessage) -> None:
-        """Send one message on the batch's connection (opened on first use).
+    def send(self, message: bytes, *, sender: str, to: str, key: str) -> None:
+        """Send one message (bytes with CRLF line ends, as `Prefab.personalise` makes them) on the
+        batch's connection (opened on first use).
 
         A recipient or message refused with a 5xx is a PermanentFailure; a 4xx, a refused sender or a
         broken connection a TemporaryFailure (the connection is reset or closed)."""
         if self._smtp is None:
             self._smtp = self._connect()
+        options: tuple[str, ...] = ()
+        if not to.isascii():  # an address in Unicode (RFC 6531) needs a server that takes it
+            if not self._smtp.has_extn("smtputf8"):
+                raise PermanentFailure("the mail server does not take addresses in Unicode (SMTPUTF8)")
+            options = ("SMTPUTF8", "BODY=8BITMIME")
         try:
-            self._smtp.send_message(message)
+            self._smtp.sendmail(sender, [to], message, mail_options=options)
         except smtplib.SMTPRecipientsRefused as exc:
             codes = [code for code, _ in exc.recipients.values()]
             self._smtp_reset()
@@ -123,12 +164,12 @@ class OutboxTransport:
         self.folder = folder
         folder.mkdir(parents=True, exist_ok=True)
 
-    def send(self, message: EmailMessage) -> None:
+    def send(self, message: bytes, *, sender: str, to: str, key: str) -> None:
         """Write the message as `<outbox>/<time>-<key>.eml`, whole (via a temporary file)."""
-        key = "".join(c if c.isalnum() or c in "-_" else "-" for c in message.get("X-PACT-Key", "message"))[:80]
+        key = "".join(c if c.isalnum() or c in "-_" else "-" for c in key or "message")[:80]
         path = self.folder / f"{time.strftime('%Y%m%dT%H%M%S')}-{key}.eml"
         tmp = path.with_suffix(".tmp")
-        tmp.write_bytes(bytes(message))
+        tmp.write_bytes(message)
         tmp.replace(path)  # whole files only: a reader never sees half a message
 
     def close(self) -> None:
@@ -144,5 +185,6 @@ def open_transport(config: dict, instance_path: str) -> Transport:
     """The transport the configuration names: SMTP when PACT_MAIL_URL is set, else the outbox folder."""
     url = config.get("MAIL_URL")
     if url:
-        return SmtpTransport(url, timeout=float(config.get("MAIL_TIMEOUT", 30.0)))
+        return SmtpTransport(url, timeout=float(config.get("MAIL_TIMEOUT", 30.0)),
+                             tls_context=trusted_context(config.get("MAIL_CA_FILE") or None))
     return OutboxTransport(outbox_folder(config, instance_path))

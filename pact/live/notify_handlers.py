@@ -1,6 +1,7 @@
 """`/meeting` event for e-mail: the author of an issue asks to be told when it is answered."""
 from __future__ import annotations
 
+from pact.i18n import current_language
 from pact.live import limits
 from pact.live.commands import Context, command
 from pact.live.payloads import Field
@@ -21,5 +22,5 @@ def notify_when_answered(ctx: Context, data):
     gets one e-mail when an officer answers, and is erased once it is sent."""
     limits.check("watch", participant=ctx.participant.id)
     issue = get_issue(ctx.meeting, data["issue_id"])
-    watch_answer(issue, ctx.participant, data["email"], now=utcnow())
+    watch_answer(issue, ctx.participant, data["email"], now=utcnow(), language=current_language())
     return {"ok": True, "issue_id": issue.id}, []

@@ -70,6 +70,7 @@ class Subscription(Base):
     manage_nonce: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     confirmed_at: Mapped[datetime | None]
+    language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")  # its e-mails' language
 
     beat: Mapped[Beat] = relationship()
 
@@ -85,6 +86,7 @@ class AnswerWatch(Base):
     email: Mapped[str] = mapped_column(String(254))
     address_hash: Mapped[str] = mapped_column(String(64), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")  # the e-mail's language
 
 
 class MailEvent(Base):

@@ -35,8 +35,9 @@ def address_record(admin: User, raw_email: object, *, now: datetime) -> dict[str
         "exported_at": iso(now),
         "subscriptions": [{"beat": beat.slug, "state": sub.state.value, "reminders": sub.reminders,
                            "summaries": sub.summaries, "progress": sub.progress, "created_at": iso(sub.created_at),
-                           "confirmed_at": iso(sub.confirmed_at)} for sub, beat in subs],
-        "answer_requests": [{"issue_id": w.issue_id, "created_at": iso(w.created_at)} for w in watches],
+                           "confirmed_at": iso(sub.confirmed_at), "language": sub.language} for sub, beat in subs],
+        "answer_requests": [{"issue_id": w.issue_id, "created_at": iso(w.created_at), "language": w.language}
+                            for w in watches],
         "messages": [{"kind": event.kind.value, "meeting_id": event.meeting_id, "state": d.state.value,
                       "sent_at": iso(d.sent_at), "attempts": d.attempts} for d, event in sent],
     }

@@ -73,8 +73,9 @@ def issue_answered(issue: Issue, now: datetime) -> MailEvent | None:
                      meeting_id=issue.meeting_id, ref_id=issue.id)
 
 
-def watch_answer(issue: Issue, participant: Participant, raw_email: object, *, now: datetime) -> AnswerWatch:
-    """The author of an issue asks for one e-mail when it is answered, and nothing else.
+def watch_answer(issue: Issue, participant: Participant, raw_email: object, *, now: datetime,
+                 language: str = "en") -> AnswerWatch:
+    """The author of an issue asks for one e-mail when it is answered, and nothing else, in `language`.
 
     Raises `forbidden` (not the issue's author), `wrong_stage` (the meeting closed), `empty` /
     `invalid_email` for the address. Asking again with the same address changes nothing."""
@@ -89,7 +90,8 @@ def watch_answer(issue: Issue, participant: Participant, raw_email: object, *, n
     if watch is None:
         watch = AnswerWatch(issue_id=issue.id, email=email, address_hash=digest, created_at=now)
         db.session.add(watch)
-        db.session.flush()
+    watch.language = language
+    db.session.flush()
     return watch
 
 

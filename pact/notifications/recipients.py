@@ -27,6 +27,7 @@ class Recipient:
     email: str
     subscription: Subscription | None = None
     token: AccountToken | None = None
+    watch: AnswerWatch | None = None
 
 
 def recipient_ids(event: MailEvent, *, after: int, limit: int) -> list[tuple[int, str]]:
@@ -69,7 +70,7 @@ def find_recipient(event: MailEvent, recipient_id: int) -> Recipient | None:
         return Recipient(sub.id, sub.email, subscription=sub)
     if kind is MailKind.ANSWERED:
         watch = db.session.get(AnswerWatch, recipient_id)
-        return Recipient(watch.id, watch.email) if watch is not None else None
+        return Recipient(watch.id, watch.email, watch=watch) if watch is not None else None
     token = db.session.get(AccountToken, event.ref_id)
     if token is None or token.used_at is not None or token.user_id != recipient_id:
         return None

@@ -45,9 +45,11 @@ def _apply_topics(sub: Subscription, topics: set[str]) -> None:
         setattr(sub, topic, topic in topics)
 
 
-def request_subscription(beat: Beat, raw_email: object, chosen: list[str], *, now: datetime) -> MailEvent:
+def request_subscription(beat: Beat, raw_email: object, chosen: list[str], *, now: datetime,
+                         language: str = "en") -> MailEvent:
     """Someone asked for this beat's mail at this address: send a confirmation link (valid 48 hours,
-    works once), or, if the address is already confirmed, a reminder of how to manage it.
+    works once), or, if the address is already confirmed, a reminder of how to manage it. The
+    e-mails come in `language`, the one the page was read in (a confirmed subscription keeps its own).
 
     Raises `empty` / `invalid_email` for the address (no topic ticked means all: nothing to refuse)."""
     email = tokens.normalise_email(raw_email)
@@ -64,6 +66,7 @@ def request_subscription(beat: Beat, raw_email: object, chosen: list[str], *, no
         return add_event(f"already:{sub.id}:{tokens.new_nonce()}", MailKind.ALREADY, now=now, beat_id=beat.id,
                          ref_id=sub.id)
     _apply_topics(sub, topics)
+    sub.language = language
     sub.state = SubscriptionState.PENDING
     sub.confirm_nonce = tokens.new_nonce()
     sub.confirm_expires_at = now + CONFIRM_FOR

@@ -18,7 +18,7 @@ from wtforms.validators import Length
 
 from pact.delivery import dispatch_soon
 from pact.extensions import csrf
-from pact.i18n import N_, translate, translate_error
+from pact.i18n import N_, current_language, translate, translate_error
 from pact.live import limits
 from pact.meetings.directory import find_beat
 from pact.meetings.errors import DomainError, http_status
@@ -75,7 +75,8 @@ def subscribe(slug: str):
         try:
             email = tokens.normalise_email(form.email.data)
             limits.check("subscribe", address=request.remote_addr or "unknown", email=tokens.address_hash(email))
-            subscriptions.request_subscription(beat, email, _chosen(form), now=utcnow())
+            subscriptions.request_subscription(beat, email, _chosen(form), now=utcnow(),
+                                               language=current_language())
         except DomainError as exc:
             discard()
             error, status, retry_after = translate_error(exc), http_status(exc), exc.extra.get("retry_after")

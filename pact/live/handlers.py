@@ -322,11 +322,16 @@ def vote(ctx: Context, data):
     `device_voted`, `duplicate`, and while voting `not_shortlisted`, `vote_limit_reached`.
     Receives: the voter the ack `{"ok": true}`; the room `tallies` (coalesced).
 
-    A resident's support vote is group-committed (group_commit.py) without loading the ORM; any vote
-    that does not insert takes the full path below, which decides it and says why."""
+    A resident's support vote is group-committed (group_commit.py) without loading the ORM, and so is
+    the refusal of a vote they have already given; any other vote that does not insert takes the
+    full path below, which decides it and says why."""
     limits.check("vote", local=True, participant=ctx.participant_id, device=_device(), address=_address())
-    if ctx.is_resident and group_commit("support_votes").submit((ctx.participant_id, data["issue_id"])):
-        return {"ok": True}, [broadcast.tallies_changed(ctx.meeting_id)]
+    if ctx.is_resident:
+        answer = group_commit("support_votes").submit((ctx.participant_id, data["issue_id"]))
+        if answer is True:
+            return {"ok": True}, [broadcast.tallies_changed(ctx.meeting_id)]
+        if answer == voting.ALREADY:  # a repeated vote, decided in the batch: no ORM load for it
+            raise voting.already_voted()
     voting.cast_vote(ctx.meeting, ctx.participant, data["issue_id"], now=utcnow())
     return {"ok": True}, [broadcast.tallies_changed(ctx.meeting.id)]
 

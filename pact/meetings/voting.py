@@ -62,7 +62,12 @@ def cast_vote(meeting: Meeting, voter: Participant, issue_id: object, *, now: da
         issue = _votable_issue(meeting, issue_id, kind)  # raises not_found when that is why
         refuse_own_issue(issue, voter)  # own_issue
         _refuse_device_vote(issue, voter, kind)
-        raise DomainError("duplicate", N_("You have already voted for this issue."))
+        raise already_voted()
+
+
+def already_voted() -> DomainError:
+    """The `duplicate` refusal of a vote the voter has already given."""
+    return DomainError("duplicate", N_("You have already voted for this issue."))
 
 
 def _device_voted(issue_id: Any, voter: Any, kind: VoteKind) -> Any:  # ids or SQL columns
@@ -113,6 +118,24 @@ def insert_support_votes(
     if not pairs:
         return set()
     columns = Vote.__table__.c
+    votable = (
+        select(Issue.id, Participant.id, literal(VoteKind.SUPPORT, columns.kind.type),
+               literal(now, columns.created_at.type))
+        .select_from(Participant)
+        .join(Meeting, Meeting.id == Participant.meeting_id)
+        .join(Issue, Issue.meeting_id == Meeting.id)
+        .where(*_support_conditions(pairs, residents_only=residents_only))
+    )
+    insert = _dialect_insert()(Vote).from_select(["issue_id", "participant_id", "kind", "created_at"], votable)
+    rows = db.session.execute(
+        insert.on_conflict_do_nothing(index_elements=["participant_id", "issue_id", "kind"])
+        .returning(Vote.participant_id, Vote.issue_id)
+    )
+    return {(participant_id, issue_id) for participant_id, issue_id in rows}
+
+
+def _support_conditions(pairs: Sequence[tuple[int, int]], *, residents_only: bool) -> list[Any]:
+    """Who may give which support vote now, over Participant, Meeting and Issue (see insert_support_votes)."""
     conditions = [
         Participant.id.in_({p for p, _ in pairs}), Issue.id.in_({i for _, i in pairs}),
         Participant.removed.is_(False), Participant.muted.is_(False),
@@ -125,32 +148,39 @@ def insert_support_votes(
     if residents_only:
         conditions.append(Participant.user_id.is_(None))
     conditions.append(~_device_voted(Issue.id, Participant, VoteKind.SUPPORT))
-    votable = (
-        select(Issue.id, Participant.id, literal(VoteKind.SUPPORT, columns.kind.type),
-               literal(now, columns.created_at.type))
-        .select_from(Participant)
-        .join(Meeting, Meeting.id == Participant.meeting_id)
-        .join(Issue, Issue.meeting_id == Meeting.id)
-        .where(*conditions)
-    )
-    insert = _dialect_insert()(Vote).from_select(["issue_id", "participant_id", "kind", "created_at"], votable)
-    rows = db.session.execute(
-        insert.on_conflict_do_nothing(index_elements=["participant_id", "issue_id", "kind"])
-        .returning(Vote.participant_id, Vote.issue_id)
-    )
-    return {(participant_id, issue_id) for participant_id, issue_id in rows}
+    return conditions
 
 
-def cast_support_votes(wanted: Sequence[tuple[int, int]], *, now: datetime) -> list[bool]:
+ALREADY = "already"  # cast_support_votes: the voter may vote for it, and already has (`duplicate`)
+
+
+def cast_support_votes(wanted: Sequence[tuple[int, int]], *, now: datetime) -> list[bool | str]:
     """Residents' support votes from many sockets at once (see pact/live/group_commit.py): for each
     (participant_id, issue_id), True if it was inserted. The same vote twice: the first one gets it.
-    False sends the vote down the checked path (`cast_vote`), which says why it was refused."""
+    `ALREADY` when nothing but the voter's own earlier vote stood in the way (refused as `duplicate`
+    without the checked path: a client repeating votes must not cost an ORM load per vote). False
+    sends the vote down the checked path (`cast_vote`), which says why it was refused."""
     inserted = insert_support_votes(wanted, now=now, residents_only=True)
-    answers = []
+    left = [pair for pair in dict.fromkeys(wanted) if pair not in inserted]
+    repeated = _already_supported(left) if left else set()
+    answers: list[bool | str] = []
     for pair in wanted:
-        answers.append(pair in inserted)
+        answers.append(True if pair in inserted else ALREADY if pair in repeated else False)
         inserted.discard(pair)
     return answers
+
+
+def _already_supported(pairs: Sequence[tuple[int, int]]) -> set[tuple[int, int]]:
+    """Of these pairs, those the voter could support now but has already (one statement)."""
+    own = aliased(Vote)
+    has_voted = (select(own.id).where(own.participant_id == Participant.id, own.issue_id == Issue.id,
+                                      own.kind == VoteKind.SUPPORT).exists())
+    rows = db.session.execute(
+        select(Participant.id, Issue.id).select_from(Participant)
+        .join(Meeting, Meeting.id == Participant.meeting_id)
+        .join(Issue, Issue.meeting_id == Meeting.id)
+        .where(*_support_conditions(pairs, residents_only=True), has_voted))
+    return {(participant_id, issue_id) for participant_id, issue_id in rows}
 
 
 def _dialect_insert():

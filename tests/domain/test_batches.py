@@ -58,8 +58,15 @@ def test_support_votes_in_one_batch_are_each_decided(meeting, officer):
     db.session.commit()
     assert answers == [True, True, False, True, False, False, False, False]
     assert voting.tallies(meeting.id, VoteKind.SUPPORT) == {first.id: 2, second.id: 1}
-    # A vote already in the database is refused in a later batch too.
-    assert voting.cast_support_votes([(alice.id, first.id)], now=utcnow()) == [False]
+    # A vote already in the database is refused in a later batch too, as the voter's own repeat
+    # (decided in the batch, refused `duplicate` without the checked path) …
+    assert voting.cast_support_votes([(alice.id, first.id)], now=utcnow()) == [voting.ALREADY]
+    # … but only when nothing else stands in the way: a muted voter's repeat goes the checked path,
+    # which says `muted`.
+    alice.muted = True
+    db.session.commit()
+    assert voting.cast_support_votes([(alice.id, first.id), (bob.id, second.id)], now=utcnow()) == [
+        False, voting.ALREADY]
 
 
 def test_batched_votes_exclude_staff_and_stages_without_support_votes(make_meeting, meeting, officer):

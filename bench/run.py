@@ -186,7 +186,10 @@ def reference_scenario(args, residents: int) -> dict:
     """The same load against Node's socket.io (bench/reference/server.js), same coalescing rule."""
     port = free_port()
     log = open(Path("/tmp") / f"pact-bench-reference-{port}.log", "wb")
-    server = subprocess.Popen(["node", str(ROOT / "bench" / "reference" / "server.js"), "--port", str(port)],
+    from pact.config import Defaults
+
+    rule = ["--interval", str(int(Defaults.TALLY_INTERVAL * 1000)), "--budget", str(Defaults.BROADCAST_BUDGET)]
+    server = subprocess.Popen(["node", str(ROOT / "bench" / "reference" / "server.js"), "--port", str(port), *rule],
                               cwd=ROOT / "bench" / "reference", stdout=log, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 30

@@ -2,7 +2,7 @@
 // protocol the load generator uses (join, vote, coalesced `tallies`), so the Python server's p99
 // can be put next to Node's under the same load in the same run. Not the app: no database, no
 // auth, no limits. Same coalescing rule as pact/live/ticker.py: a room's tallies go out at most
-// every max(interval, watchers / budget) seconds. Usage: node server.js --port 8123 [--interval 100 --budget 6000]
+// every max(interval, watchers / budget) seconds. Usage: node server.js --port 8123 [--interval 100 --budget 20000]
 "use strict";
 const http = require("http");
 const { Server } = require("socket.io");
@@ -14,7 +14,7 @@ const option = (name, fallback) => {
 };
 const port = Number(option("port", "8123"));
 const interval = Number(option("interval", "100")); // ms between coalesced tally broadcasts, as TALLY_INTERVAL
-const budget = Number(option("budget", "6000")); // messages per second, as BROADCAST_BUDGET
+const budget = Number(option("budget", "20000")); // messages per second, as BROADCAST_BUDGET
 
 const httpServer = http.createServer((req, res) => {
   res.writeHead(200, { "Content-Type": "text/plain" });

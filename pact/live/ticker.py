@@ -48,7 +48,7 @@ class Ticker:
         self.app = app
         self.interval: float = max(0.01, cfg["TALLY_INTERVAL"])
         self.coalesce: bool = bool(cfg.get("COALESCE_TALLIES", True)) and cfg["TALLY_INTERVAL"] > 0
-        self.budget: int = cfg.get("BROADCAST_BUDGET", 6000)
+        self.budget: int = cfg.get("BROADCAST_BUDGET", 20000)
         self.presence_interval: float = cfg.get("PRESENCE_INTERVAL", 1.0)
         self.presence = Presence()
         self.memory = Trimmer(cfg.get("MEMORY_TRIM_INTERVAL", 1.0))

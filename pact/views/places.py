@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, url_for
 
-from pact import places
 from pact.i18n import N_, translate_error
 from pact.meetings.errors import DomainError, http_status
 
@@ -16,6 +15,8 @@ HTTP_STATUS = {"outside_beats": 404, "unknown_postcode": 404}
 @places_bp.get("/find")
 def find():
     """`?postcode=` or `?lat=&lng=`: 302 to the beat's page, or a page that says why not."""
+    from pact import places  # shapely and numpy (~24 MB) load on the first search, not in every live server
+
     postcode = (request.args.get("postcode") or "").strip()
     try:
         if postcode:

@@ -94,3 +94,11 @@ def post(sock, text, **extra):
 def events(sock, name):
     """Payloads of the `name` events this client received since the last look."""
     return [payload for event, payload in received(sock) if event == name]
+
+
+def deliver(app) -> None:
+    """What the mail worker does: the sweep queues every event not yet fanned out, then the jobs run."""
+    from pact.delivery.queue import drain, run_sweep
+
+    run_sweep(app)
+    drain(app)

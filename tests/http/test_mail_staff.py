@@ -9,10 +9,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, update
 
-from pact.delivery.queue import drain, run_sweep
 from pact.extensions import db
 from pact.models import AccountToken, AuditEntry, StaffSession, User
-from tests.helpers import TEST_PASSWORD, csrf_token, sign_in
+from tests.helpers import TEST_PASSWORD, csrf_token, deliver, sign_in
 from tests.smtp_server import text_of
 
 NEW_PASSWORD = "a much longer new passphrase"
@@ -34,10 +33,6 @@ def admin_client(app, admin):
     assert sign_in(http, admin.email).status_code == 302
     return http
 
-
-def deliver(app) -> None:
-    run_sweep(app)
-    drain(app)
 
 
 def token_of(html: str, prefix: str = "") -> str:

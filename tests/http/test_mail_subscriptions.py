@@ -7,10 +7,9 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from pact.delivery.queue import drain, run_sweep
 from pact.extensions import db
 from pact.models import AuditEntry, Subscription, SubscriptionState
-from tests.helpers import csrf_token
+from tests.helpers import csrf_token, deliver
 from tests.smtp_server import html_of, text_of
 
 ADDRESS = "resident@example.org"
@@ -20,11 +19,6 @@ ADDRESS = "resident@example.org"
 def app_config(mail_config):
     return mail_config
 
-
-def deliver(app) -> None:
-    """What the worker does: the sweep queues every event not yet fanned out, then the jobs run."""
-    run_sweep(app)
-    drain(app)
 
 
 def subscribe(client, beat, email=ADDRESS, **topics):

@@ -15,7 +15,7 @@ from pact import localtime
 from pact.delivery.queue import drain, run_sweep
 from pact.extensions import db
 from pact.models import Beat, Subscription, utcnow
-from tests.helpers import csrf_token
+from tests.helpers import csrf_token, deliver
 from tests.smtp_server import html_of, text_of
 
 
@@ -23,10 +23,6 @@ from tests.smtp_server import html_of, text_of
 def app_config(mail_config):
     return mail_config
 
-
-def deliver(app) -> None:
-    run_sweep(app)
-    drain(app)
 
 
 def subscribe_and_confirm(client, smtp, beat, email: str) -> None:

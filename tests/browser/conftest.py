@@ -199,3 +199,16 @@ def manage(page, text: str):
         button.click()
     item.locator(".staff-controls").wait_for()
     return item
+
+
+def mail_worker_env(smtp, tmp_path) -> dict[str, str]:
+    """A live server's settings for pages that send mail: the test's SMTP server, the worker on."""
+    return {"PACT_MAIL_URL": smtp.url, "PACT_MAIL_WORKER": "on",
+            "PACT_MAIL_QUEUE_PATH": str(tmp_path / "mail-queue.sqlite3"), "PACT_MAIL_SWEEP_INTERVAL": "0.5"}
+
+
+def path_in(message, prefix: str) -> str:
+    """The path of the link starting with `prefix` in an e-mail's text part."""
+    from tests.smtp_server import text_of
+
+    return re.search(r"https?://[^/\s]+(" + prefix + r"[^\s/]+)(?=\s|$)", text_of(message)).group(1)

@@ -3,27 +3,18 @@ member of staff asks for a reset link and changes their password: every page and
 axe, with the real server, its mail worker and a real SMTP server (aiosmtpd)."""
 from __future__ import annotations
 
-import re
-
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import DESKTOP, PHONE, axe_check, shoot
+from tests.browser.conftest import DESKTOP, PHONE, axe_check, mail_worker_env, path_in, shoot
 from tests.helpers import TEST_PASSWORD
-from tests.smtp_server import text_of
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
 def live_server(server_factory, smtp, tmp_path):
-    return server_factory(env={"PACT_MAIL_URL": smtp.url, "PACT_MAIL_WORKER": "on",
-                               "PACT_MAIL_QUEUE_PATH": str(tmp_path / "mail-queue.sqlite3"),
-                               "PACT_MAIL_SWEEP_INTERVAL": "0.5"})
-
-
-def path_in(message, prefix: str) -> str:
-    return re.search(r"https?://[^/\s]+(" + prefix + r"[^\s/]+)(?=\s|$)", text_of(message)).group(1)
+    return server_factory(env=mail_worker_env(smtp, tmp_path))
 
 
 def test_subscribe_confirm_manage_unsubscribe(new_page, beat, smtp):

@@ -7,17 +7,14 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import axe_check, issue_item, shoot
-from tests.smtp_server import text_of
+from tests.browser.conftest import axe_check, issue_item, mail_worker_env, path_in, shoot
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
 def live_server(server_factory, smtp, tmp_path):
-    return server_factory(env={"PACT_MAIL_URL": smtp.url, "PACT_MAIL_WORKER": "on",
-                               "PACT_MAIL_QUEUE_PATH": str(tmp_path / "mail-queue.sqlite3"),
-                               "PACT_MAIL_SWEEP_INTERVAL": "0.5"})
+    return server_factory(env=mail_worker_env(smtp, tmp_path))
 
 
 def _welsh_page(page) -> None:
@@ -91,7 +88,7 @@ def test_a_resident_subscribes_confirms_manages_and_unsubscribes_in_welsh(new_pa
     _welsh_page(page)
     axe_check(page, "check your e-mail, in Welsh")
     [confirmation] = smtp.inbox.wait_for(1)
-    link = re.search(r"https?://[^/\s]+(/subscriptions/confirm/[^\s/]+)(?=\s|$)", text_of(confirmation)).group(1)
+    link = path_in(confirmation, "/subscriptions/confirm/")
     page.goto(link)  # the cookie remembers Welsh
     _welsh_page(page)
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Cadarnhewch eich e-byst am {beat.name}")

@@ -4,22 +4,11 @@ The token is sent in the officer's `join` ack, so it can leak (a shared screen, 
 extension). Whoever holds it, on a socket without that sign-in, must never enter the staff room,
 where held and hidden posts go out with their authors.
 """
-import pytest
 from sqlalchemy import select
 
 from pact.extensions import db
 from pact.models import Participant
 from tests.helpers import call, received, sign_in
-
-
-@pytest.fixture
-def officer_join(connect, staff_client, meeting):
-    """The officer's socket and its join ack (with the staff resume token)."""
-    sock = connect(staff_client)
-    ack = call(sock, "join", {"meeting_id": meeting.id})
-    assert ack["ok"] and ack["participant"]["role"] == "officer", ack
-    received(sock)
-    return sock, ack
 
 
 def _form_token(client, path, field="csrf_token"):

@@ -29,7 +29,10 @@ def start_beside(app: Flask) -> subprocess.Popen | None:
         return None
     os.environ[STARTED_ENV] = str(os.getpid())
     describe(app)
-    return subprocess.Popen([sys.executable, "-m", "pact.delivery.worker", "--parent", str(os.getpid())])
+    # The niceness on the command line: the worker takes it before importing the app (2 s of CPU),
+    # so a server restarted into a reconnect storm is not slowed by its own worker starting up.
+    return subprocess.Popen([sys.executable, "-m", "pact.delivery.worker", "--parent", str(os.getpid()),
+                             "--nice", str(int(app.config.get("MAIL_WORKER_NICE", 10)))])
 
 
 def describe(app: Flask) -> None:
@@ -62,16 +65,16 @@ def _sweeper(app: Flask, interval: float, parent: int | None, stop: threading.Ev
         stop.wait(0.5)
 
 
-def run(app: Flask, *, parent: int | None = None) -> None:
-    """Run the mail worker for `app`: huey's consumer (niced below the server) and the periodic sweep, until
-    stopped or `parent` exits."""
+def run(app: Flask, *, parent: int | None = None, niced: bool = False) -> None:
+    """Run the mail worker for `app`: huey's consumer (niced below the server, unless `niced` says
+    that is done) and the periodic sweep, until stopped or `parent` exits."""
     from pact.delivery.queue import mail_queue
 
     cfg = app.config
     # Mail can wait a second; a live meeting cannot. On a machine with few cores the worker gives the
     # server the CPU first (measured: make bench-mail, docs/performance.md).
     nice = int(cfg.get("MAIL_WORKER_NICE", 10))
-    if nice:
+    if nice and not niced:
         os.nice(nice)
     queue = mail_queue(app)
     consumer = queue.create_consumer(workers=int(cfg["MAIL_WORKERS"]), worker_type="thread", periodic=False,
@@ -89,7 +92,11 @@ def main() -> None:
     """`python -m pact.delivery.worker [--parent PID]`: the worker as its own process."""
     parser = argparse.ArgumentParser(description="Send PACT Live's e-mail.")
     parser.add_argument("--parent", type=int, default=None, help="exit when this process does")
+    parser.add_argument("--nice", type=int, default=None,
+                        help="lower the CPU priority by this much before starting (default: MAIL_WORKER_NICE, once loaded)")
     args = parser.parse_args()
+    if args.nice:
+        os.nice(args.nice)  # before the imports: starting up is most of the worker's CPU while idle
     logging.basicConfig(level=os.environ.get("PACT_LOG_LEVEL", "INFO"))
     logging.getLogger("huey").setLevel(logging.WARNING)
 
@@ -98,7 +105,7 @@ def main() -> None:
     os.environ["PACT_ASYNC_MODE"] = "threading"
     from pact import create_app
 
-    run(create_app(migrations=False), parent=args.parent)
+    run(create_app(migrations=False), parent=args.parent, niced=args.nice is not None)
 
 
 if __name__ == "__main__":

@@ -108,6 +108,18 @@ def test_without_a_mail_url_serve_says_where_mail_goes_and_writes_eml_files(serv
     server = server_factory(env={"PACT_MAIL_WORKER": "on", "PACT_MAIL_OUTBOX": str(outbox),
                                  "PACT_MAIL_QUEUE_PATH": str(tmp_path / "q.sqlite3"), "PACT_MAIL_SWEEP_INTERVAL": "0.5"})
     assert f"e-mail is written to {outbox}/" in server.log()
+    # The worker started beside the server runs below it, from its first instruction: the niceness
+    # is on its command line, so importing the app (most of its CPU) does not compete with a room.
+    import psutil
+
+    [worker] = [p for p in psutil.Process(server.proc.pid).children(recursive=True)
+                if "pact.delivery.worker" in p.cmdline()]
+    assert worker.cmdline()[-2:] == ["--nice", "10"]
+    lowered = min(19, psutil.Process(server.proc.pid).nice() + 10)  # 19 is the lowest priority there is
+    deadline = time.monotonic() + 10
+    while worker.nice() != lowered and time.monotonic() < deadline:  # a moment to start the interpreter
+        time.sleep(0.05)
+    assert worker.nice() == lowered
     http = requests.Session()
     page = http.get(f"{server.url}/beats/{beat.slug}", timeout=5).text
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)

@@ -25,10 +25,10 @@ from bench import run as bench_run
 
 def child(url: str, meeting: int, n: int) -> None:
     """The load process: N residents join at once; print the result, then hold the sockets until stdin says."""
-    from bench.load import Resident
+    from bench.live_client import Resident
 
     async def go() -> None:
-        residents = [Resident(url, meeting, i, False) for i in range(n)]
+        residents = [Resident(url, meeting, f"Resident {i}") for i in range(n)]
         t0 = time.monotonic()
         done = await asyncio.gather(*(r.start() for r in residents), return_exceptions=True)
         ok = [d for d in done if isinstance(d, float)]

@@ -18,6 +18,7 @@ import sys
 from flask import Flask
 
 from pact.extensions import socketio
+from pact.live.memory import settle_heap
 from pact.services import installed
 
 log = logging.getLogger(__name__)
@@ -46,6 +47,7 @@ def serve(app: Flask, *, host: str, port: int) -> None:
         serve_gevent(app, host=host, port=port)
         return
     _read_safeguarding_model()
+    settle_heap(app.config["GC_FULL_EVERY"])
     _announce(host, port, mode)
     # `flask … serve` is a CLI command; Flask ignores app.run() from the CLI unless told otherwise.
     os.environ.pop("FLASK_RUN_FROM_CLI", None)
@@ -129,6 +131,7 @@ def serve_gevent(app: Flask, *, host: str, port: int) -> None:
 
     gevent.signal_handler(signal.SIGTERM, shut_down)
     gevent.signal_handler(signal.SIGINT, shut_down)
+    settle_heap(cfg["GC_FULL_EVERY"])  # last, once everything the process keeps is made
     _announce(host, port, "gevent")
     log.info("listen backlog %s, up to %s connections, open-file limit %s",
              cfg["LISTEN_BACKLOG"], connections, files)

@@ -13,6 +13,7 @@ from flask import Blueprint, current_app, jsonify, request
 from sqlalchemy import text
 
 from pact.extensions import db, socketio
+from pact.live.memory import heap_figures
 from pact.services import installed
 
 health_bp = Blueprint("health", __name__)
@@ -66,7 +67,7 @@ def healthz():
     ticker = live.ticker if live else None
     body = {"status": status, "database": database, "message_queue": queue,
             "async_mode": socketio.server.eio.async_mode if socketio.server else None, "pid": os.getpid(),
-            "connections": ticker.presence.connections() if ticker else 0}
+            "connections": ticker.presence.connections() if ticker else 0, "gc": heap_figures()}
     if request.args.get("greenlets") == "1":  # for `make soak` (a heap walk: not for every probe)
         body["greenlets"] = _greenlets()
     response = jsonify(body)

@@ -41,3 +41,16 @@ def test_clients_that_answer_pings_stay_and_silent_ones_are_dropped(server_facto
     assert alice.sio.connected and alice.joins == 1
     posted = alice.call("post_issue", {"text": "Cars racing on the ring road at night"})
     assert posted["ok"], posted
+
+
+@pytest.mark.parametrize("mode", ["gevent", "threading"])
+def test_a_served_process_has_frozen_its_start_up_objects(server_factory, mode):
+    """Before serving, each process freezes what start-up made out of the collector's walks
+    (pact/live/memory.py); /healthz says how many, and a process told 0 leaves CPython's defaults."""
+    import requests
+
+    tuned = requests.get(server_factory(env={"PACT_ASYNC_MODE": mode}).url + "/healthz", timeout=5).json()
+    untuned = requests.get(server_factory(env={"PACT_ASYNC_MODE": mode, "PACT_GC_FULL_EVERY": "0"}).url + "/healthz",
+                           timeout=5).json()
+    assert tuned["async_mode"] == mode and tuned["gc"]["frozen"] > 50_000  # the app, mappers, safeguarding model
+    assert untuned["gc"]["frozen"] == 0

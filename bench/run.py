@@ -88,6 +88,34 @@ def fresh_meeting(url: str) -> tuple[int, list[int]]:
     return meeting_id, ids
 
 
+def settle(pids: list[int], *, quiet: float = 0.05, limit: float = 30) -> float:
+    """Wait until the servers and what they started (their mail workers) are idle: less than `quiet`
+    CPU seconds in half a second, at most `limit` seconds. A meeting's join storm does not meet a
+    server in its first seconds, while it and its worker are still importing (2 s of CPU each);
+    starting the storm at the first /healthz measured that too. How long it took."""
+    started = time.monotonic()
+
+    def cpu() -> float:
+        total = 0.0
+        for pid in pids:
+            try:
+                proc = psutil.Process(pid)
+                for one in (proc, *proc.children(recursive=True)):
+                    total += sum(one.cpu_times()[:2])
+            except psutil.Error:
+                continue
+        return total
+
+    before = cpu()
+    while time.monotonic() - started < limit:
+        time.sleep(0.5)
+        now = cpu()
+        if now - before < quiet:
+            break
+        before = now
+    return round(time.monotonic() - started, 1)
+
+
 def count_votes(url: str, meeting_id: int) -> int:
     engine = create_engine(url)
     with engine.connect() as conn:
@@ -148,6 +176,7 @@ def scenario(args, url: str, redis_url: str | None, residents: int, processes: i
                         break
                 except requests.RequestException:
                     time.sleep(0.2)
+        settled = settle([s.pid for s in servers])
         sampler = Sampler([s.pid for s in servers])
         sampler.start()
         out = RESULTS / f"load-{residents}-{processes}-{int(coalesce)}.json"
@@ -164,7 +193,7 @@ def scenario(args, url: str, redis_url: str | None, residents: int, processes: i
         out.unlink()
         start, end = result.pop("vote_window")
         result.update({
-            "processes": processes, "coalesced": coalesce, "votes_counted": count_votes(url, meeting_id),
+            "processes": processes, "settled_s": settled, "coalesced": coalesce, "votes_counted": count_votes(url, meeting_id),
             "server_cpu_percent": sampler.cpu_percent(start, end),
             "peak_rss_mb": [round(r / 2**20, 1) for r in sampler.peak_rss],
         })
@@ -274,7 +303,7 @@ def main() -> None:
         redis_url = f"redis://127.0.0.1:{port}/0"
         time.sleep(0.5)
     plan = [(n, p, True) for p in process_counts for n in map(int, args.sizes.split(","))]
-    plan += [(int(n), 1, False) for n in args.per_vote_sizes.split(",") if n]
+    plan += [(int(n), 1, False) for n in args.per_vote_sizes.split(",") if n.strip() and int(n)]
     results: list[dict] = []
     reference: list[dict] = []
     try:

@@ -25,7 +25,10 @@ from bench import run as bench_run
 
 def child(url: str, meeting: int, n: int) -> None:
     """The load process: N residents join at once; print the result, then hold the sockets until stdin says."""
-    from bench.live_client import Resident
+    from bench.live_client import Resident, spaced_collections
+
+    if os.environ.get("PACT_BENCH_CLIENT_GC", "spaced") == "spaced":
+        spaced_collections()
 
     async def go() -> None:
         residents = [Resident(url, meeting, f"Resident {i}") for i in range(n)]

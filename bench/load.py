@@ -14,7 +14,7 @@ import asyncio
 import json
 import time
 
-from bench.live_client import Resident, latencies, percentiles, steady_votes
+from bench.live_client import Resident, latencies, percentiles, spaced_collections, steady_votes
 
 
 async def run(args) -> dict:
@@ -89,6 +89,7 @@ def main() -> None:
         uvloop.install()
     except ImportError:
         pass
+    spaced_collections()
     result = asyncio.run(run(args))
     with open(args.out, "w") as fh:
         json.dump(result, fh)

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import requests
 
-from bench.live_client import NS, Resident
+from bench.live_client import Resident
 
 HERE = Path(__file__).resolve().parent
 PYTHON = sys.executable
@@ -43,24 +43,10 @@ class MeasuredResident(Resident):
         super().__init__(*args, **kwargs)
         self.ack_bytes: dict[int, int] = {}
 
-    async def read(self) -> None:
-        prefix_ack = f"43{NS},"
-        try:
-            async for message in self.ws:
-                if message == "2":
-                    await self.ws.send("3")
-                elif message.startswith(prefix_ack):
-                    body = message[len(prefix_ack):]
-                    cut = body.index("[")
-                    ack_id = int(body[:cut])
-                    self.ack_bytes[ack_id] = len(message.encode() if isinstance(message, str) else message)
-                    future = self.acks.get(ack_id)
-                    if future is not None and not future.done():
-                        future.set_result(json.loads(body[cut:])[0])
-        except Exception:
-            pass
-        if not self.finished:
-            self.closed_early = True
+    def acked(self, message: str, body: str) -> None:
+        """Note the raw ack's size in bytes, then resolve its call as every resident does."""
+        self.ack_bytes[int(body[:body.index("[")])] = len(message.encode())
+        super().acked(message, body)
 
 
 def free_port() -> int:
@@ -209,35 +195,32 @@ async def traffic(base: str, meeting: int, k: int, v: int, warmup: int, pid: int
         await r.call("vote", {"issue_id": 60 - i}, timeout=600)
     await asyncio.sleep(2)
 
-    await blocking(control, "-z", pid)
-    t0 = time.monotonic()
-    residents = []
-    for i in range(k):
-        r = MeasuredResident(base, meeting, f"Resident {i}", timeout=600)
-        await r.start()
-        residents.append(r)
-    join_wall = time.monotonic() - t0
-    join_file, join_ir = await blocking(dump, prefix, pid)
-    join_wall_dump = time.monotonic() - t0
+    async def counted(phase):
+        """Zero the counters, run `phase`, dump: (its result, dump file, Ir, wall to the end of
+        the phase, wall to the end of the dump); a 2 s pause first lets the last phase settle."""
+        await asyncio.sleep(2)
+        await blocking(control, "-z", pid)
+        t0 = time.monotonic()
+        result = await phase()
+        wall = time.monotonic() - t0
+        file, ir = await blocking(dump, prefix, pid)
+        return result, file, ir, wall, time.monotonic() - t0
 
-    await asyncio.sleep(2)
-    await blocking(control, "-z", pid)
-    t0 = time.monotonic()
-    acks = []
-    for j in range(v):
-        r = residents[j % k]
-        issue = (j + j // k) % 60 + 1
-        acks.append(await r.call("vote", {"issue_id": issue}, timeout=600))
-    vote_wall = time.monotonic() - t0
-    vote_file, vote_ir = await blocking(dump, prefix, pid)
-    vote_wall_dump = time.monotonic() - t0
+    async def join_all():
+        joined = []
+        for i in range(k):
+            r = MeasuredResident(base, meeting, f"Resident {i}", timeout=600)
+            await r.start()
+            joined.append(r)
+        return joined
 
-    await asyncio.sleep(2)
-    await blocking(control, "-z", pid)
-    t0 = time.monotonic()
-    await asyncio.sleep(join_wall)
-    idle_file, idle_ir = await blocking(dump, prefix, pid)
-    idle_wall = time.monotonic() - t0
+    async def vote_all():
+        # each vote from the next resident, issues round-robin
+        return [await residents[j % k].call("vote", {"issue_id": (j + j // k) % 60 + 1}, timeout=600) for j in range(v)]
+
+    residents, join_file, join_ir, join_wall, join_wall_dump = await counted(join_all)
+    acks, vote_file, vote_ir, vote_wall, vote_wall_dump = await counted(vote_all)
+    _, idle_file, idle_ir, _, idle_wall = await counted(lambda: asyncio.sleep(join_wall))
 
     join_ack = residents[0].ack_bytes.get(1)
     closed = sum(r.closed_early for r in residents + warm)

@@ -82,6 +82,13 @@ class Resident:
         finally:
             self.acks.pop(ack_id, None)
 
+    def acked(self, message: str, body: str) -> None:
+        """An ack arrived (`body`: the message after `43/meeting,`): resolve the call waiting for it."""
+        cut = body.index("[")
+        future = self.acks.get(int(body[:cut]))
+        if future is not None and not future.done():
+            future.set_result(json.loads(body[cut:])[0])
+
     async def read(self) -> None:
         prefix_ack, prefix_event = f"43{NS},", f"42{NS},"
         try:
@@ -89,11 +96,7 @@ class Resident:
                 if message == "2":
                     await self.ws.send("3")
                 elif message.startswith(prefix_ack):
-                    body = message[len(prefix_ack):]
-                    cut = body.index("[")
-                    future = self.acks.get(int(body[:cut]))
-                    if future is not None and not future.done():
-                        future.set_result(json.loads(body[cut:])[0])
+                    self.acked(message, message[len(prefix_ack):])
                 elif self.sampled and message.startswith(prefix_event + '["tallies"'):
                     self.tallies.append((time.monotonic(), json.loads(message[len(prefix_event):])[1]))
         except Exception:

@@ -33,9 +33,10 @@ class Defaults:
     PRESENCE_INTERVAL = 1.0  # seconds between `presence` broadcasts at most (grows with room size)
     PRESENCE_TTL = 15  # seconds after which a silent process's watchers stop counting (crash)
     MEMORY_TRIM_INTERVAL = 1.0  # seconds between handing freed heap pages back while busy (0: never); live/memory.py
-    # before serving, freeze start-up's objects out of the garbage collector's sight and take a full
-    # collection only every 100 middle ones (CPython: 10); 0 leaves CPython's defaults. live/memory.py
-    GC_FULL_EVERY = 100
+    # before serving, freeze start-up's objects out of the garbage collector's sight; a full collection
+    # every GC_FULL_EVERY middle ones (CPython's 10; 100 shortened join storms but not, measured, the
+    # tails at 5,000); 0 leaves CPython's collector alone. live/memory.py, docs/performance.md
+    GC_FULL_EVERY = 10
     SOCKET_READ_BUFFER = 2048  # gevent server: read buffer per connection (gevent's default is 8 KB)
     LISTEN_BACKLOG = 4096  # gevent server: pending connections the kernel queues (50 makes 2,000 joins take 15 s)
     MAX_CONNECTIONS = 10000  # gevent server: connections served at once; more wait in the backlog

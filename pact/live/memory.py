@@ -15,8 +15,10 @@ them (modules, the app, SQLAlchemy's mappers, the safeguarding model), and a joi
 0.2–0.7 s, seven times during 2,000 joins: 2.2 s of the server's 8 s of CPU, and the tail of
 every vote-to-tally figure (docs/performance.md). `settle_heap` runs once before serving: it
 freezes start-up's objects (they live as long as the process; `gc.freeze`, as CPython's docs
-advise for servers) and asks for a full collection every GC_FULL_EVERY middle ones instead of 10.
-Young objects are still collected as often as before, so short-lived cycles go as quickly.
+advise for servers) and sets a full collection every GC_FULL_EVERY middle ones (10, CPython's own
+spacing, by default: spacing them further, 100, shortened a 2,000-join storm a little more but
+the 5,000-resident runs' tails were no better, docs/performance.md). Young objects are collected
+as often as before, so short-lived cycles go as quickly.
 """
 from __future__ import annotations
 

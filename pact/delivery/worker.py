@@ -32,7 +32,7 @@ def start_beside(app: Flask) -> subprocess.Popen | None:
     # The niceness on the command line: the worker takes it before importing the app (2 s of CPU),
     # so a server restarted into a reconnect storm is not slowed by its own worker starting up.
     return subprocess.Popen([sys.executable, "-m", "pact.delivery.worker", "--parent", str(os.getpid()),
-                             "--nice", str(int(app.config.get("MAIL_WORKER_NICE", 10)))])
+                             "--nice", str(int(app.config["MAIL_WORKER_NICE"]))])
 
 
 def describe(app: Flask) -> None:

@@ -12,13 +12,12 @@ Elsewhere than glibc it does nothing.
 CPython's full (generation 2) collection walks every tracked object. Start-up leaves ~130,000 of
 them (modules, the app, SQLAlchemy's mappers, the safeguarding model), and a join storm makes
 ~300,000 more, so on this machine each full collection paused the whole gevent process for
-0.2–0.7 s, seven times during 2,000 joins: 2.2 s of the server's 8 s of CPU, and the tail of
-every vote-to-tally figure (docs/performance.md). `settle_heap` runs once before serving: it
-freezes start-up's objects (they live as long as the process; `gc.freeze`, as CPython's docs
-advise for servers) and sets a full collection every GC_FULL_EVERY middle ones (10, CPython's own
-spacing, by default: spacing them further, 100, shortened a 2,000-join storm a little more but
-the 5,000-resident runs' tails were no better, docs/performance.md). Young objects are collected
-as often as before, so short-lived cycles go as quickly.
+0.2–0.7 s, seven times during 2,000 joins: 2.2 s of the server's 8 s of CPU (docs/performance.md).
+`settle_heap` runs once before serving: it freezes start-up's objects (they live as long as
+the process; `gc.freeze`, as CPython's docs advise for servers) and sets a full collection every
+GC_FULL_EVERY middle ones. The default, 10, is CPython's own spacing; 100 shortened a 2,000-join
+storm by a quarter, but the 5,000-resident runs' tails were no better with it (docs/performance.md).
+Young objects are collected as often as before, so short-lived cycles go as quickly.
 """
 from __future__ import annotations
 

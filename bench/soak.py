@@ -191,6 +191,27 @@ def start_redis(port: int) -> subprocess.Popen:
                              "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
 
 
+def wait_all_up(stats: Path, count: int, timeout: float = 30) -> None:
+    """Wait until HAProxy's stats socket reports `count` servers UP in the backend."""
+    import socket
+
+    deadline, up = time.monotonic() + timeout, 0
+    while time.monotonic() < deadline:
+        try:
+            with socket.socket(socket.AF_UNIX) as conn:
+                conn.connect(str(stats))
+                conn.sendall(b"show stat\n")
+                reply = b"".join(iter(lambda: conn.recv(65536), b"")).decode()
+        except OSError:
+            reply = ""
+        rows = [line.split(",") for line in reply.splitlines() if line.startswith("pact_processes,")]
+        up = sum(1 for row in rows if row[1] not in ("BACKEND", "FRONTEND") and row[17] == "UP")
+        if up == count:
+            return
+        time.sleep(0.2)
+    raise RuntimeError(f"HAProxy had {up} of {count} processes UP after {timeout:.0f} s")
+
+
 def wait_healthy(url: str, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -245,18 +266,24 @@ def main() -> int:
                                 env={**env, "PACT_NODE_ID": f"n{i + 1}"}, stdout=logs[i], stderr=subprocess.STDOUT)
                for i, port in enumerate(ports)]
     config = Path(f"/tmp/pact-soak-haproxy-{front_port}.cfg")
+    stats = Path(f"/tmp/pact-soak-haproxy-{front_port}.sock")
     config.write_text(render_haproxy(f"127.0.0.1:{front_port}",
-                                     [Backend(f"n{i + 1}", f"127.0.0.1:{p}") for i, p in enumerate(ports)]))
+                                     [Backend(f"n{i + 1}", f"127.0.0.1:{p}") for i, p in enumerate(ports)],
+                                     stats_socket=str(stats)))
     haproxy_log = open(f"/tmp/pact-soak-haproxy-{front_port}.log", "wb")
-    haproxy = subprocess.Popen([shutil.which("haproxy") or "/usr/sbin/haproxy", "-W", "-db", "-f", str(config)],
-                               stdout=haproxy_log, stderr=subprocess.STDOUT)
+    haproxy = None
     front = f"http://127.0.0.1:{front_port}"
     samples: list[dict] = []
     try:
-        time.sleep(0.5)
         for port in ports:
             wait_healthy(f"http://127.0.0.1:{port}")
+        # HAProxy after the processes, and the residents only once it has every process UP: a
+        # process its first check found not yet listening stays out for `rise` checks, and a fast
+        # join would put all 1,000 residents on the other one.
+        haproxy = subprocess.Popen([shutil.which("haproxy") or "/usr/sbin/haproxy", "-W", "-db", "-f", str(config)],
+                                   stdout=haproxy_log, stderr=subprocess.STDOUT)
         wait_healthy(front)
+        wait_all_up(stats, len(ports))
         procs = [psutil.Process(s.pid) for s in servers]
         load = Load(front, meeting_id, issues, args.residents, args.churn, args.rate)
 
@@ -300,9 +327,9 @@ def main() -> int:
                   "flatness": verdict,
                   "all_flat": all(v["flat"] for v in verdict.values()), "samples": samples}
     finally:
-        for proc in [haproxy, *servers, redis_proc]:
+        for proc in [p for p in (haproxy, *servers, redis_proc) if p is not None]:
             proc.terminate()
-        for proc in [haproxy, *servers, redis_proc]:
+        for proc in [p for p in (haproxy, *servers, redis_proc) if p is not None]:
             try:
                 proc.wait(timeout=10)
             except subprocess.TimeoutExpired:

@@ -1,8 +1,10 @@
 """`make bench`: the real server(s), a separate load process, one meeting, thousands of residents.
 
 For each room size and process count: fresh tables, a live meeting with 60 issues, the servers
-(gevent, PostgreSQL, rate limits off; Redis of our own when there are two), then bench/load.py.
-Server CPU and peak RSS come from psutil; votes counted come from the database. Results go to
+(gevent, PostgreSQL, rate limits off; Redis of our own when there are two), then the load process:
+bench/reference/load.js (Node, the default) or bench/load.py (`--load python`), the same residents
+and the same figures. Server CPU, the load process's CPU and peak RSS come from psutil; votes
+counted come from the database. Results go to
 bench/results/<stamp>.json (+ .png) and bench/results/latest.json. The machine has 2 cores and
 the load process competes with the servers for them: the figures are a floor, not a ceiling.
 """
@@ -156,6 +158,30 @@ class Sampler(threading.Thread):
         return round(100 * (inside[-1][1] - inside[0][1]) / (inside[-1][0] - inside[0][0]), 1)
 
 
+def load_command(args, urls: list[str], meeting_id: int, issues: list[int], residents: int, out: Path) -> list[str]:
+    """The load process for `--load`: Node's (bench/reference/load.js) or Python's (bench/load.py), same options."""
+    options = ["--urls", ",".join(urls), "--meeting", str(meeting_id), "--issues", ",".join(map(str, issues)),
+               "--residents", str(residents), "--rate", str(args.rate), "--duration", str(args.duration),
+               "--out", str(out)]
+    if args.load == "node":
+        return ["node", str(ROOT / "bench" / "reference" / "load.js"), *options]
+    return [sys.executable, "-m", "bench.load", *options]
+
+
+def wait_load(load: subprocess.Popen, timeout: float) -> float:
+    """Wait for a load process; the CPU seconds (user + system) it used, read while it lived."""
+    proc, used, deadline = psutil.Process(load.pid), 0.0, time.monotonic() + timeout
+    while load.poll() is None and time.monotonic() < deadline:
+        try:
+            times = proc.cpu_times()
+            used = times.user + times.system
+        except psutil.NoSuchProcess:
+            break
+        time.sleep(0.5)
+    load.wait(timeout=max(1.0, deadline - time.monotonic()))
+    return used
+
+
 def scenario(args, url: str, redis_url: str | None, residents: int, processes: int, coalesce: bool) -> dict:
     meeting_id, issues = fresh_meeting(url)
     env = {**os.environ, "PACT_DATABASE_URL": url, "PACT_DEMO": "0", "PACT_SECRET_KEY": "bench",
@@ -180,24 +206,20 @@ def scenario(args, url: str, redis_url: str | None, residents: int, processes: i
         sampler = Sampler([s.pid for s in servers])
         sampler.start()
         out = RESULTS / f"load-{residents}-{processes}-{int(coalesce)}.json"
-        load = subprocess.Popen([sys.executable, "-m", "bench.load", "--urls",
-                                 ",".join(f"http://127.0.0.1:{p}" for p in ports), "--meeting", str(meeting_id),
-                                 "--issues", ",".join(map(str, issues)), "--residents", str(residents),
-                                 "--rate", str(args.rate), "--duration", str(args.duration), "--out", str(out)],
-                                cwd=ROOT)
-        load_proc = psutil.Process(load.pid)
-        load.wait(timeout=args.duration + 600)
+        load = subprocess.Popen(load_command(args, [f"http://127.0.0.1:{p}" for p in ports], meeting_id, issues,
+                                             residents, out), cwd=ROOT)
+        load_cpu = wait_load(load, args.duration + 600)
         sampler.stop_flag.set()
         sampler.join()
         result = json.loads(out.read_text())
         out.unlink()
         start, end = result.pop("vote_window")
         result.update({
-            "processes": processes, "settled_s": settled, "coalesced": coalesce, "votes_counted": count_votes(url, meeting_id),
+            "processes": processes, "settled_s": settled, "coalesced": coalesce, "load": args.load,
+            "load_cpu_s": round(load_cpu, 1), "votes_counted": count_votes(url, meeting_id),
             "server_cpu_percent": sampler.cpu_percent(start, end),
             "peak_rss_mb": [round(r / 2**20, 1) for r in sampler.peak_rss],
         })
-        del load_proc
         return result
     finally:
         for s in servers:
@@ -231,17 +253,18 @@ def reference_scenario(args, residents: int) -> dict:
         sampler = Sampler([server.pid])
         sampler.start()
         out = RESULTS / f"load-reference-{residents}.json"
-        issues = ",".join(str(n) for n in range(1, ISSUES + 1))
-        subprocess.run([sys.executable, "-m", "bench.load", "--urls", f"http://127.0.0.1:{port}", "--meeting", "1",
-                        "--issues", issues, "--residents", str(residents), "--rate", str(args.rate),
-                        "--duration", str(args.duration), "--out", str(out)], cwd=ROOT, check=True,
-                       timeout=args.duration + 600)
+        load = subprocess.Popen(load_command(args, [f"http://127.0.0.1:{port}"], 1, list(range(1, ISSUES + 1)),
+                                             residents, out), cwd=ROOT)
+        load_cpu = wait_load(load, args.duration + 600)
+        if load.returncode != 0:
+            raise RuntimeError(f"the load process failed against the reference server (exit {load.returncode})")
         sampler.stop_flag.set()
         sampler.join()
         result = json.loads(out.read_text())
         out.unlink()
         start, end = result.pop("vote_window")
         result.update({"server": "node socket.io (bench/reference)", "processes": 1, "coalesced": True,
+                       "load": args.load, "load_cpu_s": round(load_cpu, 1),
                        "server_cpu_percent": sampler.cpu_percent(start, end),
                        "peak_rss_mb": [round(r / 2**20, 1) for r in sampler.peak_rss]})
         return result
@@ -285,11 +308,15 @@ def main() -> None:
     parser.add_argument("--per-vote-sizes", default="250,1000", help="also run these sizes with per-vote broadcasting")
     parser.add_argument("--reference-sizes", default="2000",
                         help="also run these sizes on Node's socket.io (bench/reference/) and report the p99 ratio")
+    parser.add_argument("--load", choices=("node", "python"), default="node",
+                        help="the load process: bench/reference/load.js (default) or bench/load.py")
     parser.add_argument("--duration", type=float, default=60)
     parser.add_argument("--rate", type=float, default=200)
     parser.add_argument("--database", default=os.environ.get(
         "BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/pact_bench"))
     args = parser.parse_args()
+    if args.load == "node" and shutil.which("node") is None:
+        sys.exit("the Node load process needs node (or pass --load python)")
     RESULTS.mkdir(parents=True, exist_ok=True)
     prepare_database(args.database)
     redis_proc, redis_url = None, None
@@ -337,7 +364,7 @@ def main() -> None:
                 ratios[str(row["residents"])] = round(row["latency_ms"]["p99"] / twin["latency_ms"]["p99"], 1)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     report = {"when": stamp, "command": " ".join(sys.argv), "cores": psutil.cpu_count(), "rate": args.rate,
-              "duration": args.duration, "results": results, "per_vote_p99_ratio": ratios,
+              "load": args.load, "duration": args.duration, "results": results, "per_vote_p99_ratio": ratios,
               "reference": reference, "p99_over_node_p99": node_ratio}
     (RESULTS / f"{stamp}.json").write_text(json.dumps(report, indent=2))
     (RESULTS / "latest.json").write_text(json.dumps(report, indent=2))

@@ -169,7 +169,8 @@ def load_command(args, urls: list[str], meeting_id: int, issues: list[int], resi
 
 
 def wait_load(load: subprocess.Popen, timeout: float) -> float:
-    """Wait for a load process; the CPU seconds (user + system) it used, read while it lived."""
+    """Wait for a load process; the CPU seconds (user + system) it used, read while it lived.
+    Raises when it failed (its own error is on stderr)."""
     proc, used, deadline = psutil.Process(load.pid), 0.0, time.monotonic() + timeout
     while load.poll() is None and time.monotonic() < deadline:
         try:
@@ -178,7 +179,8 @@ def wait_load(load: subprocess.Popen, timeout: float) -> float:
         except psutil.NoSuchProcess:
             break
         time.sleep(0.5)
-    load.wait(timeout=max(1.0, deadline - time.monotonic()))
+    if load.wait(timeout=max(1.0, deadline - time.monotonic())) != 0:
+        raise RuntimeError(f"the load process failed (exit {load.returncode}): {' '.join(load.args[:2])}")
     return used
 
 
@@ -256,8 +258,6 @@ def reference_scenario(args, residents: int) -> dict:
         load = subprocess.Popen(load_command(args, [f"http://127.0.0.1:{port}"], 1, list(range(1, ISSUES + 1)),
                                              residents, out), cwd=ROOT)
         load_cpu = wait_load(load, args.duration + 600)
-        if load.returncode != 0:
-            raise RuntimeError(f"the load process failed against the reference server (exit {load.returncode})")
         sampler.stop_flag.set()
         sampler.join()
         result = json.loads(out.read_text())

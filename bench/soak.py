@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import csv
 import json
 import os
 import random
 import shutil
+import socket
 import subprocess
 import sys
 import threading
@@ -193,8 +195,6 @@ def start_redis(port: int) -> subprocess.Popen:
 
 def wait_all_up(stats: Path, count: int, timeout: float = 30) -> None:
     """Wait until HAProxy's stats socket reports `count` servers UP in the backend."""
-    import socket
-
     deadline, up = time.monotonic() + timeout, 0
     while time.monotonic() < deadline:
         try:
@@ -204,8 +204,10 @@ def wait_all_up(stats: Path, count: int, timeout: float = 30) -> None:
                 reply = b"".join(iter(lambda: conn.recv(65536), b"")).decode()
         except OSError:
             reply = ""
-        rows = [line.split(",") for line in reply.splitlines() if line.startswith("pact_processes,")]
-        up = sum(1 for row in rows if row[1] not in ("BACKEND", "FRONTEND") and row[17] == "UP")
+        # `show stat` is CSV under a "# pxname,svname,…,status,…" header: one row per server
+        rows = list(csv.DictReader(reply.removeprefix("# ").splitlines()))
+        up = sum(1 for row in rows if row.get("pxname") == "pact_processes"
+                 and row.get("svname") not in ("BACKEND", "FRONTEND") and row.get("status") == "UP")
         if up == count:
             return
         time.sleep(0.2)
